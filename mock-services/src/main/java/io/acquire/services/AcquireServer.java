@@ -1,0 +1,323 @@
+package io.acquire.services;
+
+import io.acquire.client.wire.ErrorBody;
+import io.acquire.client.wire.Json;
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.ServiceInfo;
+import io.acquire.client.wire.VerifyingKey;
+import io.acquire.services.http.ApiException;
+import io.acquire.services.http.RequestVerifier;
+import io.acquire.services.http.Routes;
+import io.acquire.services.registry.RegistryService;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.LocalObjectStore;
+import io.acquire.services.store.ObjectStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The reference backend: any subset of the services on one HTTP port, over one store.
+ *
+ * <pre>{@code
+ * try (AcquireServer server = AcquireServer.builder().store(new MemoryObjectStore()).port(0).start()) {
+ *   String identity = server.url() + "/t/identity";
+ * }
+ * }</pre>
+ */
+public final class AcquireServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AcquireServer.class);
+  private static final String REQUEST_ID = "acquire.requestId";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Every service this backend can run, in start order, by name. */
+  private static final Map<String, Function<ServiceContext, Service>> SERVICES = new LinkedHashMap<>();
+
+  static {
+    SERVICES.put("registry", RegistryService::new);
+  }
+
+  private final Javalin app;
+  private final ObjectStore store;
+  private final boolean ownsStore;
+  private final String url;
+
+  private AcquireServer(Javalin app, ObjectStore store, boolean ownsStore, String url) {
+    this.app = app;
+    this.store = store;
+    this.ownsStore = ownsStore;
+    this.url = url;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Names of the services this backend can run. */
+  public static List<String> availableServices() {
+    return List.copyOf(SERVICES.keySet());
+  }
+
+  /** The server root, such as {@code http://127.0.0.1:8080}; services are under {@code /t/<name>}. */
+  public String url() {
+    return url;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    if (ownsStore) {
+      store.close();
+    }
+  }
+
+  public static final class Builder {
+    private ObjectStore store;
+    private boolean ownsStore;
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private String publicUrl;
+    private List<String> services = availableServices();
+    private Clock clock = Clock.systemUTC();
+    private Duration signatureWindow = RequestVerifier.DEFAULT_WINDOW;
+    private long maxRequestBytes = 16L * 1024 * 1024;
+    private final Map<String, String> options = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The store to serve from; the caller keeps ownership and closes it. */
+    public Builder store(ObjectStore store) {
+      this.store = Objects.requireNonNull(store, "store == null");
+      this.ownsStore = false;
+      return this;
+    }
+
+    /** Serve from a durable local store in {@code directory}, closed with the server. */
+    public Builder dataDirectory(Path directory) {
+      this.store = LocalObjectStore.open(directory);
+      this.ownsStore = true;
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host == null");
+      return this;
+    }
+
+    /** The port to listen on; 0 picks a free one. Default 8080. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, not " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The URL people and clients reach this server at, if not {@code http://host:port}. */
+    public Builder publicUrl(String publicUrl) {
+      this.publicUrl = publicUrl;
+      return this;
+    }
+
+    public Builder services(List<String> names) {
+      for (String name : names) {
+        if (!SERVICES.containsKey(name)) {
+          throw new IllegalArgumentException("Unknown service '" + name + "'. Known: " + String.join(", ", SERVICES.keySet()));
+        }
+      }
+      this.services = List.copyOf(names);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    public Builder signatureWindow(Duration window) {
+      this.signatureWindow = Objects.requireNonNull(window, "window == null");
+      return this;
+    }
+
+    /** An operator option {@code <service>.<key>}, as {@code --set} gives on the command line. */
+    public Builder option(String key, String value) {
+      options.put(key, value);
+      return this;
+    }
+
+    public AcquireServer start() {
+      if (store == null) {
+        throw new IllegalStateException("A store is required: call store(...) or dataDirectory(...).");
+      }
+      ObjectStore store = this.store;
+      JsonObjects objects = new JsonObjects(store);
+      AtomicReference<String> root = new AtomicReference<>();
+      AtomicReference<VerifyingKey> identityKey = new AtomicReference<>();
+      RequestVerifier verifier = new RequestVerifier(store, clock, () -> identityKey.updateAndGet(known ->
+          known != null ? known : RegistryService.lookup(objects, "identity")
+              .map(info -> VerifyingKey.fromBase64Url(info.publicKey()))
+              .orElseThrow(() -> ApiException.unauthorized("No identity service is registered with this backend."))),
+          signatureWindow);
+
+      Javalin app = Javalin.create(config -> {
+        config.showJavalinBanner = false;
+        config.http.maxRequestSize = maxRequestBytes;
+        config.http.prefer405over404 = true;
+        config.router.ignoreTrailingSlashes = true;
+        config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+      });
+      installErrorHandling(app);
+
+      List<ServiceContext> contexts = new ArrayList<>();
+      for (String name : services) {
+        ServiceContext context = new ServiceContext(name, store, clock, ServiceKeys.load(store, name), verifier,
+            root::get, options);
+        Service service = SERVICES.get(name).apply(context);
+        String base = "/t/" + name;
+        app.get(base, ctx -> ctx.json(context.info()));
+        service.mount(new Routes(app, base, verifier));
+        contexts.add(context);
+      }
+
+      app.start(host, port);
+      String url = publicUrl != null ? stripSlash(publicUrl) : "http://" + host + ":" + app.port();
+      root.set(url);
+      for (ServiceContext context : contexts) {
+        RegistryService.publish(objects, context.info());
+      }
+      log.info("Acquire backend serving {} at {}", services, url);
+      return new AcquireServer(app, store, ownsStore, url);
+    }
+
+    private static String stripSlash(String url) {
+      return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+  }
+
+  /** One JSON error shape for everything, with a request id on every response. */
+  private static void installErrorHandling(Javalin app) {
+    app.before(ctx -> {
+      byte[] id = new byte[8];
+      RANDOM.nextBytes(id);
+      String requestId = "req_" + HexFormat.of().formatHex(id);
+      ctx.attribute(REQUEST_ID, requestId);
+      ctx.header(RequestSignature.REQUEST_ID_HEADER, requestId);
+    });
+    app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage()));
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), sentence(e)));
+    app.exception(Exception.class, (e, ctx) -> {
+      log.error("Unexpected failure in {} {} ({})", ctx.method(), ctx.path(), requestId(ctx), e);
+      error(ctx, 500, "internal_error", "The service failed unexpectedly; quote request id " + requestId(ctx) + ".");
+    });
+    app.error(404, ctx -> {
+      if (ctx.result() == null || ctx.result().isEmpty()) {
+        error(ctx, 404, "not_found", "No endpoint " + ctx.method() + " " + ctx.path() + ".");
+      }
+    });
+  }
+
+  private static String sentence(HttpResponseException e) {
+    return switch (e.getStatus()) {
+      case 404 -> "No such endpoint.";
+      case 405 -> "This endpoint does not accept that method.";
+      case 413 -> "Request body is too large.";
+      default -> e.getMessage();
+    };
+  }
+
+  private static String code(int status) {
+    return switch (status) {
+      case 400 -> "invalid_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
+      case 413 -> "too_large";
+      case 429 -> "too_many_requests";
+      default -> status >= 500 ? "internal_error" : "error";
+    };
+  }
+
+  private static void error(Context ctx, int status, String error, String message) {
+    ctx.status(status).json(new ErrorBody(status, error, message, requestId(ctx)));
+  }
+
+  private static String requestId(Context ctx) {
+    String id = ctx.attribute(REQUEST_ID);
+    return id == null ? "unknown" : id;
+  }
+
+  /** {@code acquire-server}: starts the backend on embedded defaults. */
+  @Command(name = "acquire-server", mixinStandardHelpOptions = true,
+      description = "Runs the Acquire reference backend: services under /t/<name> on one port, state in a local store.")
+  static final class Main implements Callable<Integer> {
+    @Option(names = "--port", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port = 8080;
+
+    @Option(names = "--host", description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 to reach it from a phone).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--data", description = "Directory of the object store (default ${DEFAULT-VALUE}).")
+    Path data = Path.of("acquire-data");
+
+    @Option(names = "--public-url", description = "URL clients reach this server at, if not http://host:port.")
+    String publicUrl;
+
+    @Option(names = "--services", split = ",", description = "Services to run (default: all).")
+    List<String> services = availableServices();
+
+    @Option(names = "--set", description = "Service option, e.g. --set identity.login-expiry-seconds=600.")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services);
+      options.forEach(builder::option);
+      AcquireServer server = builder.start();
+      System.out.println("Acquire backend ready at " + server.url() + " (data in " + data.toAbsolutePath() + ")");
+      for (ServiceInfo info : RegistryService.all(new JsonObjects(server.store()))) {
+        System.out.println("  " + info.name() + "  " + info.url());
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }));
+      stopped.await();
+      return 0;
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+}

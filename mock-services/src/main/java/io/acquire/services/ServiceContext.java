@@ -1,0 +1,90 @@
+package io.acquire.services;
+
+import io.acquire.client.wire.ServiceInfo;
+import io.acquire.client.wire.SigningKey;
+import io.acquire.services.http.RequestVerifier;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.ObjectStore;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What a service is given: the shared store, a clock, its own signing key, the request
+ * verifier, the server's public URL and the operator's options ({@code --set name.key=value}).
+ */
+public final class ServiceContext {
+  private final String name;
+  private final ObjectStore store;
+  private final Clock clock;
+  private final SigningKey signingKey;
+  private final RequestVerifier verifier;
+  private final Supplier<String> publicUrl;
+  private final Map<String, String> options;
+
+  ServiceContext(String name, ObjectStore store, Clock clock, SigningKey signingKey, RequestVerifier verifier,
+      Supplier<String> publicUrl, Map<String, String> options) {
+    this.name = name;
+    this.store = store;
+    this.clock = clock;
+    this.signingKey = signingKey;
+    this.verifier = verifier;
+    this.publicUrl = publicUrl;
+    this.options = Map.copyOf(options);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  public JsonObjects objects() {
+    return new JsonObjects(store);
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public SigningKey signingKey() {
+    return signingKey;
+  }
+
+  public RequestVerifier verifier() {
+    return verifier;
+  }
+
+  /** This service's public base URL, e.g. {@code http://localhost:8080/t/identity}; known once the server listens. */
+  public String url() {
+    return publicUrl.get() + "/t/" + name;
+  }
+
+  /** The public URL of another service on the same server root. */
+  public String urlOf(String service) {
+    return publicUrl.get() + "/t/" + service;
+  }
+
+  public ServiceInfo info() {
+    return new ServiceInfo(name, url(), signingKey.verifyingKey().toBase64Url());
+  }
+
+  /** The operator's option {@code <service>.<key>}, or {@code fallback}. */
+  public String option(String key, String fallback) {
+    return options.getOrDefault(name + "." + key, fallback);
+  }
+
+  public int intOption(String key, int fallback) {
+    String value = options.get(name + "." + key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Option " + name + "." + key + " must be a whole number, not '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.acquire.services.http;
+
+import io.acquire.client.wire.Base64Url;
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.SessionCertificate;
+import io.acquire.client.wire.SessionClaims;
+import io.acquire.client.wire.VerifyingKey;
+import io.acquire.services.store.ObjectStore;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Checks that a request was signed by the holder of a live session, without calling
+ * identity: the certificate carries identity's signature, the store carries revocations
+ * and used nonces. Every refusal is a 401 whose message gives the reason.
+ *
+ * <p>The checks run cheapest and least stateful first, and a nonce is claimed only once
+ * the signature is proven, so forged requests cannot fill the store.
+ */
+public final class RequestVerifier {
+  /** How far a request's timestamp may be from the service's clock, either way. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+  private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+
+  private final ObjectStore store;
+  private final Clock clock;
+  private final Supplier<VerifyingKey> identityKey;
+  private final Duration window;
+
+  public RequestVerifier(ObjectStore store, Clock clock, Supplier<VerifyingKey> identityKey, Duration window) {
+    this.store = store;
+    this.clock = clock;
+    this.identityKey = identityKey;
+    this.window = window;
+  }
+
+  public Caller verify(Context ctx) {
+    String token = header(ctx, RequestSignature.CERTIFICATE_HEADER);
+    String timestampText = header(ctx, RequestSignature.TIMESTAMP_HEADER);
+    String nonce = header(ctx, RequestSignature.NONCE_HEADER);
+    String signatureText = header(ctx, RequestSignature.SIGNATURE_HEADER);
+
+    SessionClaims claims;
+    try {
+      claims = SessionCertificate.verify(token, identityKey.get()).claims();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unauthorized("Session certificate rejected: " + e.getMessage() + ". Log in again.");
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(claims.expiresAt())) {
+      throw ApiException.unauthorized("Session expired at " + claims.expiresAt() + ". Log in again.");
+    }
+    long timestamp;
+    try {
+      timestamp = Long.parseLong(timestampText);
+    } catch (NumberFormatException e) {
+      throw ApiException.unauthorized(RequestSignature.TIMESTAMP_HEADER + " must be whole seconds since the epoch.");
+    }
+    if (Math.abs(now.getEpochSecond() - timestamp) > window.toSeconds()) {
+      throw ApiException.unauthorized("Request timestamp is more than " + window.toSeconds()
+          + " s from the service's clock; check the client's clock and send a fresh request.");
+    }
+    if (!NONCE.matcher(nonce).matches()) {
+      throw ApiException.unauthorized(RequestSignature.NONCE_HEADER + " must be 16 to 128 base64url characters.");
+    }
+    byte[] signature;
+    VerifyingKey sessionKey;
+    try {
+      signature = Base64Url.decode(signatureText);
+      sessionKey = claims.verifyingKey();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unauthorized("Request signature or session key is malformed: " + e.getMessage() + ".");
+    }
+    byte[] canonical = RequestSignature.canonical(ctx.method().name(), target(ctx), ctx.bodyAsBytes(), timestamp, nonce);
+    if (!sessionKey.verify(signature, canonical)) {
+      throw ApiException.unauthorized(
+          "Request signature does not match: the request was changed in transit or signed with another key.");
+    }
+    if (store.get(SessionKeys.revoked(claims.sessionId())).isPresent()) {
+      throw ApiException.unauthorized("Session has been logged out. Log in again.");
+    }
+    byte[] seenAt = Long.toString(timestamp).getBytes(StandardCharsets.US_ASCII);
+    if (store.putIfAbsent(SessionKeys.nonce(claims.sessionId(), nonce), seenAt).isEmpty()) {
+      throw ApiException.unauthorized("Nonce was already used: this request is a replay.");
+    }
+    return new Caller(claims.user(), claims.sessionId(), claims.scope(), claims.expiresAt());
+  }
+
+  /** The raw path and query exactly as the client sent them, which is what it signed. */
+  static String target(Context ctx) {
+    String query = ctx.req().getQueryString();
+    return ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
+  }
+
+  private static String header(Context ctx, String name) {
+    String value = ctx.header(name);
+    if (value == null || value.isEmpty()) {
+      throw ApiException.unauthorized("Header " + name + " is missing: this call needs a signed session. Log in first.");
+    }
+    return value;
+  }
+}

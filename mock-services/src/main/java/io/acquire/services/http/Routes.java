@@ -1,0 +1,42 @@
+package io.acquire.services.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Handler;
+
+/** A service's view of the server: paths are relative to its mount point {@code /t/<name>}. */
+public final class Routes {
+  private final Javalin app;
+  private final String base;
+  private final RequestVerifier verifier;
+
+  public Routes(Javalin app, String base, RequestVerifier verifier) {
+    this.app = app;
+    this.base = base;
+    this.verifier = verifier;
+  }
+
+  public Routes get(String path, Handler handler) {
+    app.get(base + path, handler);
+    return this;
+  }
+
+  public Routes post(String path, Handler handler) {
+    app.post(base + path, handler);
+    return this;
+  }
+
+  public Routes put(String path, Handler handler) {
+    app.put(base + path, handler);
+    return this;
+  }
+
+  public Routes delete(String path, Handler handler) {
+    app.delete(base + path, handler);
+    return this;
+  }
+
+  /** Wraps {@code handler} so it runs only after the request's signature is verified. */
+  public Handler signed(SignedHandler handler) {
+    return ctx -> handler.handle(ctx, verifier.verify(ctx));
+  }
+}

@@ -1,0 +1,265 @@
+package io.acquire.services.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A store in a local directory: the embedded default.
+ *
+ * <p>An object is a file holding its version token on the first line and its bytes after.
+ * A put writes a temporary file beside the target, forces it to disk, renames it over
+ * the target atomically and forces the directory, so a crash leaves the old object or
+ * the new one, never a torn one. Key segments become {@code <segment>.d} directories and
+ * {@code <segment>.o} files, so {@code a/b} and {@code a/b/c} can both exist.
+ *
+ * <p>Writers to one key serialise on a stripe lock held both in this process and, with
+ * an OS file lock, across every process that opens the same directory; readers never lock.
+ */
+public final class LocalObjectStore implements ObjectStore {
+  private static final int STRIPES = 64;
+  private static final int VERSION_LENGTH = 32;
+  private static final String OBJECT = ".o";
+  private static final String DIRECTORY = ".d";
+
+  private final Path root;
+  private final Path objects;
+  private final boolean durable;
+  private final ReentrantLock[] threadLocks = new ReentrantLock[STRIPES];
+  private final FileChannel[] processLocks = new FileChannel[STRIPES];
+
+  private LocalObjectStore(Path root, boolean durable) throws IOException {
+    this.root = root.toAbsolutePath();
+    this.objects = this.root.resolve("objects");
+    this.durable = durable;
+    Files.createDirectories(objects);
+    Path locks = Files.createDirectories(this.root.resolve("locks"));
+    for (int i = 0; i < STRIPES; i++) {
+      threadLocks[i] = new ReentrantLock();
+      processLocks[i] = FileChannel.open(locks.resolve(i + ".lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+  }
+
+  /** Opens (creating if needed) a durable store in {@code directory}. */
+  public static LocalObjectStore open(Path directory) {
+    return open(directory, true);
+  }
+
+  /**
+   * Opens a store; with {@code durable} false, puts skip {@code fsync}: atomic still, but
+   * an OS crash may lose recent puts. Only for scratch data and benchmarks.
+   */
+  public static LocalObjectStore open(Path directory, boolean durable) {
+    try {
+      return new LocalObjectStore(directory, durable);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open object store at " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key) {
+    Path file = file(key);
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read object " + key, e);
+    }
+    if (raw.length <= VERSION_LENGTH || raw[VERSION_LENGTH] != '\n') {
+      throw new IllegalStateException("Object " + key + " in " + root + " is not in the store's format");
+    }
+    String version = new String(raw, 0, VERSION_LENGTH, StandardCharsets.US_ASCII);
+    return Optional.of(new StoredObject(key, Arrays.copyOfRange(raw, VERSION_LENGTH + 1, raw.length), version));
+  }
+
+  @Override
+  public String put(String key, byte[] data) {
+    return locked(key, file -> write(file, data));
+  }
+
+  @Override
+  public Optional<String> putIfAbsent(String key, byte[] data) {
+    return locked(key, file -> Files.exists(file) ? Optional.empty() : Optional.of(write(file, data)));
+  }
+
+  @Override
+  public Optional<String> putIfVersion(String key, byte[] data, String expectedVersion) {
+    return locked(key, file -> {
+      Optional<String> current = get(key).map(StoredObject::version);
+      return current.isPresent() && current.get().equals(expectedVersion)
+          ? Optional.of(write(file, data))
+          : Optional.empty();
+    });
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    ObjectKeys.checkPrefix(prefix);
+    int slash = prefix.lastIndexOf('/');
+    String directoryKey = slash < 0 ? "" : prefix.substring(0, slash);
+    Path start = directoryKey.isEmpty() ? objects : directory(directoryKey);
+    List<String> keys = new ArrayList<>();
+    collect(start, directoryKey.isEmpty() ? "" : directoryKey + "/", prefix, keys);
+    keys.sort(null);
+    return keys;
+  }
+
+  private static void collect(Path directory, String keyPrefix, String wanted, List<String> keys) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(OBJECT)) {
+          String key = keyPrefix + name.substring(0, name.length() - OBJECT.length());
+          if (key.startsWith(wanted)) {
+            keys.add(key);
+          }
+        } else if (name.endsWith(DIRECTORY)) {
+          String childPrefix = keyPrefix + name.substring(0, name.length() - DIRECTORY.length()) + "/";
+          if (childPrefix.startsWith(wanted) || wanted.startsWith(childPrefix)) {
+            collect(entry, childPrefix, wanted, keys);
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // Nothing was ever stored under this prefix.
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list objects under " + keyPrefix, e);
+    }
+  }
+
+  @Override
+  public boolean delete(String key) {
+    return locked(key, file -> {
+      boolean deleted = Files.deleteIfExists(file);
+      if (deleted && durable) {
+        force(file.getParent());
+      }
+      return deleted;
+    });
+  }
+
+  @Override
+  public void close() {
+    for (FileChannel channel : processLocks) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // Closing a lock file cannot lose data; nothing to do.
+      }
+    }
+  }
+
+  private interface FileAction<T> {
+    T apply(Path file) throws IOException;
+  }
+
+  private <T> T locked(String key, FileAction<T> action) {
+    Path file = file(key);
+    int stripe = Math.floorMod(key.hashCode(), STRIPES);
+    ReentrantLock threadLock = threadLocks[stripe];
+    threadLock.lock();
+    try (FileLock processLock = processLocks[stripe].lock()) {
+      return action.apply(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write object " + key + ": " + e.getMessage(), e);
+    } finally {
+      threadLock.unlock();
+    }
+  }
+
+  private String write(Path file, byte[] data) throws IOException {
+    String version = UUID.randomUUID().toString().replace("-", "");
+    Path directory = file.getParent();
+    if (!Files.isDirectory(directory)) {
+      createDirectories(directory);
+    }
+    Path temp = directory.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try {
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer header = ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer body = ByteBuffer.wrap(data);
+        while (header.hasRemaining() || body.hasRemaining()) {
+          out.write(new ByteBuffer[] {header, body});
+        }
+        if (durable) {
+          out.force(true);
+        }
+      }
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system under " + root + " cannot rename atomically", e);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    if (durable) {
+      force(directory);
+    }
+    return version;
+  }
+
+  /** Creates missing directories, forcing each parent so the new entries survive a crash. */
+  private void createDirectories(Path directory) throws IOException {
+    Path parent = directory.getParent();
+    if (!Files.isDirectory(parent)) {
+      createDirectories(parent);
+    }
+    try {
+      Files.createDirectory(directory);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return;
+    }
+    if (durable) {
+      force(parent);
+    }
+  }
+
+  private static void force(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  private Path file(String key) {
+    return resolve(ObjectKeys.check(key), segment -> segment + OBJECT);
+  }
+
+  private Path directory(String key) {
+    return resolve(ObjectKeys.check(key), segment -> segment + DIRECTORY);
+  }
+
+  private Path resolve(String key, Function<String, String> last) {
+    String[] segments = key.split("/");
+    Path path = objects;
+    for (int i = 0; i < segments.length - 1; i++) {
+      path = path.resolve(segments[i] + DIRECTORY);
+    }
+    return path.resolve(last.apply(segments[segments.length - 1]));
+  }
+}

@@ -1,0 +1,41 @@
+package io.acquire.services.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The disk of the backend: every piece of service state is an object under a key.
+ * Services are stateless functions over a store, so any number of processes may share
+ * one, and conditional puts give them lock-free concurrency.
+ *
+ * <p>Keys are {@code /}-separated segments of {@code [A-Za-z0-9._~%-]}, neither {@code .}
+ * nor {@code ..}, at most 1024 characters in all (see {@link ObjectKeys}). Every put
+ * creates a new version, an opaque token that differs even when the bytes do not.
+ *
+ * <p>Guarantees of every implementation: a put is atomic (a reader sees the old or the
+ * new bytes, never a mix) and, once it returns, durable as far as the implementation
+ * promises; of any number of concurrent conditional puts on one key, across threads and
+ * processes, exactly one whose condition held wins.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  Optional<StoredObject> get(String key);
+
+  /** Writes unconditionally and returns the new version. */
+  String put(String key, byte[] data);
+
+  /** Writes only if no object has {@code key}; the new version, or empty if one existed. */
+  Optional<String> putIfAbsent(String key, byte[] data);
+
+  /** Writes only if the current version is {@code expectedVersion}; the new version, or empty. */
+  Optional<String> putIfVersion(String key, byte[] data, String expectedVersion);
+
+  /** Keys starting with {@code prefix}, in ascending order. */
+  List<String> list(String prefix);
+
+  /** Deletes; true if there was an object. */
+  boolean delete(String key);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,86 @@
+package io.acquire.services.testing;
+
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.ServiceInfo;
+import io.acquire.client.wire.SessionCertificate;
+import io.acquire.client.wire.SessionClaims;
+import io.acquire.client.wire.SigningKey;
+import io.acquire.services.registry.RegistryService;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Signed sessions for service tests that do not need the login flow: stands in for the
+ * identity service by registering its own issuer key in the store, then mints
+ * certificates with it. Only for backends started without the real identity service.
+ */
+public final class TestSessions {
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final SigningKey issuerKey = SigningKey.generate();
+  private final OkHttpClient http = new OkHttpClient();
+  private final String serverUrl;
+
+  /** Registers this fake identity in {@code store}; call before the first signed request. */
+  public TestSessions(ObjectStore store, String serverUrl) {
+    this.serverUrl = serverUrl;
+    RegistryService.publish(new JsonObjects(store),
+        new ServiceInfo("identity", serverUrl + "/t/identity", issuerKey.verifyingKey().toBase64Url()));
+  }
+
+  public Session login(String username) {
+    return login(username, SessionClaims.SCOPE_USER, Duration.ofHours(1));
+  }
+
+  public Session login(String username, String scope, Duration lifetime) {
+    SigningKey key = SigningKey.generate();
+    Instant now = Instant.now();
+    SessionClaims claims = new SessionClaims("identity", username, UUID.randomUUID().toString(),
+        key.verifyingKey().toBase64Url(), scope, now, now.plus(lifetime));
+    return new Session(key, SessionCertificate.issue(claims, issuerKey));
+  }
+
+  /** A logged-in test user that sends signed requests to the server. */
+  public final class Session {
+    public final SigningKey key;
+    public final SessionCertificate certificate;
+
+    Session(SigningKey key, SessionCertificate certificate) {
+      this.key = key;
+      this.certificate = certificate;
+    }
+
+    public String username() {
+      return certificate.claims().user();
+    }
+
+    /** Sends a signed request; {@code path} starts with {@code /t/}. Returns status and body. */
+    public Reply send(String method, String path, String jsonBody) {
+      byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Map<String, String> headers = RequestSignature.sign(key, certificate, method, path, body,
+          Instant.now().getEpochSecond());
+      Request.Builder request = new Request.Builder().url(serverUrl + path)
+          .method(method, jsonBody == null && !method.equals("POST") && !method.equals("PUT")
+              ? null : RequestBody.create(body, JSON));
+      headers.forEach(request::header);
+      try (Response response = http.newCall(request.build()).execute()) {
+        return new Reply(response.code(), response.body().string());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  public record Reply(int status, String body) {}
+}
