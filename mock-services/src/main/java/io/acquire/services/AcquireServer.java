@@ -8,6 +8,7 @@ import io.acquire.client.wire.VerifyingKey;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
+import io.acquire.services.identity.IdentityService;
 import io.acquire.services.registry.RegistryService;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.LocalObjectStore;
@@ -55,6 +56,7 @@ public final class AcquireServer implements AutoCloseable {
 
   static {
     SERVICES.put("registry", RegistryService::new);
+    SERVICES.put("identity", IdentityService::new);
   }
 
   private final Javalin app;

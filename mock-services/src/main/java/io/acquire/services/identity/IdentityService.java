@@ -1,0 +1,376 @@
+package io.acquire.services.identity;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
+import io.acquire.client.wire.Base64Url;
+import io.acquire.client.wire.IdentityWire.LoginStarted;
+import io.acquire.client.wire.IdentityWire.Poll;
+import io.acquire.client.wire.IdentityWire.PollResult;
+import io.acquire.client.wire.IdentityWire.Register;
+import io.acquire.client.wire.IdentityWire.Registered;
+import io.acquire.client.wire.IdentityWire.StartLogin;
+import io.acquire.client.wire.IdentityWire.WhoAmI;
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.SessionCertificate;
+import io.acquire.client.wire.SessionClaims;
+import io.acquire.client.wire.SigningKey;
+import io.acquire.client.wire.Totp;
+import io.acquire.client.wire.VerifyingKey;
+import io.acquire.services.Service;
+import io.acquire.services.ServiceContext;
+import io.acquire.services.http.ApiException;
+import io.acquire.services.http.Bodies;
+import io.acquire.services.http.Routes;
+import io.acquire.services.http.SessionKeys;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.ObjectKeys;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Identity at {@code /t/identity}: registration with password and TOTP, login by the
+ * OAuth 2.0 device authorization grant with a client-made session key, session
+ * certificates, logout. See docs/protocol.md for the wire contract and
+ * docs/security.md for the threats each rule answers.
+ */
+public final class IdentityService implements Service {
+  static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{2,31}");
+  static final String USERNAME_RULE =
+      "Usernames are 3 to 32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter.";
+  private static final String USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
+  private static final int MAX_LOGIN_FAILURES = 5;
+  private static final int MAX_USER_FAILURES = 10;
+  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+  private static final Duration SLOW_DOWN_SLACK = Duration.ofMillis(250);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final BCrypt.Version BCRYPT = BCrypt.Version.VERSION_2A;
+
+  private final ServiceContext context;
+  private final JsonObjects objects;
+  private final Clock clock;
+  private final SigningKey issuerKey;
+  private final int bcryptCost;
+  private final Duration loginLifetime;
+  private final int pollInterval;
+  private final Duration sessionLifetime;
+  /** Compared against when the user is unknown, so the answer takes as long as for a real one. */
+  private final String decoyHash;
+
+  public IdentityService(ServiceContext context) {
+    this.context = context;
+    this.objects = context.objects();
+    this.clock = context.clock();
+    this.issuerKey = context.signingKey();
+    this.bcryptCost = context.intOption("bcrypt-cost", 12);
+    this.loginLifetime = Duration.ofSeconds(context.intOption("login-expiry-seconds", 600));
+    this.pollInterval = context.intOption("poll-interval-seconds", 2);
+    this.sessionLifetime = Duration.ofHours(context.intOption("session-hours", 24));
+    if (bcryptCost < BCrypt.MIN_COST || bcryptCost > BCrypt.MAX_COST) {
+      throw new IllegalArgumentException("Option identity.bcrypt-cost must be " + BCrypt.MIN_COST + ".." + BCrypt.MAX_COST);
+    }
+    this.decoyHash = hash(UUID.randomUUID().toString());
+  }
+
+  @Override
+  public void mount(Routes routes) {
+    LoginPage page = new LoginPage(this);
+    routes.post("/users", this::register)
+        .post("/logins", this::startLogin)
+        .post("/logins/poll", this::poll)
+        .get("/login", page::show)
+        .post("/login", page::submit)
+        .get("/whoami", routes.signed((ctx, caller) ->
+            ctx.json(new WhoAmI(caller.username(), caller.sessionId(), caller.scope(), caller.expiresAt()))))
+        .post("/logout", routes.signed((ctx, caller) -> {
+          context.store().put(SessionKeys.revoked(caller.sessionId()),
+              clock.instant().toString().getBytes(StandardCharsets.US_ASCII));
+          ctx.status(204);
+        }));
+  }
+
+  // Registration ---------------------------------------------------------------------------
+
+  private void register(Context ctx) {
+    Register request = Bodies.json(ctx, Register.class);
+    String username = checkUsername(request.username());
+    String password = Bodies.required("password", request.password(), 128);
+    if (password.length() < 8) {
+      throw ApiException.badRequest("Field 'password' must be at least 8 characters.");
+    }
+    Totp totp = Totp.generate();
+    UserRecord user = new UserRecord(username, hash(password), totp.base32SecretUnsafe(), clock.instant(), 0, List.of());
+    if (!objects.putIfAbsent(userKey(username), user)) {
+      throw ApiException.conflict("Username '" + username + "' is taken; choose another.");
+    }
+    ctx.status(201).json(new Registered(username, totp.provisioningUriUnsafe("Acquire", username)));
+  }
+
+  static String checkUsername(String username) {
+    Bodies.required("username", username, 32);
+    if (!USERNAME.matcher(username).matches()) {
+      throw ApiException.badRequest("Field 'username' is not valid. " + USERNAME_RULE);
+    }
+    return username;
+  }
+
+  private String hash(String password) {
+    return new String(BCrypt.with(BCRYPT, RANDOM, LongPasswordStrategies.hashSha512(BCRYPT))
+        .hash(bcryptCost, password.getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII);
+  }
+
+  private boolean passwordMatches(String password, String hash) {
+    return BCrypt.verifyer(BCRYPT, LongPasswordStrategies.hashSha512(BCRYPT))
+        .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.US_ASCII)).verified;
+  }
+
+  // Device authorization -------------------------------------------------------------------
+
+  private void startLogin(Context ctx) {
+    StartLogin request = Bodies.json(ctx, StartLogin.class);
+    String username = checkUsername(request.username());
+    String sessionKey = Bodies.required("sessionKey", request.sessionKey(), 64);
+    try {
+      VerifyingKey.fromBase64Url(sessionKey);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("Field 'sessionKey' is not a base64url Ed25519 public key: " + e.getMessage() + ".");
+    }
+    String deviceName = request.deviceName() == null || request.deviceName().isBlank()
+        ? "an unnamed device" : request.deviceName().strip();
+    if (deviceName.length() > 100) {
+      throw ApiException.badRequest("Field 'deviceName' is longer than 100 characters.");
+    }
+    String userAgent = Optional.ofNullable(ctx.userAgent()).orElse("unknown");
+    if (userAgent.length() > 200) {
+      userAgent = userAgent.substring(0, 200);
+    }
+
+    Instant now = clock.instant();
+    String deviceCode = randomToken(32);
+    String loginId = UUID.randomUUID().toString();
+    boolean known = objects.get(userKey(username), UserRecord.class).isPresent();
+    String userCode = claimUserCode(loginId);
+    LoginRecord login = new LoginRecord(loginId, username, known, sessionKey, deviceName, ctx.ip(), userAgent,
+        userCode, RequestSignature.sha256Hex(deviceCode.getBytes(StandardCharsets.US_ASCII)), now,
+        now.plus(loginLifetime), pollInterval, null, LoginRecord.PENDING, 0, null);
+    objects.put(loginKey(loginId), login);
+    objects.put("identity/device-codes/" + login.deviceCodeHash(), loginId);
+    String loginUrl = context.url() + "/login?code=" + userCode;
+    ctx.status(201).json(new LoginStarted(deviceCode, userCode, loginUrl, login.expiresAt(), pollInterval));
+  }
+
+  private String claimUserCode(String loginId) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      StringBuilder code = new StringBuilder(9);
+      for (int i = 0; i < 8; i++) {
+        if (i == 4) {
+          code.append('-');
+        }
+        code.append(USER_CODE_ALPHABET.charAt(RANDOM.nextInt(USER_CODE_ALPHABET.length())));
+      }
+      if (objects.putIfAbsent(userCodeKey(code.toString()), loginId)) {
+        return code.toString();
+      }
+    }
+    throw new IllegalStateException("could not find a free user code");
+  }
+
+  private void poll(Context ctx) {
+    Poll request = Bodies.json(ctx, Poll.class);
+    String deviceCode = Bodies.required("deviceCode", request.deviceCode(), 128);
+    String hash = RequestSignature.sha256Hex(deviceCode.getBytes(StandardCharsets.US_ASCII));
+    String loginId = objects.get("identity/device-codes/" + hash, String.class)
+        .orElseThrow(() -> ApiException.badRequest("Unknown device code; start a new login."));
+    Instant now = clock.instant();
+    PollResult[] result = new PollResult[1];
+    objects.update(loginKey(loginId), LoginRecord.class, current -> {
+      LoginRecord login = current.orElseThrow(() -> ApiException.badRequest("Unknown device code; start a new login."));
+      switch (login.status()) {
+        case LoginRecord.DENIED -> {
+          result[0] = new PollResult("denied", null, null);
+          return login;
+        }
+        case LoginRecord.COLLECTED -> {
+          result[0] = new PollResult("expired", null, null);
+          return login;
+        }
+        case LoginRecord.APPROVED -> {
+          result[0] = new PollResult("approved", login.certificate(), null);
+          return login.withStatus(LoginRecord.COLLECTED, null);
+        }
+        default -> {
+          if (login.expired(now)) {
+            result[0] = new PollResult("expired", null, null);
+            return login;
+          }
+          boolean tooSoon = login.lastPollAt() != null
+              && Duration.between(login.lastPollAt(), now).plus(SLOW_DOWN_SLACK).getSeconds() < login.interval();
+          if (tooSoon) {
+            int slower = login.interval() + 5;
+            result[0] = new PollResult("slow_down", null, slower);
+            return login.polled(now, slower);
+          }
+          result[0] = new PollResult("pending", null, null);
+          return login.polled(now, login.interval());
+        }
+      }
+    });
+    ctx.json(result[0]);
+  }
+
+  // Approval, used by the login page -------------------------------------------------------
+
+  /** What happened to an approval or denial, for the page to show. */
+  enum Outcome { APPROVED, DENIED, WRONG_CREDENTIALS, TOO_MANY_ATTEMPTS, EXPIRED, ALREADY_DECIDED, UNKNOWN_CODE }
+
+  Optional<LoginRecord> loginByUserCode(String userCode) {
+    String normalised = normaliseUserCode(userCode);
+    if (normalised == null) {
+      return Optional.empty();
+    }
+    return objects.get(userCodeKey(normalised), String.class)
+        .flatMap(id -> objects.get(loginKey(id), LoginRecord.class));
+  }
+
+  /** Seconds until {@code username} may try again, or 0 if not rate limited. */
+  long retryAfterSeconds(String username) {
+    Instant now = clock.instant();
+    List<Instant> recent = objects.get(userKey(username), UserRecord.class)
+        .map(u -> recentFailures(u, now)).orElse(List.of());
+    if (recent.size() < MAX_USER_FAILURES) {
+      return 0;
+    }
+    return Math.max(1, Duration.between(now, recent.get(0).plus(FAILURE_WINDOW)).toSeconds());
+  }
+
+  Outcome deny(String userCode) {
+    return decide(userCode, login -> {
+      objects.update(loginKey(login.id()), LoginRecord.class, current -> {
+        LoginRecord l = current.orElseThrow();
+        return l.status().equals(LoginRecord.PENDING) ? l.withStatus(LoginRecord.DENIED, null) : l;
+      });
+      return Outcome.DENIED;
+    });
+  }
+
+  Outcome approve(String userCode, String password, String totpCode) {
+    return decide(userCode, login -> {
+      if (retryAfterSeconds(login.username()) > 0) {
+        return Outcome.TOO_MANY_ATTEMPTS;
+      }
+      Instant now = clock.instant();
+      Optional<UserRecord> user = login.userKnown()
+          ? objects.get(userKey(login.username()), UserRecord.class) : Optional.empty();
+      boolean passwordOk = passwordMatches(password, user.map(UserRecord::passwordHash).orElse(decoyHash))
+          && user.isPresent();
+      OptionalLong step = user.isPresent() && passwordOk
+          ? Totp.fromBase32Unsafe(user.get().totpSecret()).verify(totpCode, now) : OptionalLong.empty();
+      if (step.isEmpty() || !claimTotpStep(login.username(), step.getAsLong())) {
+        return recordFailure(login, now);
+      }
+      String certificate = issueCertificate(login, now);
+      LoginRecord decided = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
+        LoginRecord l = current.orElseThrow();
+        return l.status().equals(LoginRecord.PENDING) && !l.expired(now)
+            ? l.withStatus(LoginRecord.APPROVED, certificate) : l;
+      });
+      return certificate.equals(decided.certificate()) ? Outcome.APPROVED : Outcome.ALREADY_DECIDED;
+    });
+  }
+
+  private Outcome decide(String userCode, java.util.function.Function<LoginRecord, Outcome> action) {
+    Optional<LoginRecord> found = loginByUserCode(userCode);
+    if (found.isEmpty()) {
+      return Outcome.UNKNOWN_CODE;
+    }
+    LoginRecord login = found.get();
+    if (!login.status().equals(LoginRecord.PENDING)) {
+      return Outcome.ALREADY_DECIDED;
+    }
+    if (login.expired(clock.instant())) {
+      return Outcome.EXPIRED;
+    }
+    return action.apply(login);
+  }
+
+  /** Accepts a TOTP step once per user, atomically across processes. */
+  private boolean claimTotpStep(String username, long step) {
+    boolean[] claimed = new boolean[1];
+    objects.update(userKey(username), UserRecord.class, current -> {
+      UserRecord user = current.orElseThrow();
+      claimed[0] = step > user.lastTotpStep();
+      return claimed[0] ? user.withTotpStep(step) : user;
+    });
+    return claimed[0];
+  }
+
+  private Outcome recordFailure(LoginRecord login, Instant now) {
+    LoginRecord updated = objects.update(loginKey(login.id()), LoginRecord.class,
+        current -> current.orElseThrow().failedOnce(MAX_LOGIN_FAILURES));
+    if (login.userKnown()) {
+      objects.update(userKey(login.username()), UserRecord.class, current -> {
+        UserRecord user = current.orElseThrow();
+        List<Instant> failures = new ArrayList<>(recentFailures(user, now));
+        failures.add(now);
+        return user.withFailures(failures);
+      });
+    }
+    if (updated.status().equals(LoginRecord.DENIED)) {
+      return Outcome.TOO_MANY_ATTEMPTS;
+    }
+    return retryAfterSeconds(login.username()) > 0 ? Outcome.TOO_MANY_ATTEMPTS : Outcome.WRONG_CREDENTIALS;
+  }
+
+  private static List<Instant> recentFailures(UserRecord user, Instant now) {
+    Instant since = now.minus(FAILURE_WINDOW);
+    return user.recentFailures() == null ? List.of()
+        : user.recentFailures().stream().filter(t -> t.isAfter(since)).sorted().toList();
+  }
+
+  private String issueCertificate(LoginRecord login, Instant now) {
+    SessionClaims claims = new SessionClaims(context.name(), login.username(), UUID.randomUUID().toString(),
+        login.sessionKey(), SessionClaims.SCOPE_USER, now, now.plus(sessionLifetime));
+    return SessionCertificate.issue(claims, issuerKey).token();
+  }
+
+  // Keys and helpers -----------------------------------------------------------------------
+
+  static String normaliseUserCode(String userCode) {
+    if (userCode == null) {
+      return null;
+    }
+    String letters = userCode.toUpperCase(Locale.ROOT).replaceAll("[^A-Z]", "");
+    if (letters.length() != 8 || !letters.chars().allMatch(c -> USER_CODE_ALPHABET.indexOf(c) >= 0)) {
+      return null;
+    }
+    return letters.substring(0, 4) + "-" + letters.substring(4);
+  }
+
+  private static String userKey(String username) {
+    return "identity/users/" + ObjectKeys.segment(username);
+  }
+
+  private static String loginKey(String loginId) {
+    return "identity/logins/" + ObjectKeys.segment(loginId);
+  }
+
+  private static String userCodeKey(String userCode) {
+    return "identity/user-codes/" + userCode;
+  }
+
+  static String randomToken(int bytes) {
+    byte[] token = new byte[bytes];
+    RANDOM.nextBytes(token);
+    return Base64Url.encode(token);
+  }
+}

@@ -1,0 +1,173 @@
+package io.acquire.services.identity;
+
+import io.acquire.services.identity.IdentityService.Outcome;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * The page a person opens from the QR code: shows where the login came from and its
+ * code, and takes password and authenticator code. Plain HTML forms, no JavaScript,
+ * so it works in any browser; a double-submit token (cookie and hidden field, both
+ * random per page) refuses posts made by other sites.
+ */
+final class LoginPage {
+  private static final String CSRF_COOKIE = "acquire_csrf";
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  private final IdentityService identity;
+
+  LoginPage(IdentityService identity) {
+    this.identity = identity;
+  }
+
+  void show(Context ctx) {
+    String code = ctx.queryParam("code");
+    if (code == null || code.isBlank()) {
+      render(ctx, 200, "Approve a login", codeForm(csrf(ctx)));
+      return;
+    }
+    Optional<LoginRecord> login = identity.loginByUserCode(code);
+    if (login.isEmpty()) {
+      render(ctx, 404, "No such login", message("No login request has the code " + escape(code)
+          + ". Check the code on the device that asked, or start a new login there."));
+      return;
+    }
+    render(ctx, 200, "Approve a login", approvalForm(login.get(), csrf(ctx)));
+  }
+
+  void submit(Context ctx) {
+    String cookie = ctx.cookie(CSRF_COOKIE);
+    String field = ctx.formParam("csrf");
+    if (cookie == null || field == null || cookie.isEmpty()
+        || !MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8))) {
+      render(ctx, 403, "Request refused", message("This form did not come from this login page, so it was refused. "
+          + "Open the login link again and approve from there."));
+      return;
+    }
+    String code = ctx.formParam("code");
+    String action = ctx.formParam("action");
+    if ("lookup".equals(action)) {
+      ctx.redirect(ctx.path() + "?code=" + (IdentityService.normaliseUserCode(code) == null
+          ? "invalid" : IdentityService.normaliseUserCode(code)), io.javalin.http.HttpStatus.SEE_OTHER);
+      return;
+    }
+    Outcome outcome = "deny".equals(action)
+        ? identity.deny(code)
+        : identity.approve(code, nonNull(ctx.formParam("password")), nonNull(ctx.formParam("totp")).strip());
+    switch (outcome) {
+      case APPROVED -> render(ctx, 200, "Login approved",
+          message("Login approved. You can return to your notebook; it is now signed in."));
+      case DENIED -> render(ctx, 200, "Login denied",
+          message("Login denied. The device that asked will not be signed in."));
+      case WRONG_CREDENTIALS -> {
+        Optional<LoginRecord> login = identity.loginByUserCode(code);
+        String again = login.map(l -> approvalForm(l, csrf(ctx))).orElse("");
+        render(ctx, 401, "Approve a login", "<p class=\"error\" role=\"alert\">Password or code is wrong.</p>" + again);
+      }
+      case TOO_MANY_ATTEMPTS -> {
+        long retry = identity.loginByUserCode(code).map(l -> identity.retryAfterSeconds(l.username())).orElse(0L);
+        if (retry > 0) {
+          ctx.header("Retry-After", Long.toString(retry));
+        }
+        render(ctx, 429, "Too many attempts", message("Too many wrong attempts. "
+            + (retry > 0 ? "Try again in " + ((retry + 59) / 60) + " minutes, from a new login." : "This login "
+            + "request is now denied; start a new login on your device.")));
+      }
+      case EXPIRED -> render(ctx, 410, "Login expired",
+          message("This login request has expired. Start a new login on your device."));
+      case ALREADY_DECIDED -> render(ctx, 409, "Already decided",
+          message("This login request was already approved or denied."));
+      case UNKNOWN_CODE -> render(ctx, 404, "No such login",
+          message("No login request has that code. Check the code on the device that asked."));
+    }
+  }
+
+  private static String nonNull(String value) {
+    return value == null ? "" : value;
+  }
+
+  /** A fresh double-submit token, set as a cookie scoped to this page. */
+  private static String csrf(Context ctx) {
+    String token = IdentityService.randomToken(24);
+    ctx.header("Set-Cookie", CSRF_COOKIE + "=" + token + "; Path=" + ctx.path()
+        + "; Max-Age=1800; HttpOnly; SameSite=Strict");
+    return token;
+  }
+
+  private static String codeForm(String csrf) {
+    return "<p>Enter the code shown by the device that wants to sign in.</p>"
+        + "<form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">"
+        + "<label for=\"code\">Code</label><input id=\"code\" name=\"code\" autocomplete=\"off\" "
+        + "placeholder=\"XXXX-XXXX\" required>"
+        + "<button name=\"action\" value=\"lookup\">Continue</button></form>";
+  }
+
+  private static String approvalForm(LoginRecord login, String csrf) {
+    return "<p>A device asks to sign in as <strong>" + escape(login.username()) + "</strong>. "
+        + "Approve only if this code matches the one on that device.</p>"
+        + "<p class=\"code\" id=\"user-code\">" + escape(login.userCode()) + "</p>"
+        + "<dl><dt>Device</dt><dd>" + escape(login.deviceName()) + "</dd>"
+        + "<dt>From address</dt><dd>" + escape(login.requesterAddress()) + "</dd>"
+        + "<dt>Browser or client</dt><dd>" + escape(login.userAgent()) + "</dd>"
+        + "<dt>Asked at</dt><dd>" + TIME.format(login.createdAt()) + "</dd>"
+        + "<dt>Expires at</dt><dd>" + TIME.format(login.expiresAt()) + "</dd></dl>"
+        + "<form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">"
+        + "<input type=\"hidden\" name=\"code\" value=\"" + escape(login.userCode()) + "\">"
+        + "<label for=\"password\">Password</label>"
+        + "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\">"
+        + "<label for=\"totp\">Authenticator code</label>"
+        + "<input id=\"totp\" name=\"totp\" inputmode=\"numeric\" pattern=\"[0-9]{6}\" maxlength=\"6\" "
+        + "autocomplete=\"one-time-code\">"
+        + "<div class=\"actions\"><button id=\"approve\" name=\"action\" value=\"approve\">Approve</button>"
+        + "<button id=\"deny\" class=\"secondary\" name=\"action\" value=\"deny\" formnovalidate>Deny</button></div>"
+        + "</form>";
+  }
+
+  private static String message(String html) {
+    return "<p class=\"message\" id=\"message\">" + html + "</p>";
+  }
+
+  private static void render(Context ctx, int status, String title, String body) {
+    ctx.status(status)
+        .header("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("X-Frame-Options", "DENY")
+        .header("Referrer-Policy", "no-referrer")
+        .header("Cache-Control", "no-store")
+        .html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            + "<title>" + escape(title) + " · Acquire</title><style>"
+            + "body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1d2330}"
+            + "h1{font-size:1.4rem}.code{font:600 2rem ui-monospace,monospace;letter-spacing:.15em;"
+            + "background:#eef2f8;border-radius:.5rem;padding:.6rem;text-align:center}"
+            + "dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem;font-size:.9rem}"
+            + "dt{color:#5a6275}dd{margin:0;overflow-wrap:anywhere}"
+            + "label{display:block;margin-top:.8rem;font-weight:600}"
+            + "input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;margin-top:.2rem}"
+            + ".actions{display:flex;gap:.6rem;margin-top:1rem}button{flex:1;padding:.6rem;font-size:1rem;"
+            + "border:0;border-radius:.4rem;background:#2556c4;color:#fff}button.secondary{background:#8a93a6}"
+            + ".error{color:#a4161a;font-weight:600}</style></head><body><h1>" + escape(title) + "</h1>"
+            + body + "<p><small>Acquire identity service</small></p></body></html>");
+  }
+
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c < 0x20 ? ' ' : c);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,34 @@
+package io.acquire.services.identity;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A registered person as stored at {@code identity/users/<name>}.
+ *
+ * @param passwordHash bcrypt, never the password
+ * @param totpSecret the Base32 TOTP secret (plaintext in the store; see docs/security.md)
+ * @param lastTotpStep the newest TOTP step accepted, so no code is accepted twice
+ * @param recentFailures when approvals for this user last failed, for rate limiting
+ */
+record UserRecord(
+    String username,
+    String passwordHash,
+    String totpSecret,
+    Instant createdAt,
+    long lastTotpStep,
+    List<Instant> recentFailures) {
+
+  UserRecord withTotpStep(long step) {
+    return new UserRecord(username, passwordHash, totpSecret, createdAt, step, recentFailures);
+  }
+
+  UserRecord withFailures(List<Instant> failures) {
+    return new UserRecord(username, passwordHash, totpSecret, createdAt, lastTotpStep, List.copyOf(failures));
+  }
+
+  @Override
+  public String toString() {
+    return "UserRecord[" + username + "]";
+  }
+}
