@@ -1,0 +1,212 @@
+package io.acquire.client.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.acquire.client.AcquireException;
+import io.acquire.client.InvalidResponseException;
+import io.acquire.client.RetryPolicy;
+import io.acquire.client.TransportException;
+import io.acquire.client.wire.ErrorBody;
+import io.acquire.client.wire.Json;
+import io.acquire.client.wire.RequestSignature;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The SDK's one HTTP layer for one service: JSON in and out, every request signed when
+ * a session is present (afresh on each attempt, since a nonce is accepted once), errors
+ * mapped to {@link AcquireException}s, and the only place that retries.
+ */
+public final class Transport {
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final byte[] EMPTY = new byte[0];
+  /** Shown on the login page as "Browser or client", so people recognise where a login came from. */
+  private static final String USER_AGENT = "acquire-java/0.1 (" + System.getProperty("os.name") + "; Java "
+      + Runtime.version().feature() + ")";
+
+  /** Whether a call may be repeated without changing its effect. */
+  public enum Safety { SAFE, UNSAFE }
+
+  private final OkHttpClient http;
+  private final HttpUrl base;
+  private final RetryPolicy retry;
+  private final Supplier<Session> session;
+  private final Clock clock;
+
+  /**
+   * @param baseUrl the service's URL, such as {@code http://localhost:8080/t/identity}
+   * @param session the session to sign with, or a supplier of null for unsigned calls
+   */
+  public Transport(OkHttpClient http, String baseUrl, RetryPolicy retry, Supplier<Session> session, Clock clock) {
+    this.http = Objects.requireNonNull(http, "http == null");
+    HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(baseUrl, "baseUrl == null"));
+    if (parsed == null) {
+      throw new IllegalArgumentException("Not an http(s) URL: " + baseUrl);
+    }
+    this.base = parsed;
+    this.retry = Objects.requireNonNull(retry, "retry == null");
+    this.session = Objects.requireNonNull(session, "session == null");
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+  }
+
+  public String baseUrl() {
+    return base.toString();
+  }
+
+  public <T> T get(String path, Class<T> type) {
+    return json(call("GET", path, null, Safety.SAFE, Map.of()), type);
+  }
+
+  public <T> T post(String path, Object body, Class<T> type, Safety safety) {
+    return json(call("POST", path, Json.write(body), safety, Map.of()), type);
+  }
+
+  public <T> T put(String path, Object body, Class<T> type, Safety safety) {
+    return json(call("PUT", path, Json.write(body), safety, Map.of()), type);
+  }
+
+  /** A call whose answer is not needed (204 or ignored). */
+  public void send(String method, String path, Object body, Safety safety) {
+    call(method, path, body == null ? null : Json.write(body), safety, Map.of());
+  }
+
+  /**
+   * The raw exchange: sends {@code body} (null for none) with extra headers and returns the
+   * successful answer's bytes and headers, after retries and error mapping.
+   */
+  public Reply call(String method, String path, byte[] body, Safety safety, Map<String, String> headers) {
+    HttpUrl url = resolve(path);
+    int attempts = safety == Safety.SAFE ? retry.maxAttempts() : 1;
+    for (int attempt = 1; ; attempt++) {
+      Duration retryAfter = null;
+      try (Response response = http.newCall(request(method, url, body, headers)).execute()) {
+        byte[] bytes = bytes(response.body());
+        if (response.isSuccessful()) {
+          return new Reply(response.code(), bytes, response.headers().toMultimap());
+        }
+        AcquireException error = error(response, bytes);
+        if (attempt >= attempts || !RetryPolicy.isRetryableStatus(response.code())) {
+          throw error;
+        }
+        retryAfter = retryAfter(response.header("Retry-After"));
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted() || (e instanceof InterruptedIOException && !isTimeout(e))) {
+          throw new TransportException("Call to " + url.redact() + " was interrupted.", e);
+        }
+        if (attempt >= attempts) {
+          throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e)
+              + (attempts > 1 ? " (after " + attempts + " attempts)" : "") + ".", e);
+        }
+      }
+      try {
+        retry.sleeper().sleep(retry.delayAfter(attempt, retryAfter));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TransportException("Interrupted while waiting to retry " + url.redact() + ".", e);
+      }
+    }
+  }
+
+  private HttpUrl resolve(String path) {
+    HttpUrl url = HttpUrl.parse(base.toString().replaceAll("/+$", "") + path);
+    if (url == null) {
+      throw new IllegalArgumentException("Not a valid path: " + path);
+    }
+    return url;
+  }
+
+  private Request request(String method, HttpUrl url, byte[] body, Map<String, String> headers) {
+    byte[] bytes = body == null ? EMPTY : body;
+    Request.Builder request = new Request.Builder().url(url)
+        .method(method, body == null && !method.equals("POST") && !method.equals("PUT")
+            ? null : RequestBody.create(bytes, JSON));
+    request.header("User-Agent", USER_AGENT);
+    headers.forEach(request::header);
+    Session current = session.get();
+    if (current != null) {
+      String target = url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery());
+      RequestSignature.sign(current.key(), current.certificate(), method, target, bytes,
+          clock.instant().getEpochSecond()).forEach(request::header);
+    }
+    return request.build();
+  }
+
+  private static byte[] bytes(ResponseBody body) throws IOException {
+    return body == null ? EMPTY : body.bytes();
+  }
+
+  private static AcquireException error(Response response, byte[] bytes) {
+    String requestId = response.header(RequestSignature.REQUEST_ID_HEADER);
+    ErrorBody body = null;
+    try {
+      body = bytes.length == 0 ? null : Json.read(bytes, ErrorBody.class);
+    } catch (RuntimeException e) {
+      // Not our error shape: a proxy or another server answered. Say so below.
+    }
+    if (body == null || body.message() == null) {
+      return Errors.of(response.code(), null, "HTTP " + response.code() + " with no Acquire error body"
+          + " (is the URL an Acquire service?)", requestId, retryAfter(response.header("Retry-After")));
+    }
+    return Errors.of(response.code(), body.error(), body.message(),
+        body.requestId() != null ? body.requestId() : requestId, retryAfter(response.header("Retry-After")));
+  }
+
+  private static <T> T json(Reply reply, Class<T> type) {
+    if (type == Void.class) {
+      return null;
+    }
+    try {
+      JavaType javaType = Json.mapper().constructType(type);
+      T value = Json.mapper().readValue(reply.body(), javaType);
+      if (value == null) {
+        throw new IOException("empty answer");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new InvalidResponseException(reply.status(), "The service's answer is not the expected "
+          + type.getSimpleName() + " JSON: " + e.getClass().getSimpleName(), reply.header(RequestSignature.REQUEST_ID_HEADER));
+    }
+  }
+
+  private static Duration retryAfter(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Long.parseLong(header.trim()));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static boolean isTimeout(IOException e) {
+    return e instanceof java.net.SocketTimeoutException
+        || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
+  }
+
+  private static String describe(IOException e) {
+    if (isTimeout(e)) {
+      return "timed out";
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+  }
+
+  /** A successful answer. */
+  public record Reply(int status, byte[] body, Map<String, java.util.List<String>> headers) {
+    public String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+    }
+  }
+}
