@@ -13,6 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A store in a local directory: the embedded default.
@@ -30,6 +33,9 @@ import java.util.function.Function;
  * the new one, never a torn one. Key segments become {@code <segment>.d} directories and
  * {@code <segment>.o} files, so {@code a/b} and {@code a/b/c} can both exist.
  *
+ * <p>A temporary file left by a crash is never listed or read, and is removed when a
+ * store is opened once it is ten minutes old.
+ *
  * <p>Writers to one key serialise on a stripe lock held both in this process and, with
  * an OS file lock, across every process that opens the same directory; readers never lock.
  */
@@ -38,6 +44,9 @@ public final class LocalObjectStore implements ObjectStore {
   private static final int VERSION_LENGTH = 32;
   private static final String OBJECT = ".o";
   private static final String DIRECTORY = ".d";
+  private static final String TEMP = ".tmp";
+  /** Older temp files are a crash's leftovers; younger ones may be another process's write in flight. */
+  private static final Duration STALE_TEMP = Duration.ofMinutes(10);
 
   private final Path root;
   private final Path objects;
@@ -55,6 +64,19 @@ public final class LocalObjectStore implements ObjectStore {
       threadLocks[i] = new ReentrantLock();
       processLocks[i] = FileChannel.open(locks.resolve(i + ".lock"),
           StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+    sweepStaleTempFiles();
+  }
+
+  private void sweepStaleTempFiles() throws IOException {
+    Instant cutoff = Instant.now().minus(STALE_TEMP);
+    try (Stream<Path> files = Files.walk(objects)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (file.getFileName().toString().endsWith(TEMP)
+            && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+          Files.deleteIfExists(file);
+        }
+      }
     }
   }
 
@@ -198,7 +220,7 @@ public final class LocalObjectStore implements ObjectStore {
     if (!Files.isDirectory(directory)) {
       createDirectories(directory);
     }
-    Path temp = directory.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temp = directory.resolve(file.getFileName() + "." + UUID.randomUUID() + TEMP);
     try {
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer header = ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII));

@@ -1,0 +1,222 @@
+package io.acquire.services.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What every {@link ObjectStore} must do; each implementation runs this suite. */
+abstract class ObjectStoreContract {
+  protected ObjectStore store;
+
+  protected abstract ObjectStore open();
+
+  @BeforeEach
+  void openStore() {
+    store = open();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void missingKeyIsEmpty() {
+    assertTrue(store.get("nothing/here").isEmpty());
+  }
+
+  @Test
+  void putThenGetRoundTripsAnyBytes() {
+    byte[] binary = new byte[256];
+    for (int i = 0; i < binary.length; i++) {
+      binary[i] = (byte) i;
+    }
+    store.put("a/binary", binary);
+    store.put("a/empty", new byte[0]);
+    assertArrayEquals(binary, store.get("a/binary").orElseThrow().data());
+    assertArrayEquals(new byte[0], store.get("a/empty").orElseThrow().data());
+  }
+
+  @Test
+  void everyPutMakesANewVersionEvenForTheSameBytes() {
+    String first = store.put("k", bytes("same"));
+    String second = store.put("k", bytes("same"));
+    assertNotEquals(first, second);
+    assertEquals(second, store.get("k").orElseThrow().version());
+  }
+
+  @Test
+  void putIfAbsentWinsOnlyOnce() {
+    assertTrue(store.putIfAbsent("k", bytes("first")).isPresent());
+    assertTrue(store.putIfAbsent("k", bytes("second")).isEmpty());
+    assertEquals("first", new String(store.get("k").orElseThrow().data(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void putIfVersionNeedsTheCurrentVersion() {
+    String v1 = store.put("k", bytes("one"));
+    String v2 = store.putIfVersion("k", bytes("two"), v1).orElseThrow();
+    assertTrue(store.putIfVersion("k", bytes("stale"), v1).isEmpty(), "a stale version must lose");
+    assertTrue(store.putIfVersion("missing", bytes("x"), v1).isEmpty(), "no object, no match");
+    assertTrue(store.get("missing").isEmpty());
+    StoredObject current = store.get("k").orElseThrow();
+    assertEquals(v2, current.version());
+    assertEquals("two", new String(current.data(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void listFindsKeysByPrefixInOrder() {
+    for (String key : List.of("ab", "abc/x", "abc/y/z", "abd", "b/c", "a/b", "a/b/c")) {
+      store.put(key, bytes(key));
+    }
+    assertEquals(List.of("a/b", "a/b/c", "ab", "abc/x", "abc/y/z", "abd", "b/c"), store.list(""));
+    assertEquals(List.of("ab", "abc/x", "abc/y/z", "abd"), store.list("ab"));
+    assertEquals(List.of("abc/x", "abc/y/z"), store.list("abc/"));
+    assertEquals(List.of("a/b", "a/b/c"), store.list("a/"));
+    assertEquals(List.of("a/b/c"), store.list("a/b/"));
+    assertEquals(List.of(), store.list("zzz/"));
+  }
+
+  @Test
+  void deleteRemovesFromGetAndList() {
+    store.put("d/one", bytes("1"));
+    store.put("d/two", bytes("2"));
+    assertTrue(store.delete("d/one"));
+    assertFalse(store.delete("d/one"));
+    assertTrue(store.get("d/one").isEmpty());
+    assertEquals(List.of("d/two"), store.list("d/"));
+  }
+
+  @Test
+  void returnedBytesAreCopies() {
+    byte[] data = bytes("original");
+    store.put("k", data);
+    data[0] = 'X';
+    byte[] read = store.get("k").orElseThrow().data();
+    read[1] = 'Y';
+    assertEquals("original", new String(store.get("k").orElseThrow().data(), StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "..", ".", "a/../b", "a//b", "/a", "a/", "a b", "a\u0000b", "caf\u00e9", "a\\b"})
+  void invalidKeysAreRefusedWithAReason(String key) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.put(key, bytes("x")));
+    assertTrue(e.getMessage().startsWith("object key"), e.getMessage());
+    assertTrue(store.list("").isEmpty(), "nothing may be written");
+  }
+
+  @Test
+  void overlongKeysAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> store.get("k".repeat(ObjectKeys.MAX_LENGTH + 1)));
+  }
+
+  @Test
+  void segmentEncodingMakesAnyTextOneSafeDistinctSegment() {
+    Set<String> seen = new HashSet<>();
+    for (String text : List.of(".", "..", "a/b", "a%2Fb", "ä", "a b", "A", "a", "\u0000", "../../etc")) {
+      String segment = ObjectKeys.segment(text);
+      ObjectKeys.check("x/" + segment);
+      assertFalse(segment.contains("/") || segment.equals(".") || segment.equals(".."));
+      assertTrue(seen.add(segment), "two texts encoded to " + segment);
+      store.put("x/" + segment, bytes(text));
+    }
+    assertEquals(seen.size(), store.list("x/").size());
+  }
+
+  @Test
+  void concurrentPutIfAbsentHasExactlyOneWinnerPerKey() throws Exception {
+    int threads = 16;
+    int keys = 50;
+    AtomicInteger wins = new AtomicInteger();
+    runConcurrently(threads, thread -> {
+      for (int k = 0; k < keys; k++) {
+        if (store.putIfAbsent("race/" + k, bytes("thread " + thread)).isPresent()) {
+          wins.incrementAndGet();
+        }
+      }
+    });
+    assertEquals(keys, wins.get());
+    assertEquals(keys, store.list("race/").size());
+  }
+
+  @Test
+  void concurrentConditionalIncrementsLoseNothing() throws Exception {
+    int threads = 16;
+    int increments = 40;
+    store.put("counter", bytes("0"));
+    runConcurrently(threads, thread -> {
+      for (int i = 0; i < increments; i++) {
+        while (true) {
+          StoredObject current = store.get("counter").orElseThrow();
+          int next = Integer.parseInt(new String(current.data(), StandardCharsets.UTF_8)) + 1;
+          if (store.putIfVersion("counter", bytes(Integer.toString(next)), current.version()).isPresent()) {
+            break;
+          }
+        }
+      }
+    });
+    assertEquals(threads * increments,
+        Integer.parseInt(new String(store.get("counter").orElseThrow().data(), StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void jsonUpdateUnderContentionIsExact() throws Exception {
+    JsonObjects objects = new JsonObjects(store);
+    runConcurrently(8, thread -> {
+      for (int i = 0; i < 25; i++) {
+        objects.update("json/counter", Integer.class, current -> current.orElse(0) + 1);
+      }
+    });
+    assertEquals(Optional.of(200), objects.get("json/counter", Integer.class));
+  }
+
+  interface ThreadBody {
+    void run(int thread) throws Exception;
+  }
+
+  static void runConcurrently(int threads, ThreadBody body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          body.run(thread);
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
