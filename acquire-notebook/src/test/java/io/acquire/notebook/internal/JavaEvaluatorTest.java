@@ -1,0 +1,130 @@
+package io.acquire.notebook.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JavaEvaluatorTest {
+  private static JavaEvaluator java;
+
+  @BeforeAll
+  static void start() {
+    java = new JavaEvaluator(List.of("import java.util.*;"));
+  }
+
+  @AfterAll
+  static void stop() {
+    java.close();
+  }
+
+  @Test
+  void lastExpressionIsTheResultAsTheObjectItself() throws Exception {
+    Object result = java.eval("int x = 20;\nx + 22");
+    assertEquals(42, result);
+    Object list = java.eval("List.of(1, 2, 3)");
+    assertTrue(list instanceof List<?>, "renderers need the object, not its toString: " + list.getClass());
+  }
+
+  @Test
+  void statementsAndDeclarationsHaveNoValue() throws Exception {
+    assertSame(JavaEvaluator.NO_VALUE, java.eval("int y = 5;"));
+    assertSame(JavaEvaluator.NO_VALUE, java.eval("y = y + 1;\nSystem.out.print(\"\");"));
+    assertEquals(6, java.eval("y"));
+  }
+
+  @Test
+  void aTrailingSemicolonHidesTheValue() throws Exception {
+    assertSame(JavaEvaluator.NO_VALUE, java.eval("40 + 2;"));
+    assertEquals(42, java.eval("40 + 2"));
+  }
+
+  @Test
+  void nullExpressionIsNull() throws Exception {
+    assertNull(java.eval("(String) null"));
+  }
+
+  @Test
+  void declarationsPersistAcrossCells() throws Exception {
+    java.eval("String greet(String who) { return \"hello \" + who; }");
+    assertEquals("hello ada", java.eval("greet(\"ada\")"));
+  }
+
+  @Test
+  void compileErrorsShowTheLineTheMessageAndACaret() {
+    CellError error = assertThrows(CellError.class, () -> java.eval("int a = 1;\nint b = a + missing;"));
+    assertEquals("CompilationError", error.name());
+    assertTrue(error.getMessage().contains("cannot find symbol"), error.getMessage());
+    String text = String.join("\n", error.lines());
+    assertTrue(text.contains("line 2: int b = a + missing;"), text);
+    assertTrue(text.contains("^^^^^^^"), text);
+  }
+
+  @Test
+  void exceptionsShowTheUsersFramesFirstAndNoKernelInternals() {
+    CellError error = assertThrows(CellError.class, () -> java.eval(
+        "void inner() { throw new IllegalStateException(\"boom\"); }\nvoid outer() { inner(); }\nouter();"));
+    assertEquals("java.lang.IllegalStateException", error.name());
+    assertEquals("boom", error.getMessage());
+    String text = String.join("\n", error.lines());
+    assertTrue(text.startsWith("java.lang.IllegalStateException: boom"), text);
+    assertTrue(text.contains("at inner (snippet "), text);
+    assertTrue(text.indexOf("at inner") < text.indexOf("at outer"), "innermost frame first: " + text);
+    assertTrue(text.contains("at the cell (snippet "), text);
+    assertTrue(!text.contains("jdk.jshell") && !text.contains("io.acquire.notebook.internal")
+        && !text.contains("reflect"), text);
+  }
+
+  @Test
+  void causesAreShown() {
+    CellError error = assertThrows(CellError.class, () -> java.eval(
+        "throw new RuntimeException(\"outer\", new java.io.IOException(\"disk\"));"));
+    assertTrue(String.join("\n", error.lines()).contains("Caused by: java.io.IOException: disk"), error.lines().toString());
+  }
+
+  @Test
+  void completionFindsTypesAndMembers() {
+    JavaEvaluator.Completions types = java.complete("Strin", 5);
+    assertTrue(types.options().contains("String"), types.options().toString());
+    assertEquals(0, types.start());
+    JavaEvaluator.Completions members = java.complete("\"abc\".toUpp", 11);
+    assertTrue(members.options().contains("toUpperCase("), members.options().toString());
+    assertEquals(6, members.start());
+  }
+
+  @Test
+  void isCompleteKnowsOpenBlocksFromFinishedCode() {
+    assertEquals("complete", java.isComplete("1 + 1"));
+    assertEquals("complete", java.isComplete("int z = 3;\nz * 2"));
+    assertTrue(java.isComplete("for (int i = 0; i < 3; i++) {").isBlank(), "an indent means incomplete");
+    assertTrue(java.isComplete("void f() {\n  if (true) {").startsWith("      "), "indent follows the last line");
+  }
+
+  @Test
+  void interruptStopsABusyLoopAndASleep() throws Exception {
+    for (String cell : List.of("while (true) { }", "Thread.sleep(100_000);")) {
+      CompletableFuture<Throwable> running = CompletableFuture.supplyAsync(() -> {
+        try {
+          java.eval(cell);
+          return null;
+        } catch (Throwable t) {
+          return t;
+        }
+      });
+      Thread.sleep(500);
+      java.interrupt();
+      Throwable outcome = running.get(10, TimeUnit.SECONDS);
+      assertTrue(outcome instanceof CellError error && error.name().equals("Interrupted"),
+          "the cell must end as interrupted: " + cell + " gave " + outcome);
+    }
+    assertEquals(2, java.eval("1 + 1"), "the kernel keeps working after an interrupt");
+  }
+}
