@@ -4,6 +4,7 @@ import io.acquire.notebook.internal.CellError;
 import io.acquire.notebook.internal.JavaEvaluator;
 import io.acquire.notebook.internal.KernelInfo;
 import io.acquire.notebook.internal.Magics;
+import io.acquire.notebook.internal.ShellPolling;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.ShellHandler;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A Jupyter kernel for Java (JShell on the IJava base kernel) with Acquire on its class
@@ -41,10 +44,14 @@ public final class AcquireKernel extends BaseKernel {
       "import static io.acquire.notebook.Display.*;");
 
   static final String VERSION = "0.1.0";
+  /** How long the shell loop sleeps when idle: short enough not to pad a cell, long enough to idle cheaply. */
+  static final long SHELL_POLL_MILLIS = 5;
 
   private static volatile AcquireKernel running;
+  /** Held so the level sticks: the base library logs every socket event at INFO to stderr. */
+  private static final Logger BASE_LIBRARY_LOG = Logger.getLogger("io.github.spencerpark");
 
-  private final JavaEvaluator java;
+  private final JavaEvaluator evaluator;
   private final Magics magics;
   private final LanguageInfo languageInfo = new LanguageInfo("java", Runtime.version().toString(),
       "text/x-java-source", ".jshell", "java", "java", "script");
@@ -54,8 +61,8 @@ public final class AcquireKernel extends BaseKernel {
   private final Map<String, ShellReplyEnvironment> displays = new ConcurrentHashMap<>();
 
   public AcquireKernel() {
-    this.java = new JavaEvaluator(STARTUP);
-    this.magics = new Magics(java);
+    this.evaluator = new JavaEvaluator(STARTUP);
+    this.magics = new Magics(evaluator);
     Renderers.register(getRenderer());
   }
 
@@ -79,26 +86,25 @@ public final class AcquireKernel extends BaseKernel {
 
   @Override
   public DisplayData eval(String code) throws Exception {
-    String java = magics.apply(code);
-    Object value = this.java.eval(java);
+    Object value = evaluator.eval(magics.apply(code));
     return value == JavaEvaluator.NO_VALUE ? null : getRenderer().render(value);
   }
 
   @Override
   public ReplacementOptions complete(String code, int at) {
-    JavaEvaluator.Completions completions = java.complete(code, at);
+    JavaEvaluator.Completions completions = evaluator.complete(code, at);
     return completions.options().isEmpty() ? null
         : new ReplacementOptions(completions.options(), completions.start(), completions.end());
   }
 
   @Override
   public String isComplete(String code) {
-    return code.strip().startsWith("%") ? "complete" : java.isComplete(code);
+    return code.strip().startsWith("%") ? "complete" : evaluator.isComplete(code);
   }
 
   @Override
   public void interrupt() {
-    java.interrupt();
+    evaluator.interrupt();
   }
 
   @Override
@@ -111,7 +117,7 @@ public final class AcquireKernel extends BaseKernel {
 
   @Override
   public void onShutdown(boolean isRestarting) {
-    java.close();
+    evaluator.close();
   }
 
   String display(Object value) {
@@ -158,6 +164,7 @@ public final class AcquireKernel extends BaseKernel {
       env.setBusyDeferIdle();
       env.reply(new KernelInfo("acquire-java", VERSION, getLanguageInfo(), getBanner()));
     });
+    ShellPolling.setSleep(connection, SHELL_POLL_MILLIS);
     connection.connect();
     connection.waitUntilClose();
   }
@@ -167,6 +174,7 @@ public final class AcquireKernel extends BaseKernel {
       System.err.println("Usage: AcquireKernel <connection file>  (Jupyter passes it; install with scripts/install-kernel.sh)");
       System.exit(2);
     }
+    BASE_LIBRARY_LOG.setLevel(Level.WARNING);
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     AcquireKernel kernel = new AcquireKernel();
     kernel.serve(new JupyterConnection(properties));

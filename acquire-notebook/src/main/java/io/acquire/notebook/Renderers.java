@@ -40,10 +40,11 @@ public final class Renderers {
               + "<img alt=\"QR code of the login link\" src=\"data:image/png;base64," + png + "\"/>"
               + "<p>Scan the code or open <a href=\"" + escape(login.url()) + "\" target=\"_blank\">"
               + escape(login.url()) + "</a>, check that the page shows <strong>" + escape(login.userCode())
-              + "</strong>, and approve. The request expires at " + escape(login.expiresAt().toString())
+              + "</strong>, and approve. The request expires at "
+              + escape(login.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
               + ".</p></div>");
           context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "Open " + login.url() + " and check the code "
-              + login.userCode() + " (expires " + login.expiresAt() + ")");
+              + login.userCode() + " (expires " + login.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")");
         });
 
     renderer.createRegistration(Registration.class)
