@@ -8,6 +8,7 @@ import io.acquire.client.wire.VerifyingKey;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
+import io.acquire.services.accounting.AccountingService;
 import io.acquire.services.identity.IdentityService;
 import io.acquire.services.registry.RegistryService;
 import io.acquire.services.store.JsonObjects;
@@ -57,15 +58,18 @@ public final class AcquireServer implements AutoCloseable {
   static {
     SERVICES.put("registry", RegistryService::new);
     SERVICES.put("identity", IdentityService::new);
+    SERVICES.put("accounting", AccountingService::new);
   }
 
   private final Javalin app;
+  private final List<Service> services;
   private final ObjectStore store;
   private final boolean ownsStore;
   private final String url;
 
-  private AcquireServer(Javalin app, ObjectStore store, boolean ownsStore, String url) {
+  private AcquireServer(Javalin app, List<Service> services, ObjectStore store, boolean ownsStore, String url) {
     this.app = app;
+    this.services = services;
     this.store = store;
     this.ownsStore = ownsStore;
     this.url = url;
@@ -96,6 +100,7 @@ public final class AcquireServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    services.forEach(Service::close);
     if (ownsStore) {
       store.close();
     }
@@ -199,6 +204,7 @@ public final class AcquireServer implements AutoCloseable {
       installErrorHandling(app);
 
       List<ServiceContext> contexts = new ArrayList<>();
+      List<Service> started = new ArrayList<>();
       for (String name : services) {
         ServiceContext context = new ServiceContext(name, store, clock, ServiceKeys.load(store, name), verifier,
             root::get, options);
@@ -207,6 +213,7 @@ public final class AcquireServer implements AutoCloseable {
         app.get(base, ctx -> ctx.json(context.info()));
         service.mount(new Routes(app, base, verifier));
         contexts.add(context);
+        started.add(service);
       }
 
       app.start(host, port);
@@ -216,7 +223,7 @@ public final class AcquireServer implements AutoCloseable {
         RegistryService.publish(objects, context.info());
       }
       log.info("Acquire backend serving {} at {}", services, url);
-      return new AcquireServer(app, store, ownsStore, url);
+      return new AcquireServer(app, started, store, ownsStore, url);
     }
 
     private static String stripSlash(String url) {

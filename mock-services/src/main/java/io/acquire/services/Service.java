@@ -9,4 +9,7 @@ import io.acquire.services.http.Routes;
 public interface Service {
   /** Adds this service's endpoints; {@code GET /t/<name>/} (its {@code ServiceInfo}) is added by the host. */
   void mount(Routes routes);
+
+  /** Stops background work (sweeps, recovery); called when the server stops. */
+  default void close() {}
 }

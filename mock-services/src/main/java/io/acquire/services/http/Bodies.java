@@ -24,6 +24,10 @@ public final class Bodies {
         throw ApiException.badRequest("Request body is null; send a JSON object.");
       }
       return value;
+    } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+      Throwable cause = e.getCause();
+      throw ApiException.badRequest("Field '" + path(e) + "' is not valid"
+          + (cause instanceof IllegalArgumentException ? ": " + cause.getMessage() : "."));
     } catch (MismatchedInputException e) {
       throw ApiException.badRequest("Field '" + path(e) + "' has the wrong type or format.");
     } catch (JsonMappingException e) {

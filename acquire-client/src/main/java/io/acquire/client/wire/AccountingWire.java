@@ -1,0 +1,59 @@
+package io.acquire.client.wire;
+
+import io.acquire.client.Money;
+import java.time.Instant;
+import java.util.List;
+
+/** Request and response bodies of the accounting service ({@code /t/accounting}); see docs/protocol.md. */
+public final class AccountingWire {
+  private AccountingWire() {}
+
+  /** {@code POST /accounts}: a new account; limits default to none (no overdraft, no daily cap). */
+  public record CreateAccount(String name, Money overdraftLimit, Money dailyCap) {}
+
+  /** {@code PUT /accounts/{id}/limits}. A null daily cap removes the cap. */
+  public record SetLimits(Money overdraftLimit, Money dailyCap) {}
+
+  /** An active hold on an account. */
+  public record HoldView(String id, Money amount, Instant expiresAt) {}
+
+  /**
+   * An account as its owner sees it.
+   *
+   * @param available what can still be spent: balance − active holds + overdraft room
+   * @param spentToday transfers out and captures this UTC day
+   */
+  public record AccountView(String id, String name, String owner, Money balance, Money available,
+      Money overdraftLimit, Money dailyCap, Money spentToday, List<HoldView> holds, long journalLength) {}
+
+  public record AccountList(List<AccountView> accounts) {}
+
+  /** {@code POST /transfers}: the same idempotency key twice moves money once. */
+  public record Transfer(String from, String to, Money amount, String idempotencyKey, String description) {}
+
+  /** {@code POST /holds}: reserve money until captured, voided or expired. */
+  public record CreateHold(String account, Money amount, long expiresInSeconds, String idempotencyKey,
+      String description) {}
+
+  /** {@code POST /holds/{id}/capture}: take up to the held amount; the rest is released. */
+  public record Capture(Money amount, String to) {}
+
+  /**
+   * What the service signed: a transfer or capture that happened.
+   *
+   * @param id the transfer's id
+   * @param debitSeq and {@code creditSeq}: where it stands in each account's journal
+   */
+  public record Receipt(String id, String from, String to, Money amount, Instant at, long debitSeq, long creditSeq) {}
+
+  /** A receipt and the accounting service's Ed25519 signature over {@code Json.write(receipt)}. */
+  public record SignedReceipt(Receipt receipt, String signature) {}
+
+  public record HoldResult(String id, String account, Money amount, Instant expiresAt, String status) {}
+
+  /** One line of an account's append-only journal. {@code hash} chains it to the line before. */
+  public record StatementLine(long seq, Instant at, String kind, Money amount, Money balance, String reference,
+      String counterparty, String description, String previousHash, String hash) {}
+
+  public record Statement(String account, List<StatementLine> lines) {}
+}
