@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * A store in a local directory: the embedded default.
@@ -69,14 +68,26 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   private void sweepStaleTempFiles() throws IOException {
-    Instant cutoff = Instant.now().minus(STALE_TEMP);
-    try (Stream<Path> files = Files.walk(objects)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        if (file.getFileName().toString().endsWith(TEMP)
-            && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
-          Files.deleteIfExists(file);
+    sweep(objects, Instant.now().minus(STALE_TEMP));
+  }
+
+  /** Other processes may create and rename files meanwhile: anything that vanishes is simply skipped. */
+  private static void sweep(Path directory, Instant cutoff) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        try {
+          if (name.endsWith(DIRECTORY)) {
+            sweep(entry, cutoff);
+          } else if (name.endsWith(TEMP) && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
+            Files.deleteIfExists(entry);
+          }
+        } catch (NoSuchFileException e) {
+          // Renamed into place or removed by its writer while we looked.
         }
       }
+    } catch (NoSuchFileException e) {
+      // The directory itself went away.
     }
   }
 

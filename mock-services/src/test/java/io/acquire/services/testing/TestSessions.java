@@ -48,17 +48,24 @@ public final class TestSessions {
     Instant now = Instant.now();
     SessionClaims claims = new SessionClaims("identity", username, UUID.randomUUID().toString(),
         key.verifyingKey().toBase64Url(), scope, now, now.plus(lifetime));
-    return new Session(key, SessionCertificate.issue(claims, issuerKey));
+    return new Session(key, SessionCertificate.issue(claims, issuerKey), serverUrl);
   }
 
   /** A logged-in test user that sends signed requests to the server. */
   public final class Session {
     public final SigningKey key;
     public final SessionCertificate certificate;
+    private final String target;
 
-    Session(SigningKey key, SessionCertificate certificate) {
+    Session(SigningKey key, SessionCertificate certificate, String target) {
       this.key = key;
       this.certificate = certificate;
+      this.target = target;
+    }
+
+    /** The same session, sending to another server that shares the store. */
+    public Session at(String otherServerUrl) {
+      return new Session(key, certificate, otherServerUrl);
     }
 
     public String username() {
@@ -70,7 +77,7 @@ public final class TestSessions {
       byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       Map<String, String> headers = RequestSignature.sign(key, certificate, method, path, body,
           Instant.now().getEpochSecond());
-      Request.Builder request = new Request.Builder().url(serverUrl + path)
+      Request.Builder request = new Request.Builder().url(target + path)
           .method(method, jsonBody == null && !method.equals("POST") && !method.equals("PUT")
               ? null : RequestBody.create(body, JSON));
       headers.forEach(request::header);

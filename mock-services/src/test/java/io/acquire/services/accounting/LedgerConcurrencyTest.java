@@ -1,0 +1,235 @@
+package io.acquire.services.accounting;
+
+import static io.acquire.services.accounting.AccountingFixture.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.acquire.services.AcquireServer;
+import io.acquire.services.accounting.Records.AccountMeta;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.LocalObjectStore;
+import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.store.ObjectStore;
+import io.acquire.services.testing.TestSessions;
+import io.acquire.services.testing.TestSessions.Reply;
+import io.acquire.services.testing.TestSessions.Session;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ledger never loses or duplicates money under concurrency, across processes, and across SIGKILL. */
+class LedgerConcurrencyTest {
+  private static final List<String> USERS = List.of("ada", "bob", "cy", "dee");
+
+  @TempDir
+  Path data;
+
+  /** The invariant: over all accounts, funding included, balances sum to exactly zero; journals verify. */
+  static void assertLedgerBalances(ObjectStore store, int expectedUsers) {
+    Ledger ledger = new Ledger(new JsonObjects(store), Clock.systemUTC(), "GBP");
+    ledger.recover();
+    long total = 0;
+    long users = 0;
+    for (String key : store.list("accounting/accounts/")) {
+      AccountMeta meta = new JsonObjects(store).get(key, AccountMeta.class).orElseThrow();
+      List<Entry> journal = ledger.journal(meta.id());
+      long sum = 0;
+      Map<String, Integer> captures = new ConcurrentHashMap<>();
+      for (int i = 0; i < journal.size(); i++) {
+        Entry line = journal.get(i);
+        assertEquals(i, line.seq(), "journal of " + meta.id() + " has no gaps");
+        if (i > 0) {
+          assertTrue(line.chainsFrom(journal.get(i - 1)), "hash chain of " + meta.id() + " at " + i);
+        }
+        sum += line.amountMinor();
+        assertEquals(sum, line.balanceMinor(), "running balance of " + meta.id() + " at " + i);
+        if (line.reference() != null) {
+          captures.merge(line.reference(), 1, Integer::sum);
+        }
+      }
+      captures.forEach((reference, count) -> assertEquals(1, count, reference + " applied more than once"));
+      total += sum;
+      if (!meta.owner().equals(Ledger.SYSTEM)) {
+        users++;
+      }
+    }
+    assertEquals(0, total, "money was created or destroyed");
+    long deposits = -ledger.latest(Ledger.FUNDING).balanceMinor();
+    assertEquals(expectedUsers * 10_000L, deposits, "one demo credit per user");
+    assertTrue(users >= expectedUsers);
+    assertTrue(store.list("accounting/pending/").isEmpty(), "every transfer settled");
+  }
+
+  /** Random transfers, holds, captures and voids with repeated keys, retried on failure as a client would. */
+  static void hammer(List<String> servers, ObjectStore store, int threads, int operations, Runnable midway)
+      throws Exception {
+    TestSessions issuer = new TestSessions(store, servers.get(0));
+    Map<String, Session> logins = new ConcurrentHashMap<>();
+    USERS.forEach(user -> logins.put(user, issuer.login(user)));
+    String[] urls = servers.toArray(String[]::new);
+    Map<String, String> accounts = new ConcurrentHashMap<>();
+    for (String user : USERS) {
+      Reply reply = logins.get(user).send("POST", "/t/accounting/accounts", "{\"name\":\"main\"}");
+      assertEquals(201, reply.status(), reply.body());
+      accounts.put(user, json(reply).get("id").asText());
+    }
+    AtomicInteger done = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      futures.add(pool.submit(() -> {
+        Random random = new Random(thread);
+        for (int i = 0; i < operations; i++) {
+          String user = USERS.get(random.nextInt(USERS.size()));
+          String other = USERS.get((USERS.indexOf(user) + 1 + random.nextInt(USERS.size() - 1)) % USERS.size());
+          // Keys repeat across threads on purpose: the same request arriving twice moves money once.
+          String key = "k" + random.nextInt(operations * threads / 2);
+          int minor = 1 + random.nextInt(900);
+          String amount = minor / 100 + "." + String.format("%02d", minor % 100);
+          int kind = random.nextInt(4);
+          try {
+            if (kind < 2) {
+              until(urls, random, url -> logins.get(user).at(url).send("POST", "/t/accounting/transfers",
+                  "{\"from\":\"" + accounts.get(user) + "\",\"to\":\"" + accounts.get(other) + "\",\"idempotencyKey\":\""
+                      + key + "\",\"amount\":" + AccountingFixture.money(amount) + "}"));
+            } else {
+              Reply hold = until(urls, random, url -> logins.get(user).at(url).send("POST", "/t/accounting/holds",
+                  "{\"account\":\"" + accounts.get(user) + "\",\"expiresInSeconds\":600,\"idempotencyKey\":\"h" + key
+                      + "\",\"amount\":" + AccountingFixture.money(amount) + "}"));
+              if (hold.status() == 201) {
+                String id = json(hold).get("id").asText();
+                String action = kind == 2 ? "/capture" : "/void";
+                String body = kind == 2 ? "{\"amount\":" + AccountingFixture.money(amount) + "}" : "{}";
+                until(urls, random, url -> logins.get(user).at(url).send("POST", "/t/accounting/holds/" + id + action, body));
+              }
+            }
+          } catch (RuntimeException | AssertionError e) {
+            failure.compareAndSet(null, e);
+          }
+          if (done.incrementAndGet() == threads * operations / 2) {
+            midway.run();
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get(5, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+  }
+
+  interface Call {
+    Reply send(String serverUrl);
+  }
+
+  /** Sends until a definite answer arrives, switching server on a dead connection or a 5xx. */
+  private static Reply until(String[] urls, Random random, Call call) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      try {
+        Reply reply = call.send(urls[random.nextInt(urls.length)]);
+        if (reply.status() < 500) {
+          assertTrue(reply.status() < 300 || reply.status() == 402 || reply.status() == 409, reply.body());
+          return reply;
+        }
+      } catch (UncheckedIOException e) {
+        // The server died mid-request: the outcome is unknown, so repeat it; the key makes that safe.
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("no definite answer after 200 attempts");
+  }
+
+  @Test
+  void sixteenThreadsNeverLoseOrDuplicateMoney() throws Exception {
+    MemoryObjectStore store = new MemoryObjectStore();
+    try (AcquireServer server = AcquireServer.builder().store(store).port(0)
+        .services(List.of("registry", "accounting")).start()) {
+      hammer(List.of(server.url()), store, 16, 60, () -> { });
+      assertLedgerBalances(store, USERS.size());
+    }
+  }
+
+  @Test
+  void twoProcessesOnOneStoreSurviveOneBeingKilledMidRun() throws Exception {
+    Process child = startChild();
+    String childUrl = awaitReady(child);
+    try (LocalObjectStore store = LocalObjectStore.open(data.resolve("store"));
+         AcquireServer local = AcquireServer.builder().store(store).port(0)
+             .services(List.of("registry", "accounting")).start()) {
+      AtomicReference<String> restartedUrl = new AtomicReference<>();
+      hammer(List.of(local.url(), childUrl), store, 16, 40, () -> {
+        child.destroyForcibly();
+        try {
+          child.waitFor(30, TimeUnit.SECONDS);
+          Process restarted = startChild();
+          restartedUrl.set(awaitReady(restarted));
+          restarted.destroy();
+          restarted.waitFor(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertTrue(restartedUrl.get() != null, "the killed process came back");
+      assertLedgerBalances(store, USERS.size());
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  private final Map<Process, Path> logs = new ConcurrentHashMap<>();
+
+  /** A second backend process (accounting only) on the same data directory, logging to a file. */
+  private Process startChild() throws IOException {
+    Path log = Files.createTempFile(data, "child", ".log");
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "io.acquire.services.AcquireServer", "--port", "0",
+        "--data", data.resolve("store").toString(), "--services", "registry,accounting")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    logs.put(process, log);
+    return process;
+  }
+
+  private String awaitReady(Process process) throws Exception {
+    Path log = logs.get(process);
+    Pattern ready = Pattern.compile("Acquire backend ready at (http://\\S+)");
+    for (int i = 0; i < 600; i++) {
+      Matcher m = ready.matcher(Files.readString(log));
+      if (m.find()) {
+        return m.group(1);
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("child backend exited: " + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("child backend did not start: " + Files.readString(log));
+  }
+}
