@@ -203,18 +203,8 @@ public final class AccountingService implements Service {
           + "with the same idempotency key to see it finish.");
     }
     Receipt receipt = new Receipt(t.id(), t.from(), t.to(), money(t.amountMinor()), t.createdAt(),
-        debitSeq(t), creditSeq(t));
+        t.debitSeq(), t.creditSeq());
     ctx.json(new SignedReceipt(receipt, Base64Url.encode(signingKey.sign(Json.write(receipt)))));
-  }
-
-  private long debitSeq(Records.Transfer t) {
-    return ledger.journal(t.from()).stream().filter(e -> t.id().equals(e.reference())).mapToLong(Entry::seq)
-        .findFirst().orElse(-1);
-  }
-
-  private long creditSeq(Records.Transfer t) {
-    return ledger.journal(t.to()).stream().filter(e -> t.id().equals(e.reference())).mapToLong(Entry::seq)
-        .findFirst().orElse(-1);
   }
 
   private HoldResult holdResult(Hold hold) {

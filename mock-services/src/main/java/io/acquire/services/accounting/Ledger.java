@@ -40,6 +40,8 @@ final class Ledger {
   private final JsonObjects objects;
   private final Clock clock;
   private final String currency;
+  /** The newest journal line this process has seen per account: only a starting point, never trusted as newest. */
+  private final java.util.Map<String, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
 
   Ledger(JsonObjects objects, Clock clock, String currency) {
     this.objects = objects;
@@ -102,15 +104,19 @@ final class Ledger {
 
   // Journals ---------------------------------------------------------------------------
 
-  /** The newest line of an account's journal: the head hint, then forward until there is no next line. */
+  /**
+   * The newest line of an account's journal: from the newest line this process has seen
+   * (or the stored head hint), forward until there is no next line.
+   */
   Entry latest(String account) {
-    long hint = objects.get(headKey(account), Long.class).orElse(0L);
+    long hint = Math.max(seen.getOrDefault(account, 0L), objects.get(headKey(account), Long.class).orElse(0L));
     Entry entry = objects.get(journalKey(account, hint), Entry.class)
         .or(() -> objects.get(journalKey(account, 0), Entry.class))
         .orElseThrow(() -> new IllegalStateException("account " + account + " has no journal"));
     while (true) {
       Optional<Entry> next = objects.get(journalKey(account, entry.seq() + 1), Entry.class);
       if (next.isEmpty()) {
+        seen.merge(account, entry.seq(), Math::max);
         return entry;
       }
       entry = next.get();
@@ -165,7 +171,7 @@ final class Ledger {
       String holdId, String description) {
     String id = transferId(requester, idempotencyKey);
     Transfer intent = new Transfer(id, requester, from.id(), to.id(), amountMinor, currency, holdId, description,
-        clock.instant(), latest(from.id()).seq(), latest(to.id()).seq(), "pending", null);
+        clock.instant(), latest(from.id()).seq(), latest(to.id()).seq(), "pending", null, -1, -1);
     // The pending marker goes first, so recovery can find every transfer that might be half done.
     objects.putIfAbsent(pendingKey(id), id);
     objects.putIfAbsent(transferKey(id), intent);
@@ -180,36 +186,50 @@ final class Ledger {
   /** Takes a transfer as far as it can go; only the requester ({@code mayDebit}) writes the debit. */
   private Transfer drive(Transfer transfer, boolean mayDebit) {
     Transfer t = transfer;
-    if (t.status().equals("pending")) {
+    if (t.status().equals("pending") || t.status().equals("debited")) {
       Optional<Entry> debit = find(t.from(), t.fromStartSeq(), latest(t.from()).seq(), t.id());
-      if (debit.isEmpty() && !mayDebit) {
-        return t;
-      }
-      Transfer requested = t;
-      try {
-        append(t.from(), t.fromStartSeq(), t.id(), latest -> debit(latest, requested));
-      } catch (ApiException refused) {
-        Transfer failed = setStatus(t, "pending", "failed", refused.getMessage());
-        if (failed.status().equals("failed")) {
+      if (debit.isEmpty()) {
+        if (!mayDebit) {
+          return t;
+        }
+        Transfer requested = t;
+        try {
+          debit = Optional.of(append(t.from(), t.fromStartSeq(), t.id(), latest -> debit(latest, requested)));
+        } catch (ApiException refused) {
+          Transfer failed = setStatus(t, "pending", "failed", refused.getMessage());
+          if (!failed.status().equals("failed")) {
+            return drive(failed, mayDebit);
+          }
+          reverseStrayDebit(failed);
           objects.store().delete(pendingKey(t.id()));
           return failed;
         }
-        return drive(failed, mayDebit);
       }
+      // Fence: once the record says debited, no racing attempt can mark it failed, so crediting is safe.
       t = setStatus(t, "pending", "debited", null);
-    }
-    if (t.status().equals("debited")) {
+      if (t.status().equals("failed")) {
+        reverseStrayDebit(t);
+        objects.store().delete(pendingKey(t.id()));
+        return t;
+      }
+      if (t.status().equals("completed")) {
+        objects.store().delete(pendingKey(t.id()));
+        return t;
+      }
+      // From here anyone may finish it; the credit finds itself again if it was already written.
       Transfer debited = t;
-      append(t.to(), t.toStartSeq(), t.id(), latest -> latest.next(clock.instant(), "credit", debited.amountMinor(),
-          0, debited.id(), debited.from(), debited.description(), latest.holdsCopy()));
-      t = setStatus(t, "debited", "completed", null);
+      Entry credit = append(t.to(), t.toStartSeq(), t.id(), latest -> latest.next(clock.instant(), "credit",
+          debited.amountMinor(), 0, debited.id(), debited.from(), debited.description(), latest.holdsCopy()));
+      long debitSeq = debit.get().seq();
+      t = objects.update(transferKey(t.id()), Transfer.class, current -> {
+        Transfer now = current.orElseThrow();
+        return now.status().equals("debited") ? now.completed(debitSeq, credit.seq()) : now;
+      });
     }
     if (t.status().equals("failed")) {
       reverseStrayDebit(t);
     }
-    if (!t.status().equals("pending") && !t.status().equals("debited")) {
-      objects.store().delete(pendingKey(t.id()));
-    }
+    objects.store().delete(pendingKey(t.id()));
     return t;
   }
 

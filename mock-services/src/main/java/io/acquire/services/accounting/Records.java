@@ -22,14 +22,20 @@ final class Records {
    * @param fromStartSeq and {@code toStartSeq}: journal positions before the transfer, where
    *     a search for its lines starts
    * @param holdId set for a capture: the debit consumes this hold
+   * @param debitSeq and {@code creditSeq}: the journal lines that did it, once completed (else -1)
    */
   record Transfer(String id, String requester, String from, String to, long amountMinor, String currency,
       String holdId, String description, Instant createdAt, long fromStartSeq, long toStartSeq, String status,
-      String reason) {
+      String reason, long debitSeq, long creditSeq) {
 
     Transfer withStatus(String newStatus, String newReason) {
       return new Transfer(id, requester, from, to, amountMinor, currency, holdId, description, createdAt,
-          fromStartSeq, toStartSeq, newStatus, newReason);
+          fromStartSeq, toStartSeq, newStatus, newReason, debitSeq, creditSeq);
+    }
+
+    Transfer completed(long debit, long credit) {
+      return new Transfer(id, requester, from, to, amountMinor, currency, holdId, description, createdAt,
+          fromStartSeq, toStartSeq, "completed", null, debit, credit);
     }
 
     boolean sameRequest(Transfer other) {

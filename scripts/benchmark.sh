@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs a benchmark main from the backend's test sources, for example:
+#   scripts/benchmark.sh io.acquire.services.accounting.LedgerBenchmark
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+mvn -B -q -ntp -pl mock-services -am test-compile
+mvn -B -q -ntp -pl mock-services dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$root/mock-services/target/benchmark.classpath" >/dev/null
+exec java -cp "mock-services/target/test-classes:mock-services/target/classes:acquire-client/target/classes:$(cat mock-services/target/benchmark.classpath)" "$@"
