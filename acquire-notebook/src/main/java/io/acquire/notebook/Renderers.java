@@ -1,8 +1,10 @@
 package io.acquire.notebook;
 
+import io.acquire.client.Account;
 import io.acquire.client.LoginRequest;
 import io.acquire.client.Registration;
 import io.acquire.client.User;
+import io.acquire.client.wire.AccountingWire.AccountView;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import java.awt.image.BufferedImage;
@@ -68,6 +70,23 @@ public final class Renderers {
               + row("User", user.username()) + row("Identity service", user.identityUrl())
               + row("Session", state) + "</table>");
           context.renderIfRequested(MIMEType.TEXT_PLAIN, user::toString);
+        });
+
+    renderer.createRegistration(Account.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((account, context) -> {
+          AccountView status = account.status();
+          String holds = status.holds().isEmpty() ? "none" : status.holds().stream()
+              .map(h -> h.amount() + " until " + h.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+              .collect(java.util.stream.Collectors.joining(", "));
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<table class=\"acquire-account\">"
+              + row("Account", status.name() + " (" + status.id() + ")") + row("Balance", status.balance().toString())
+              + row("Available", status.available().toString())
+              + row("Daily cap", status.dailyCap() == null ? "none" : status.dailyCap() + " (spent today "
+                  + status.spentToday() + ")")
+              + row("Overdraft limit", status.overdraftLimit().toString()) + row("Holds", holds) + "</table>");
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "Account " + status.name() + ": balance "
+              + status.balance() + ", available " + status.available() + ", holds " + holds);
         });
 
     renderer.createRegistration(JFreeChart.class)
