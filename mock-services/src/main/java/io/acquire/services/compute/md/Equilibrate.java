@@ -1,0 +1,114 @@
+package io.acquire.services.compute.md;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.acquire.client.wire.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The equilibration workload as its own process, as a job runner launches it (locally or
+ * on a cluster node): reads {@code job.json}, appends each record to {@code records.csv}
+ * and flushes it at once, so whoever tails the file sees the run as it happens; writes
+ * {@code final.xyz} and {@code summary.json} at the end. Exit 0 when done, 2 on bad input,
+ * 130 when stopped.
+ */
+@Command(name = "equilibrate", mixinStandardHelpOptions = true,
+    description = "Heats a Lennard-Jones argon fluid along a temperature ramp; streams records to records.csv.")
+public final class Equilibrate implements Callable<Integer> {
+  @Option(names = "--input", required = true, description = "job.json: {\"system\": {...}, \"protocol\": {...}}")
+  Path input;
+
+  @Option(names = "--output", required = true, description = "Directory for records.csv, final.xyz, summary.json.")
+  Path output;
+
+  /** The input file: both parts optional, defaults as documented in docs/workload-md.md. */
+  record Job(Argon system, Protocol protocol) {}
+
+  @Override
+  public Integer call() throws IOException {
+    Job job;
+    try {
+      ObjectMapper strict = Json.mapper().copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      job = strict.readValue(input.toFile(), Job.class);
+    } catch (IOException e) {
+      System.err.println("equilibrate: cannot use " + input + ": " + firstLine(e));
+      return 2;
+    }
+    Argon system = job.system() == null ? Argon.LIQUID : job.system();
+    Protocol protocol = job.protocol() == null ? Protocol.ramp(10, 60, 120) : job.protocol();
+    Files.createDirectories(output);
+    long started = System.nanoTime();
+    Simulation simulation = new Simulation(system, protocol);
+    Record last;
+    double firstTotal;
+    try (BufferedWriter csv = Files.newBufferedWriter(output.resolve("records.csv"), StandardCharsets.UTF_8)) {
+      csv.write(Record.CSV_HEADER + "\n");
+      csv.flush();
+      double[] first = {Double.NaN};
+      last = simulation.run(record -> {
+        if (Double.isNaN(first[0])) {
+          first[0] = record.total();
+        }
+        try {
+          csv.write(record.csv() + "\n");
+          csv.flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      firstTotal = first[0];
+    } catch (InterruptedException e) {
+      System.err.println("equilibrate: stopped");
+      return 130;
+    }
+    writeXyz(simulation, output.resolve("final.xyz"));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("atoms", simulation.atoms());
+    summary.put("steps", last.step());
+    summary.put("simulatedPs", last.time());
+    summary.put("wallSeconds", (System.nanoTime() - started) / 1e9);
+    summary.put("finalTemperatureK", last.temperature());
+    summary.put("finalTotalEnergyKJmol", last.total());
+    summary.put("totalEnergyChangeKJmol", last.total() - firstTotal);
+    Files.write(output.resolve("summary.json"), Json.write(summary));
+    return 0;
+  }
+
+  private static void writeXyz(Simulation simulation, Path file) throws IOException {
+    double[] x = simulation.positions();
+    StringBuilder xyz = new StringBuilder().append(simulation.atoms()).append("\nargon, angstrom\n");
+    for (int i = 0; i < simulation.atoms(); i++) {
+      xyz.append(String.format(Locale.ROOT, "Ar %.4f %.4f %.4f%n", 10 * x[3 * i], 10 * x[3 * i + 1], 10 * x[3 * i + 2]));
+    }
+    Files.writeString(file, xyz);
+  }
+
+  private static String firstLine(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    return new CommandLine(new Equilibrate()).setExitCodeExceptionMapper(e -> 2).execute(args);
+  }
+}

@@ -1,0 +1,10 @@
+package io.acquire.services.compute.md;
+
+/** What a simulation reports each interval: time (ps), temperature (K) and energies (kJ/mol). */
+public record Record(long step, double time, double temperature, double kinetic, double potential, double total) {
+  static final String CSV_HEADER = "time_ps,temperature_K,kinetic_kJmol,potential_kJmol,total_kJmol";
+
+  String csv() {
+    return String.format(java.util.Locale.ROOT, "%.4f,%.4f,%.6f,%.6f,%.6f", time, temperature, kinetic, potential, total);
+  }
+}

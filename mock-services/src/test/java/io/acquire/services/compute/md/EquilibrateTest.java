@@ -1,0 +1,41 @@
+package io.acquire.services.compute.md;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EquilibrateTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void writesAHeaderAndOneRecordPerReportInterval() throws Exception {
+    Path job = Files.writeString(dir.resolve("job.json"), "{\"system\": {\"cellsPerSide\": 3, \"density\": 1.374,"
+        + " \"cutoffSigmas\": 2.5}, \"protocol\": {\"runtime\": 2, \"timestep\": 5, \"startTemperature\": 50,"
+        + " \"endTemperature\": 90, \"reportInterval\": 0.5, \"thermostat\": true, \"coupling\": 0.2, \"seed\": 1}}");
+    assertEquals(0, Equilibrate.run("--input", job.toString(), "--output", dir.resolve("out").toString()));
+    List<String> lines = Files.readAllLines(dir.resolve("out/records.csv"));
+    assertEquals("time_ps,temperature_K,kinetic_kJmol,potential_kJmol,total_kJmol", lines.get(0));
+    assertEquals(1 + 5, lines.size(), "t = 0, 0.5, 1.0, 1.5, 2.0 ps: " + lines);
+    assertTrue(lines.get(1).startsWith("0.0000,50.0000,"), lines.get(1));
+    assertTrue(lines.get(5).startsWith("2.0000,"), lines.get(5));
+    assertTrue(Files.readString(dir.resolve("out/final.xyz")).startsWith("108\n"));
+    assertTrue(Files.readString(dir.resolve("out/summary.json")).contains("\"atoms\":108"));
+  }
+
+  @Test
+  void badInputExitsWithTwoAndSaysWhy() throws Exception {
+    Path job = Files.writeString(dir.resolve("job.json"), "{\"protocol\": {\"runtime\": 2, \"timestep\": -5,"
+        + " \"startTemperature\": 50, \"endTemperature\": 90, \"reportInterval\": 0.5, \"thermostat\": true,"
+        + " \"coupling\": 0.2, \"seed\": 1}}");
+    assertEquals(2, Equilibrate.run("--input", job.toString(), "--output", dir.resolve("out").toString()));
+    Path typo = Files.writeString(dir.resolve("typo.json"), "{\"sytem\": {}}");
+    assertEquals(2, Equilibrate.run("--input", typo.toString(), "--output", dir.resolve("out2").toString()));
+    assertEquals(2, Equilibrate.run("--input", dir.resolve("missing.json").toString(), "--output", dir.toString()));
+  }
+}

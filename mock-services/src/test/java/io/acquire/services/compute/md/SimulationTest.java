@@ -1,0 +1,112 @@
+package io.acquire.services.compute.md;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+  private static List<Record> run(Argon system, Protocol protocol) throws InterruptedException {
+    List<Record> records = new ArrayList<>();
+    new Simulation(system, protocol).run(records::add);
+    return records;
+  }
+
+  @Test
+  void energyIsConservedWithoutThermostat() throws Exception {
+    // 4x4x4 cells: 256 atoms of liquid argon at 100 K, 2000 steps of 5 fs, no thermostat.
+    List<Record> records = run(new Argon(4, 1.374, 2.5), new Protocol(10, 5, 100, 100, 0.5, false, 0, 7));
+    double first = records.get(0).total();
+    double worst = records.stream().mapToDouble(r -> Math.abs(r.total() - first)).max().orElseThrow();
+    double perAtom = worst / 256;
+    assertTrue(perAtom < 0.01, "total energy drifted by " + perAtom + " kJ/mol per atom");
+    double kineticSwing = records.stream().mapToDouble(Record::kinetic).max().orElseThrow()
+        - records.stream().mapToDouble(Record::kinetic).min().orElseThrow();
+    assertTrue(worst < kineticSwing / 20, "energy moves much less than kinetic energy does: " + worst + " vs " + kineticSwing);
+  }
+
+  @Test
+  void halvingTheTimestepShrinksEnergyErrorsAsASecondOrderMethodShould() throws Exception {
+    Argon system = new Argon(4, 1.374, 2.5);
+    double coarse = fluctuation(run(system, new Protocol(2, 10, 80, 80, 0.1, false, 0, 3)));
+    double fine = fluctuation(run(system, new Protocol(2, 5, 80, 80, 0.1, false, 0, 3)));
+    double ratio = coarse / fine;
+    assertTrue(ratio > 2.5 && ratio < 6.5, "expected about 4x, got " + ratio + " (" + coarse + " vs " + fine + ")");
+  }
+
+  private static double fluctuation(List<Record> records) {
+    double mean = records.stream().mapToDouble(Record::total).average().orElseThrow();
+    return Math.sqrt(records.stream().mapToDouble(r -> (r.total() - mean) * (r.total() - mean)).average().orElseThrow());
+  }
+
+  @Test
+  void temperatureFollowsTheRamp() throws Exception {
+    Protocol ramp = new Protocol(20, 5, 60, 160, 0.1, true, 0.2, 11);
+    List<Record> records = run(new Argon(4, 1.374, 2.5), ramp);
+    assertEquals(201, records.size());
+    for (int window = 1; window < 10; window++) {
+      List<Record> part = records.subList(window * 20, window * 20 + 20);
+      double mean = part.stream().mapToDouble(Record::temperature).average().orElseThrow();
+      double target = part.stream().mapToDouble(r -> ramp.targetTemperature(r.time())).average().orElseThrow();
+      assertEquals(target, mean, 8, "window " + window + " around " + part.get(0).time() + " ps");
+    }
+    double end = records.subList(180, 201).stream().mapToDouble(Record::temperature).average().orElseThrow();
+    assertEquals(160, end, 8);
+  }
+
+  @Test
+  void forcesAreMinusTheGradientOfThePotential() {
+    Simulation simulation = new Simulation(new Argon(3, 1.374, 2.5), Protocol.ramp(1, 100, 100));
+    simulation.jiggle(0.02);
+    double[] forces = simulation.forces();
+    double h = 1e-6;
+    for (int coordinate : new int[] {0, 1, 2, 50, 151, 322}) {
+      double numeric = -(simulation.potentialWith(coordinate, h) - simulation.potentialWith(coordinate, -h)) / (2 * h);
+      assertEquals(numeric, forces[coordinate], 1e-4 * Math.max(1, Math.abs(numeric)), "coordinate " + coordinate);
+    }
+  }
+
+  @Test
+  void neighbourListForcesEqualAllPairsForces() {
+    Simulation simulation = new Simulation(Argon.LIQUID, Protocol.ramp(1, 100, 100));
+    simulation.jiggle(0.03);
+    double[] listed = simulation.forces();
+    double[] brute = simulation.bruteForceForces();
+    for (int i = 0; i < listed.length; i++) {
+      assertEquals(brute[i], listed[i], 1e-9, "force component " + i);
+    }
+  }
+
+  @Test
+  void momentumStaysZero() throws Exception {
+    Simulation simulation = new Simulation(new Argon(4, 1.374, 2.5), Protocol.ramp(2, 100, 120));
+    simulation.run(r -> { });
+    for (double p : simulation.momentum()) {
+      assertEquals(0, p, 1e-6);
+    }
+  }
+
+  @Test
+  void badInputIsRefusedWithTheRule() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Argon(2, 1.374, 2.5)).getMessage()
+        .contains("twice the cutoff"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(10, -1, 100, 100, 1, true, 0.5, 1))
+        .getMessage().contains("timestep"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(1, 5, 100, 100, 2, true, 0.5, 1))
+        .getMessage().contains("at most the runtime"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(1, 3, 100, 100, 0.1, true, 0.5, 1))
+        .getMessage().contains("whole number of timesteps"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(1, 5, 0, 100, 0.1, true, 0.5, 1))
+        .getMessage().contains("temperatures"));
+  }
+
+  @Test
+  void aCancelledRunStopsPromptly() {
+    Simulation simulation = new Simulation(Argon.LIQUID, Protocol.ramp(1000, 100, 100));
+    simulation.cancel();
+    assertThrows(InterruptedException.class, () -> simulation.run(r -> { }));
+  }
+}
