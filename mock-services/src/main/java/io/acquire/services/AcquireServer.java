@@ -11,6 +11,7 @@ import io.acquire.services.http.Routes;
 import io.acquire.services.accounting.AccountingService;
 import io.acquire.services.identity.IdentityService;
 import io.acquire.services.registry.RegistryService;
+import io.acquire.services.storage.StorageService;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.LocalObjectStore;
 import io.acquire.services.store.ObjectStore;
@@ -59,6 +60,7 @@ public final class AcquireServer implements AutoCloseable {
     SERVICES.put("registry", RegistryService::new);
     SERVICES.put("identity", IdentityService::new);
     SERVICES.put("accounting", AccountingService::new);
+    SERVICES.put("storage", StorageService::new);
   }
 
   private final Javalin app;
@@ -198,6 +200,8 @@ public final class AcquireServer implements AutoCloseable {
         config.showJavalinBanner = false;
         config.http.maxRequestSize = maxRequestBytes;
         config.http.prefer405over404 = true;
+        // Downloads stream with exact lengths and byte ranges; compression would break both, and API answers are small.
+        config.http.disableCompression();
         config.router.ignoreTrailingSlashes = true;
         config.jsonMapper(new JavalinJackson(Json.mapper(), false));
       });
@@ -271,6 +275,7 @@ public final class AcquireServer implements AutoCloseable {
       case 405 -> "method_not_allowed";
       case 409 -> "conflict";
       case 413 -> "too_large";
+      case 416 -> "range_not_satisfiable";
       case 429 -> "too_many_requests";
       default -> status >= 500 ? "internal_error" : "error";
     };

@@ -118,6 +118,28 @@ public final class Transport {
     }
   }
 
+  /**
+   * A signed GET whose body the caller streams (for downloads of any size); not retried,
+   * since the caller knows how far it got. The caller closes the response.
+   */
+  public Response openStream(String path, Map<String, String> headers) {
+    HttpUrl url = resolve(path);
+    Response response;
+    try {
+      response = http.newCall(request("GET", url, null, headers)).execute();
+    } catch (IOException e) {
+      throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + ".", e);
+    }
+    if (!response.isSuccessful()) {
+      try (response) {
+        throw error(response, bytes(response.body()));
+      } catch (IOException e) {
+        throw new TransportException("Cannot read the error from " + url.redact() + ".", e);
+      }
+    }
+    return response;
+  }
+
   private HttpUrl resolve(String path) {
     HttpUrl url = HttpUrl.parse(base.toString().replaceAll("/+$", "") + path);
     if (url == null) {

@@ -74,13 +74,20 @@ public final class TestSessions {
 
     /** Sends a signed request; {@code path} starts with {@code /t/}. Returns status and body. */
     public Reply send(String method, String path, String jsonBody) {
-      byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] body = jsonBody == null ? null : jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return sendBytes(method, path, body, Map.of());
+    }
+
+    /** Sends a signed request with a raw body (null for none) and extra headers. */
+    public Reply sendBytes(String method, String path, byte[] bytes, Map<String, String> extraHeaders) {
+      byte[] body = bytes == null ? new byte[0] : bytes;
       Map<String, String> headers = RequestSignature.sign(key, certificate, method, path, body,
           Instant.now().getEpochSecond());
       Request.Builder request = new Request.Builder().url(target + path)
-          .method(method, jsonBody == null && !method.equals("POST") && !method.equals("PUT")
+          .method(method, bytes == null && !method.equals("POST") && !method.equals("PUT")
               ? null : RequestBody.create(body, JSON));
       headers.forEach(request::header);
+      extraHeaders.forEach(request::header);
       try (Response response = http.newCall(request.build()).execute()) {
         return new Reply(response.code(), response.body().string());
       } catch (IOException e) {

@@ -1,0 +1,250 @@
+package io.acquire.client;
+
+import io.acquire.client.internal.Transport;
+import io.acquire.client.internal.Transport.Safety;
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.DriveInfo;
+import io.acquire.client.wire.StorageWire.DriveList;
+import io.acquire.client.wire.StorageWire.FileList;
+import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.client.wire.StorageWire.OpenDrive;
+import io.acquire.client.wire.StorageWire.StartUpload;
+import io.acquire.client.wire.StorageWire.UploadStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Response;
+
+/**
+ * A drive: a named, versioned tree of files on the storage service.
+ *
+ * <pre>{@code
+ * Drive inputs = Drive.open(user, "inputs");
+ * inputs.upload(Path.of("argon.json"), "md/argon.json");      // version 1, 2, … on each upload
+ * inputs.files();                                             // path, version, size, SHA-256, time
+ * inputs.download("md/argon.json", Path.of("copy.json"));
+ * }</pre>
+ *
+ * <p>Files move in checksummed chunks (8 MiB), read from and written to disk one at a
+ * time, so memory stays small whatever the file size. An interrupted upload resumes with
+ * {@link #resumeUpload} (the {@link UploadInterruptedException} names the upload); a download is written to a temporary file, checked against the
+ * file's SHA-256, then moved into place, so a failed download never leaves a torn file.
+ */
+public final class Drive {
+  private final Transport storage;
+  private final DriveInfo info;
+
+  private Drive(Transport storage, DriveInfo info) {
+    this.storage = storage;
+    this.info = info;
+  }
+
+  /** Reports how many bytes of how many have moved. */
+  @FunctionalInterface
+  public interface Progress {
+    Progress NONE = (done, total) -> { };
+
+    void update(long done, long total);
+  }
+
+  /** The user's drive called {@code name}, created if it does not exist. */
+  public static Drive open(User user, String name) {
+    Transport storage = user.signedTransport("storage");
+    return new Drive(storage, storage.post("/drives", new OpenDrive(name), DriveInfo.class, Safety.SAFE));
+  }
+
+  public static List<Drive> list(User user) {
+    Transport storage = user.signedTransport("storage");
+    return storage.get("/drives", DriveList.class).drives().stream().map(d -> new Drive(storage, d)).toList();
+  }
+
+  public String id() {
+    return info.id();
+  }
+
+  public String name() {
+    return info.name();
+  }
+
+  /** True for a job's output drive, which its owner can read but not change. */
+  public boolean isReadOnly() {
+    return info.readOnly();
+  }
+
+  public FileVersion upload(Path file, String path) {
+    return upload(file, path, Progress.NONE);
+  }
+
+  /** Uploads {@code file} as the next version of {@code path}. */
+  public FileVersion upload(Path file, String path, Progress progress) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    UploadStatus upload = storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, sha256(file), null),
+        UploadStatus.class, Safety.UNSAFE);
+    return send(upload, file, progress);
+  }
+
+  /** Finishes an interrupted upload: sends only the chunks the service does not have. */
+  public FileVersion resumeUpload(String uploadId, Path file, Progress progress) {
+    UploadStatus upload = storage.get("/drives/" + id() + "/uploads/" + uploadId, UploadStatus.class);
+    return send(upload, file, progress);
+  }
+
+  private FileVersion send(UploadStatus upload, Path file, Progress progress) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buffer = ByteBuffer.allocate(upload.chunkSize());
+      long done = (long) upload.received().size() * upload.chunkSize();
+      for (int n = 0; n < upload.chunks(); n++) {
+        if (upload.received().contains(n)) {
+          continue;
+        }
+        buffer.clear();
+        long position = (long) n * upload.chunkSize();
+        int length = (int) Math.min(upload.chunkSize(), upload.size() - position);
+        buffer.limit(length);
+        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
+          // read the whole chunk
+        }
+        byte[] chunk = new byte[length];
+        buffer.flip().get(chunk);
+        try {
+          storage.call("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n, chunk, Safety.SAFE,
+              Map.of(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(chunk)));
+        } catch (AcquireException e) {
+          throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
+              + " stopped at chunk " + n + " (" + e.getMessage() + "); call resumeUpload(\"" + upload.id()
+              + "\", file, progress) to finish it.", e);
+        }
+        done += length;
+        progress.update(Math.min(done, upload.size()), upload.size());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", Map.of(), FileVersion.class,
+        Safety.SAFE);
+  }
+
+  /** Downloads the newest version of {@code path} to {@code target}. */
+  public FileVersion download(String path, Path target) {
+    return download(path, 0, target, Progress.NONE);
+  }
+
+  /**
+   * Downloads a version ({@code 0} for the newest) to {@code target}, checking its SHA-256;
+   * resumes from where it stopped if the connection drops.
+   */
+  public FileVersion download(String path, long version, Path target, Progress progress) {
+    String query = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+        + (version > 0 ? "&version=" + version : "");
+    Path temp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".part");
+    MessageDigest digest = sha256Digest();
+    long written = 0;
+    long size = -1;
+    String expected = null;
+    long fileVersion = version;
+    try (OutputStream out = Files.newOutputStream(temp)) {
+      for (int attempt = 1; ; attempt++) {
+        Map<String, String> headers = written == 0 ? Map.of() : Map.of("Range", "bytes=" + written + "-");
+        try (Response response = storage.openStream(query, headers)) {
+          if (expected == null) {
+            expected = response.header(StorageWire.FILE_SHA256_HEADER);
+            fileVersion = Long.parseLong(response.header(StorageWire.FILE_VERSION_HEADER));
+            size = Long.parseLong(response.header(StorageWire.FILE_SIZE_HEADER));
+          }
+          InputStream in = response.body().byteStream();
+          byte[] buffer = new byte[64 * 1024];
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            out.write(buffer, 0, n);
+            digest.update(buffer, 0, n);
+            written += n;
+            progress.update(written, size);
+          }
+          break;
+        } catch (IOException e) {
+          if (attempt >= 3) {
+            throw new TransportException("Download of " + path + " failed after " + written + " bytes: "
+                + e.getMessage(), e);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + temp + ": " + e.getMessage(), e);
+    }
+    String actual = HexFormat.of().formatHex(digest.digest());
+    try {
+      if (!actual.equals(expected) || written != size) {
+        Files.deleteIfExists(temp);
+        throw new InvalidResponseException(200, "Downloaded " + path + " does not match its checksum; nothing was "
+            + "written. Try again.", null);
+      }
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot move the download into " + target + ": " + e.getMessage(), e);
+    }
+    return new FileVersion(path, fileVersion, written, actual, null);
+  }
+
+  /** The newest version of every file. */
+  public List<FileVersion> files() {
+    return files("");
+  }
+
+  /** The newest version of every file under a directory. */
+  public List<FileVersion> files(String directory) {
+    return storage.get("/drives/" + id() + "/files?prefix=" + URLEncoder.encode(directory, StandardCharsets.UTF_8),
+        FileList.class).files();
+  }
+
+  public List<FileVersion> versions(String path) {
+    return storage.get("/drives/" + id() + "/versions?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8),
+        FileList.class).files();
+  }
+
+  private static String sha256(Path file) {
+    MessageDigest digest = sha256Digest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Drive[" + info.name() + " " + info.id() + (info.readOnly() ? ", read-only" : "") + "]";
+  }
+}

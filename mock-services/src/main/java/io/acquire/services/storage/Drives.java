@@ -1,0 +1,330 @@
+package io.acquire.services.storage;
+
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.services.http.ApiException;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.ObjectKeys;
+import io.acquire.services.store.ObjectStore;
+import io.acquire.services.store.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Drives over the object store: named, versioned trees of files, each file stored as
+ * chunks of at most {@link #MAX_CHUNK} bytes, so memory stays bounded whatever the file
+ * size. A version is published with one conditional put once every chunk is in and the
+ * whole file's SHA-256 matches, so readers never see a half-written file. The storage
+ * service's handlers and other services (compute writes job outputs) share these rules.
+ */
+public final class Drives {
+  public static final int DEFAULT_CHUNK = 8 * 1024 * 1024;
+  /** Below the server's 16 MiB request limit, leaving room for headers. */
+  public static final int MAX_CHUNK = 15 * 1024 * 1024;
+  public static final int MIN_CHUNK = 64 * 1024;
+
+  private final ObjectStore store;
+  private final JsonObjects objects;
+  private final Clock clock;
+
+  /** @param readOnly true for a job's output drive: readable by its owner, written only by the job */
+  public record DriveRecord(String id, String owner, String name, boolean readOnly, Instant createdAt) {}
+
+  record Upload(String id, String drive, String path, long size, String sha256, int chunkSize, Instant createdAt) {
+    int chunks() {
+      return (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
+    }
+
+    long chunkLength(int n) {
+      return size == 0 ? 0 : Math.min(chunkSize, size - (long) n * chunkSize);
+    }
+  }
+
+  record Version(String path, long version, long size, String sha256, String upload, int chunks, Instant createdAt) {
+    FileVersion view() {
+      return new FileVersion(path, version, size, sha256, createdAt);
+    }
+  }
+
+  public Drives(JsonObjects objects, Clock clock) {
+    this.store = objects.store();
+    this.objects = objects;
+    this.clock = clock;
+  }
+
+  // Drives ---------------------------------------------------------------------------------
+
+  /** The owner's drive called {@code name}, created if it does not exist. */
+  public DriveRecord open(String owner, String name) {
+    return create(owner, name, false);
+  }
+
+  /** A drive for a job's outputs: its owner can read it but not change it. */
+  public DriveRecord createOutputDrive(String owner, String name) {
+    return create(owner, name, true);
+  }
+
+  private DriveRecord create(String owner, String name, boolean readOnly) {
+    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._ -]{0,63}")) {
+      throw ApiException.badRequest("Drive names are 1 to 64 letters, digits, '.', '_', '-' or spaces, "
+          + "starting with a letter or digit.");
+    }
+    String nameKey = "storage/names/" + ObjectKeys.segment(owner) + "/" + ObjectKeys.segment(name);
+    String id = "drv_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    if (objects.putIfAbsent(nameKey, id)) {
+      objects.put(driveKey(id), new DriveRecord(id, owner, name, readOnly, clock.instant()));
+    }
+    String existing = objects.get(nameKey, String.class).orElseThrow();
+    for (int i = 0; i < 100; i++) {
+      Optional<DriveRecord> drive = get(existing);
+      if (drive.isPresent()) {
+        return drive.get();
+      }
+      Thread.onSpinWait(); // the creator has claimed the name and is writing the record
+    }
+    throw new IllegalStateException("drive " + existing + " was named but never written");
+  }
+
+  public Optional<DriveRecord> get(String id) {
+    if (id == null || !id.matches("drv_[a-z0-9]{1,40}")) {
+      return Optional.empty();
+    }
+    return objects.get(driveKey(id), DriveRecord.class);
+  }
+
+  List<DriveRecord> of(String owner) {
+    List<DriveRecord> drives = new ArrayList<>();
+    for (String key : store.list("storage/names/" + ObjectKeys.segment(owner) + "/")) {
+      objects.get(key, String.class).flatMap(this::get).ifPresent(drives::add);
+    }
+    return drives;
+  }
+
+  // Uploads --------------------------------------------------------------------------------
+
+  Upload startUpload(DriveRecord drive, String path, long size, String sha256, Integer chunkSize) {
+    String normalised = DrivePaths.normalise(path);
+    if (size < 0 || size > (1L << 40)) {
+      throw ApiException.badRequest("Field 'size' must be 0 to 1 TiB.");
+    }
+    if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+      throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits.");
+    }
+    int chunk = chunkSize == null ? DEFAULT_CHUNK : chunkSize;
+    if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {
+      throw ApiException.badRequest("Field 'chunkSize' must be " + MIN_CHUNK + " to " + MAX_CHUNK + " bytes.");
+    }
+    Upload upload = new Upload("up_" + UUID.randomUUID().toString().replace("-", ""), drive.id(), normalised, size,
+        sha256, chunk, clock.instant());
+    objects.put(uploadKey(upload.id()), upload);
+    return upload;
+  }
+
+  Optional<Upload> upload(DriveRecord drive, String id) {
+    if (id == null || !id.matches("up_[0-9a-f]{32}")) {
+      return Optional.empty();
+    }
+    return objects.get(uploadKey(id), Upload.class).filter(u -> u.drive().equals(drive.id()));
+  }
+
+  /** Stores chunk {@code n} after checking its length and SHA-256; repeating it is harmless. */
+  void putChunk(Upload upload, int n, byte[] data, String sha256) {
+    if (n < 0 || n >= upload.chunks()) {
+      throw ApiException.badRequest("Chunk " + n + " is out of range: this upload has chunks 0 to " + (upload.chunks() - 1) + ".");
+    }
+    if (data.length != upload.chunkLength(n)) {
+      throw ApiException.badRequest("Chunk " + n + " must be " + upload.chunkLength(n) + " bytes, not " + data.length + ".");
+    }
+    if (sha256 == null || !RequestSignature.sha256Hex(data).equals(sha256)) {
+      throw ApiException.badRequest("Chunk " + n + " checksum mismatch: its SHA-256 is not the one sent; send it again.");
+    }
+    store.put(chunkKey(upload.id(), n), data);
+  }
+
+  List<Integer> received(Upload upload) {
+    List<Integer> chunks = new ArrayList<>();
+    for (String key : store.list("storage/chunks/" + upload.id() + "/")) {
+      chunks.add(Integer.parseInt(key.substring(key.lastIndexOf('/') + 1)));
+    }
+    return chunks;
+  }
+
+  /** Publishes the upload as the path's next version, once all chunks are in and the whole file checks out. */
+  FileVersion complete(Upload upload) {
+    List<Integer> missing = new ArrayList<>();
+    List<Integer> have = received(upload);
+    for (int n = 0; n < upload.chunks(); n++) {
+      if (!have.contains(n)) {
+        missing.add(n);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw ApiException.conflict("Upload is missing chunks " + missing + "; send them, then complete again.");
+    }
+    MessageDigest digest = sha256();
+    for (int n = 0; n < upload.chunks(); n++) {
+      digest.update(store.get(chunkKey(upload.id(), n)).orElseThrow().data());
+    }
+    String actual = HexFormat.of().formatHex(digest.digest());
+    if (!actual.equals(upload.sha256())) {
+      throw ApiException.badRequest("File checksum mismatch: the chunks add up to SHA-256 " + actual
+          + ", not the announced " + upload.sha256() + ".");
+    }
+    return publish(upload);
+  }
+
+  private FileVersion publish(Upload upload) {
+    Optional<Version> already = find(upload);
+    if (already.isPresent()) {
+      return already.get().view();
+    }
+    while (true) {
+      List<String> versions = store.list(versionsPrefix(upload.drive(), upload.path()));
+      long next = versions.isEmpty() ? 1 : versionOf(versions.get(versions.size() - 1)) + 1;
+      Version version = new Version(upload.path(), next, upload.size(), upload.sha256(), upload.id(), upload.chunks(),
+          clock.instant());
+      if (objects.putIfAbsent(versionsPrefix(upload.drive(), upload.path()) + String.format("%012d", next), version)) {
+        return version.view();
+      }
+    }
+  }
+
+  /** The version an upload already became, so completing twice publishes once. */
+  private Optional<Version> find(Upload upload) {
+    for (String key : store.list(versionsPrefix(upload.drive(), upload.path()))) {
+      Optional<Version> version = objects.get(key, Version.class);
+      if (version.isPresent() && version.get().upload().equals(upload.id())) {
+        return version;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Writes a whole stream as the path's next version, chunk by chunk: for services writing job outputs. */
+  public FileVersion write(DriveRecord drive, String path, InputStream in, long size) throws IOException {
+    MessageDigest digest = sha256();
+    Upload upload = new Upload("up_" + UUID.randomUUID().toString().replace("-", ""), drive.id(),
+        DrivePaths.normalise(path), size, "0".repeat(64), DEFAULT_CHUNK, clock.instant());
+    for (int n = 0; n < upload.chunks(); n++) {
+      byte[] data = in.readNBytes((int) upload.chunkLength(n));
+      if (data.length != upload.chunkLength(n)) {
+        throw new IOException("stream ended after " + ((long) n * DEFAULT_CHUNK + data.length) + " of " + size + " bytes");
+      }
+      digest.update(data);
+      store.put(chunkKey(upload.id(), n), data);
+    }
+    Upload sealed = new Upload(upload.id(), upload.drive(), upload.path(), size,
+        HexFormat.of().formatHex(digest.digest()), upload.chunkSize(), upload.createdAt());
+    objects.put(uploadKey(sealed.id()), sealed);
+    return publish(sealed);
+  }
+
+  // Reading --------------------------------------------------------------------------------
+
+  /** The newest version of every file, optionally under a directory. */
+  List<FileVersion> list(DriveRecord drive, String prefix) {
+    String under = prefix == null || prefix.isBlank() ? "" : DrivePaths.normalise(prefix) + "/";
+    Map<String, Version> latest = new LinkedHashMap<>();
+    for (String key : store.list("storage/files/" + drive.id() + "/")) {
+      objects.get(key, Version.class).filter(v -> v.path().startsWith(under))
+          .ifPresent(v -> latest.merge(v.path(), v, (a, b) -> a.version() > b.version() ? a : b));
+    }
+    return latest.values().stream().map(Version::view).sorted(java.util.Comparator.comparing(FileVersion::path)).toList();
+  }
+
+  List<FileVersion> versions(DriveRecord drive, String path) {
+    List<FileVersion> versions = new ArrayList<>();
+    for (String key : store.list(versionsPrefix(drive.id(), DrivePaths.normalise(path)))) {
+      objects.get(key, Version.class).ifPresent(v -> versions.add(v.view()));
+    }
+    return versions;
+  }
+
+  /** The requested version of a file (the newest if {@code version} is null), or a 404. */
+  Version version(DriveRecord drive, String path, Long version) {
+    String normalised = DrivePaths.normalise(path);
+    List<String> keys = store.list(versionsPrefix(drive.id(), normalised));
+    if (keys.isEmpty()) {
+      throw ApiException.notFound("No file " + normalised + " in drive " + drive.name() + ".");
+    }
+    String key = version == null ? keys.get(keys.size() - 1)
+        : versionsPrefix(drive.id(), normalised) + String.format("%012d", version);
+    return objects.get(key, Version.class).orElseThrow(() ->
+        ApiException.notFound("File " + normalised + " has no version " + version + "."));
+  }
+
+  /** The file's bytes from {@code offset}, read one chunk at a time. */
+  InputStream open(Version version, long offset) {
+    Upload upload = objects.get(uploadKey(version.upload()), Upload.class).orElseThrow();
+    return new InputStream() {
+      private int chunk = (int) (offset / upload.chunkSize());
+      private byte[] current = new byte[0];
+      private int position;
+      private boolean first = true;
+
+      @Override
+      public int read() {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] buffer, int from, int length) {
+        while (position >= current.length) {
+          if (chunk >= upload.chunks() || upload.size() == 0) {
+            return -1;
+          }
+          current = store.get(chunkKey(upload.id(), chunk)).map(StoredObject::data).orElseThrow(() ->
+              new IllegalStateException("chunk " + chunk + " of " + upload.id() + " is missing"));
+          position = first ? (int) (offset % upload.chunkSize()) : 0;
+          first = false;
+          chunk++;
+        }
+        int n = Math.min(length, current.length - position);
+        System.arraycopy(current, position, buffer, from, n);
+        position += n;
+        return n;
+      }
+    };
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long versionOf(String key) {
+    return Long.parseLong(key.substring(key.lastIndexOf('/') + 1));
+  }
+
+  private static String driveKey(String id) {
+    return "storage/drives/" + id;
+  }
+
+  private static String uploadKey(String id) {
+    return "storage/uploads/" + id;
+  }
+
+  private static String chunkKey(String upload, int n) {
+    return "storage/chunks/" + upload + "/" + String.format("%06d", n);
+  }
+
+  /** Keyed by the path's SHA-256, so any valid path (up to 1,024 bytes) fits the store's key limit. */
+  private static String versionsPrefix(String drive, String path) {
+    return "storage/files/" + drive + "/" + RequestSignature.sha256Hex(path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "/";
+  }
+}

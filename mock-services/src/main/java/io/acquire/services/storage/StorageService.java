@@ -1,0 +1,162 @@
+package io.acquire.services.storage;
+
+import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.DriveInfo;
+import io.acquire.client.wire.StorageWire.DriveList;
+import io.acquire.client.wire.StorageWire.FileList;
+import io.acquire.client.wire.StorageWire.OpenDrive;
+import io.acquire.client.wire.StorageWire.StartUpload;
+import io.acquire.client.wire.StorageWire.UploadStatus;
+import io.acquire.services.Service;
+import io.acquire.services.ServiceContext;
+import io.acquire.services.http.ApiException;
+import io.acquire.services.http.Bodies;
+import io.acquire.services.http.Caller;
+import io.acquire.services.http.Routes;
+import io.acquire.services.storage.Drives.DriveRecord;
+import io.acquire.services.storage.Drives.Upload;
+import io.acquire.services.storage.Drives.Version;
+import io.javalin.http.Context;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Storage at {@code /t/storage}: drives of versioned files, uploaded in checksummed chunks
+ * that can be resent after an interruption, downloaded as one stream with byte ranges.
+ * A drive belongs to its owner; a job's output drive is read-only to its owner and
+ * writable by a session whose scope is {@code drive:<id>:write}.
+ */
+public final class StorageService implements Service {
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+
+  private final Drives drives;
+
+  public StorageService(ServiceContext context) {
+    this.drives = new Drives(context.objects(), context.clock());
+  }
+
+  @Override
+  public void mount(Routes routes) {
+    routes.post("/drives", routes.signed((ctx, caller) -> {
+          requireUser(caller);
+          ctx.json(info(drives.open(caller.username(), Bodies.json(ctx, OpenDrive.class).name())));
+        }))
+        .get("/drives", routes.signed((ctx, caller) -> ctx.json(new DriveList(
+            drives.of(caller.username()).stream().map(StorageService::info).toList()))))
+        .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(readable(ctx, caller)))))
+        .post("/drives/{drive}/uploads", routes.signed((ctx, caller) -> {
+          DriveRecord drive = writable(ctx, caller);
+          StartUpload request = Bodies.json(ctx, StartUpload.class);
+          Upload upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(), request.chunkSize());
+          ctx.status(201).json(status(upload));
+        }))
+        .get("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) ->
+            ctx.json(status(upload(ctx, writable(ctx, caller))))))
+        .put("/drives/{drive}/uploads/{upload}/chunks/{n}", routes.signed((ctx, caller) -> {
+          Upload upload = upload(ctx, writable(ctx, caller));
+          int n;
+          try {
+            n = Integer.parseInt(ctx.pathParam("n"));
+          } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Chunk number must be a whole number, not '" + ctx.pathParam("n") + "'.");
+          }
+          drives.putChunk(upload, n, ctx.bodyAsBytes(), ctx.header(StorageWire.CHUNK_SHA256_HEADER));
+          ctx.status(204);
+        }))
+        .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) ->
+            ctx.json(drives.complete(upload(ctx, writable(ctx, caller))))))
+        .get("/drives/{drive}/files", routes.signed((ctx, caller) ->
+            ctx.json(new FileList(drives.list(readable(ctx, caller), ctx.queryParam("prefix"))))))
+        .get("/drives/{drive}/versions", routes.signed((ctx, caller) ->
+            ctx.json(new FileList(drives.versions(readable(ctx, caller), ctx.queryParam("path"))))))
+        .get("/drives/{drive}/content", routes.signed(this::download));
+  }
+
+  private void download(Context ctx, Caller caller) {
+    DriveRecord drive = readable(ctx, caller);
+    String versionParam = ctx.queryParam("version");
+    Long wanted = null;
+    if (versionParam != null) {
+      try {
+        wanted = Long.parseLong(versionParam);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("Query 'version' must be a whole number.");
+      }
+    }
+    Version version = drives.version(drive, ctx.queryParam("path"), wanted);
+    long from = 0;
+    long to = version.size() - 1;
+    String range = ctx.header("Range");
+    if (range != null) {
+      Matcher m = RANGE.matcher(range.strip());
+      if (!m.matches() || Long.parseLong(m.group(1)) > Math.max(0, version.size() - 1)) {
+        ctx.header("Content-Range", "bytes */" + version.size());
+        throw new ApiException(416, "range_not_satisfiable", "Range " + range + " is not within the file's "
+            + version.size() + " bytes.");
+      }
+      from = Long.parseLong(m.group(1));
+      to = m.group(2).isEmpty() ? to : Math.min(to, Long.parseLong(m.group(2)));
+      ctx.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + version.size());
+    }
+    ctx.header(StorageWire.FILE_SHA256_HEADER, version.sha256())
+        .header(StorageWire.FILE_VERSION_HEADER, Long.toString(version.version()))
+        .header(StorageWire.FILE_SIZE_HEADER, Long.toString(version.size()))
+        .header("Accept-Ranges", "bytes")
+        .header("Content-Length", Long.toString(Math.max(0, to - from + 1)))
+        .contentType("application/octet-stream");
+    long length = Math.max(0, to - from + 1);
+    ctx.result(new java.io.FilterInputStream(drives.open(version, from)) {
+      private long left = length;
+
+      @Override
+      public int read(byte[] buffer, int offset, int count) throws java.io.IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int n = super.read(buffer, offset, (int) Math.min(count, left));
+        if (n > 0) {
+          left -= n;
+        }
+        return n;
+      }
+    });
+  }
+
+  private DriveRecord readable(Context ctx, Caller caller) {
+    DriveRecord drive = drives.get(ctx.pathParam("drive"))
+        .filter(d -> d.owner().equals(caller.username()) || caller.scope().equals("drive:" + d.id() + ":write"))
+        .orElseThrow(() -> ApiException.notFound("You have no drive " + ctx.pathParam("drive") + "."));
+    if (!caller.hasUserScope() && !caller.scope().equals("drive:" + drive.id() + ":write")) {
+      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") does not cover drive " + drive.id() + ".");
+    }
+    return drive;
+  }
+
+  private DriveRecord writable(Context ctx, Caller caller) {
+    DriveRecord drive = readable(ctx, caller);
+    if (drive.readOnly() && caller.hasUserScope()) {
+      throw ApiException.forbidden("Drive " + drive.name() + " holds a job's outputs and is read-only to you.");
+    }
+    return drive;
+  }
+
+  private Upload upload(Context ctx, DriveRecord drive) {
+    return drives.upload(drive, ctx.pathParam("upload"))
+        .orElseThrow(() -> ApiException.notFound("No upload " + ctx.pathParam("upload") + " in this drive."));
+  }
+
+  private UploadStatus status(Upload upload) {
+    return new UploadStatus(upload.id(), upload.path(), upload.size(), upload.sha256(), upload.chunkSize(),
+        upload.chunks(), drives.received(upload));
+  }
+
+  private static DriveInfo info(DriveRecord drive) {
+    return new DriveInfo(drive.id(), drive.name(), drive.owner(), drive.readOnly(), drive.createdAt());
+  }
+
+  private static void requireUser(Caller caller) {
+    if (!caller.hasUserScope()) {
+      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot create drives.");
+    }
+  }
+}

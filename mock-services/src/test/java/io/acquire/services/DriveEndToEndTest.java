@@ -1,0 +1,143 @@
+package io.acquire.services;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.acquire.client.ApproveLogin;
+import io.acquire.client.Drive;
+import io.acquire.client.InvalidRequestException;
+import io.acquire.client.LoginRequest;
+import io.acquire.client.NotFoundException;
+import io.acquire.client.RetryPolicy;
+import io.acquire.client.UploadInterruptedException;
+import io.acquire.client.User;
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.client.wire.Totp;
+import io.acquire.services.store.MemoryObjectStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SDK's Drive against the real backend, logged in through the real identity flow. */
+class DriveEndToEndTest {
+  private final AcquireServer server = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
+      .option("identity.bcrypt-cost", "4").option("identity.poll-interval-seconds", "1").start();
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private User loggedIn(String name) {
+    User user = User.create(name, server.url() + "/t/identity");
+    Totp totp = Totp.fromProvisioningUriUnsafe(user.register("long enough password").provisioningUriUnsafe());
+    LoginRequest login = user.requestLogin();
+    ApproveLogin.approve(login.url(), name, "long enough password", totp.code(Instant.now()));
+    user.waitForLogin(Duration.ofSeconds(20));
+    return user;
+  }
+
+  private Path randomFile(String name, int size, long seed) throws Exception {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return Files.write(dir.resolve(name), bytes);
+  }
+
+  @Test
+  void uploadsVersionAndDownloadsFilesAcrossChunks() throws Exception {
+    User ada = loggedIn("ada");
+    Drive inputs = Drive.open(ada, "inputs");
+    assertEquals(inputs.id(), Drive.open(ada, "inputs").id(), "open is create-or-open");
+    Path big = randomFile("big.bin", 20 * 1024 * 1024 + 17, 1);
+    List<Long> progress = new ArrayList<>();
+    FileVersion v1 = inputs.upload(big, "md/big.bin", (done, total) -> progress.add(done));
+    assertEquals(1, v1.version());
+    assertEquals(3, progress.size(), "three 8 MiB chunks");
+    assertEquals(Files.size(big), progress.get(2));
+
+    Path other = randomFile("other.bin", 1000, 2);
+    assertEquals(2, inputs.upload(other, "md/big.bin").version());
+    assertEquals(List.of(1L, 2L), inputs.versions("md/big.bin").stream().map(FileVersion::version).toList());
+
+    Path back = dir.resolve("back.bin");
+    inputs.download("md/big.bin", 1, back, Drive.Progress.NONE);
+    assertArrayEquals(Files.readAllBytes(big), Files.readAllBytes(back));
+    FileVersion latest = inputs.download("md/big.bin", dir.resolve("latest.bin"));
+    assertEquals(2, latest.version());
+    assertArrayEquals(Files.readAllBytes(other), Files.readAllBytes(dir.resolve("latest.bin")));
+    assertEquals(List.of("md/big.bin"), inputs.files("md").stream().map(FileVersion::path).toList());
+
+    assertThrows(NotFoundException.class, () -> inputs.download("nope.txt", dir.resolve("nope")));
+    assertTrue(Files.notExists(dir.resolve("nope")), "a failed download leaves no file");
+    assertThrows(InvalidRequestException.class, () -> inputs.upload(other, "../escape"));
+  }
+
+  @Test
+  void anInterruptedUploadResumesWithOnlyTheMissingChunks() throws Exception {
+    AtomicBoolean networkDown = new AtomicBoolean(true);
+    List<String> chunksSent = new CopyOnWriteArrayList<>();
+    OkHttpClient flaky = new OkHttpClient.Builder().addInterceptor(chain -> {
+      String path = chain.request().url().encodedPath();
+      if (path.contains("/chunks/")) {
+        if (path.endsWith("/chunks/1") && networkDown.get()) {
+          throw new IOException("connection reset (injected)");
+        }
+        chunksSent.add(path.substring(path.lastIndexOf('/') + 1));
+      }
+      return chain.proceed(chain.request());
+    }).build();
+    User ada = User.builder().username("ada").identityUrl(server.url() + "/t/identity").httpClient(flaky)
+        .retryPolicy(RetryPolicy.defaults().withSleeper(d -> { })).build();
+    Totp totp = Totp.fromProvisioningUriUnsafe(ada.register("long enough password").provisioningUriUnsafe());
+    LoginRequest login = ada.requestLogin();
+    ApproveLogin.approve(login.url(), "ada", "long enough password", totp.code(Instant.now()));
+    ada.waitForLogin(Duration.ofSeconds(20));
+
+    Drive inputs = Drive.open(ada, "inputs");
+    Path file = randomFile("f.bin", 17 * 1024 * 1024, 3);
+    UploadInterruptedException stopped = assertThrows(UploadInterruptedException.class,
+        () -> inputs.upload(file, "f.bin"));
+    assertEquals(List.of("0"), chunksSent, "chunk 0 went through; chunk 1 failed on every retry");
+    assertTrue(inputs.files().isEmpty(), "nothing is published from a half upload");
+
+    networkDown.set(false);
+    chunksSent.clear();
+    FileVersion done = inputs.resumeUpload(stopped.uploadId(), file, Drive.Progress.NONE);
+    assertEquals(List.of("1", "2"), chunksSent, "only the missing chunks are sent again");
+    assertEquals(RequestSignature.sha256Hex(Files.readAllBytes(file)), done.sha256());
+    Path back = dir.resolve("back");
+    inputs.download("f.bin", back);
+    assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back));
+  }
+
+  @Test
+  void concurrentUploadsOfOnePathMakeConsecutiveVersions() throws Exception {
+    User ada = loggedIn("ada");
+    Drive inputs = Drive.open(ada, "inputs");
+    List<CompletableFuture<FileVersion>> uploads = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Path file = randomFile("c" + i, 1000 + i, i);
+      uploads.add(CompletableFuture.supplyAsync(() -> inputs.upload(file, "shared.dat")));
+    }
+    List<Long> versions = uploads.stream().map(CompletableFuture::join).map(FileVersion::version).sorted().toList();
+    assertEquals(List.of(1L, 2L, 3L, 4L), versions);
+  }
+}

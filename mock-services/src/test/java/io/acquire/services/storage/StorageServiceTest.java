@@ -1,0 +1,183 @@
+package io.acquire.services.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.acquire.client.wire.Json;
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.StorageWire;
+import io.acquire.services.AcquireServer;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.testing.TestSessions;
+import io.acquire.services.testing.TestSessions.Reply;
+import io.acquire.services.testing.TestSessions.Session;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The storage protocol, spoken raw: every refusal and what it leaves unchanged. */
+class StorageServiceTest {
+  private static final int CHUNK = 64 * 1024;
+  private final MemoryObjectStore store = new MemoryObjectStore();
+  private final AcquireServer server = AcquireServer.builder().store(store).port(0)
+      .services(List.of("registry", "storage")).start();
+  private final TestSessions sessions = new TestSessions(store, server.url());
+  private final Session ada = sessions.login("ada");
+  private final String drive = json(ada.send("POST", "/t/storage/drives", "{\"name\":\"inputs\"}")).get("id").asText();
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static JsonNode json(Reply reply) {
+    try {
+      return Json.mapper().readTree(reply.body());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(reply.body(), e);
+    }
+  }
+
+  private static void assertRefused(Reply reply, int status, String reason) {
+    assertEquals(status, reply.status(), reply.body());
+    assertTrue(reply.body().contains(reason), "expected '" + reason + "' in " + reply.body());
+  }
+
+  private Reply start(String path, byte[] file) {
+    return ada.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":" + Json.writeString(path)
+        + ",\"size\":" + file.length + ",\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\",\"chunkSize\":" + CHUNK + "}");
+  }
+
+  private Reply chunk(String upload, int n, byte[] data, String sha) {
+    return ada.sendBytes("PUT", "/t/storage/drives/" + drive + "/uploads/" + upload + "/chunks/" + n, data,
+        Map.of(StorageWire.CHUNK_SHA256_HEADER, sha));
+  }
+
+  private static byte[] part(byte[] file, int n) {
+    return java.util.Arrays.copyOfRange(file, n * CHUNK, Math.min(file.length, (n + 1) * CHUNK));
+  }
+
+  private int files() {
+    return json(ada.send("GET", "/t/storage/drives/" + drive + "/files", null)).get("files").size();
+  }
+
+  @Test
+  void chunksAreCheckedOneByOneAndAsAWhole() {
+    byte[] file = new byte[3 * CHUNK + 123];
+    new Random(1).nextBytes(file);
+    String upload = json(start("data/run.bin", file)).get("id").asText();
+    byte[] first = part(file, 0);
+    assertRefused(chunk(upload, 0, first, RequestSignature.sha256Hex(new byte[] {1})), 400, "Chunk 0 checksum mismatch");
+    byte[] corrupted = first.clone();
+    corrupted[10] ^= 1;
+    assertRefused(chunk(upload, 0, corrupted, RequestSignature.sha256Hex(first)), 400, "checksum mismatch");
+    assertRefused(chunk(upload, 7, first, RequestSignature.sha256Hex(first)), 400, "out of range");
+    assertRefused(chunk(upload, 3, first, RequestSignature.sha256Hex(first)), 400, "must be 123 bytes");
+    assertEquals(204, chunk(upload, 0, first, RequestSignature.sha256Hex(first)).status());
+    assertEquals(204, chunk(upload, 2, part(file, 2), RequestSignature.sha256Hex(part(file, 2))).status());
+    assertEquals("[0,2]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
+        .get("received").toString(), "an interrupted upload knows what it has");
+    assertRefused(ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}"), 409,
+        "missing chunks [1, 3]");
+    assertEquals(0, files(), "nothing is published before it is whole");
+    chunk(upload, 1, part(file, 1), RequestSignature.sha256Hex(part(file, 1)));
+    chunk(upload, 3, part(file, 3), RequestSignature.sha256Hex(part(file, 3)));
+    Reply done = ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}");
+    assertEquals(200, done.status(), done.body());
+    assertEquals(1, json(done).get("version").asLong());
+    assertEquals(done.body(), ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}").body(),
+        "completing twice publishes once");
+    assertEquals(1, files());
+  }
+
+  @Test
+  void aWholeFileChecksumMismatchPublishesNothing() {
+    byte[] file = "hello".getBytes(StandardCharsets.UTF_8);
+    Reply started = ada.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":\"a.txt\",\"size\":5,"
+        + "\"sha256\":\"" + RequestSignature.sha256Hex("HELLO".getBytes(StandardCharsets.UTF_8)) + "\"}");
+    String upload = json(started).get("id").asText();
+    chunk(upload, 0, file, RequestSignature.sha256Hex(file));
+    assertRefused(ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}"), 400,
+        "File checksum mismatch");
+    assertEquals(0, files());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../etc/passwd", "a/../../b", "/absolute", "back\\\\slash", "nul\\u0000byte", "new\\nline", "", "./."})
+  void pathsThatCouldEscapeAreRefused(String path) {
+    String decoded = path.replace("\\\\", "\\").replace("\\u0000", "\u0000").replace("\\n", "\n");
+    assertEquals(400, start(decoded, new byte[1]).status());
+    assertEquals(0, store.list("storage/uploads/").size(), "nothing stored");
+  }
+
+  @Test
+  void overlongPathsAreRefused() {
+    assertRefused(start("a".repeat(256), new byte[1]), 400, "segment is longer than 255 bytes");
+    assertRefused(start(("abcdefghij/").repeat(100), new byte[1]), 400, "longer than 1024 bytes");
+    Reply fits = start(("abcdefghi/").repeat(100) + "x", new byte[1]);
+    assertEquals(201, fits.status(), "a long but valid path works: " + fits.body());
+  }
+
+  @Test
+  void pathsAreNormalised() {
+    Reply started = start("results//run1/./energies.csv", new byte[0]);
+    assertEquals("results/run1/energies.csv", json(started).get("path").asText());
+  }
+
+  @Test
+  void someoneElsesDriveIsNotFoundAndUnknownDrivesLookTheSame() {
+    Session bob = sessions.login("bob");
+    assertRefused(bob.send("GET", "/t/storage/drives/" + drive, null), 404, "You have no drive");
+    assertRefused(bob.send("GET", "/t/storage/drives/drv_nothere", null), 404, "You have no drive");
+    assertRefused(bob.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":\"x\",\"size\":0,\"sha256\":\""
+        + RequestSignature.sha256Hex(new byte[0]) + "\"}"), 404, "You have no drive");
+  }
+
+  @Test
+  void outputDrivesAreReadOnlyToTheirOwnerAndWritableOnlyByTheirJob() throws Exception {
+    Drives drives = new Drives(new JsonObjects(store), Clock.systemUTC());
+    Drives.DriveRecord output = drives.createOutputDrive("ada", "job-1 outputs");
+    drives.write(output, "records.csv", new ByteArrayInputStream("t,T\n".getBytes(StandardCharsets.UTF_8)), 4);
+    Reply read = ada.send("GET", "/t/storage/drives/" + output.id() + "/content?path=records.csv", null);
+    assertEquals(200, read.status());
+    assertEquals("t,T\n", read.body());
+    assertRefused(ada.send("POST", "/t/storage/drives/" + output.id() + "/uploads", "{\"path\":\"x\",\"size\":0,"
+        + "\"sha256\":\"" + RequestSignature.sha256Hex(new byte[0]) + "\"}"), 403, "read-only to you");
+
+    Session job = sessions.login("ada", "drive:" + output.id() + ":write", java.time.Duration.ofMinutes(5));
+    assertEquals(201, job.send("POST", "/t/storage/drives/" + output.id() + "/uploads", "{\"path\":\"x\",\"size\":0,"
+        + "\"sha256\":\"" + RequestSignature.sha256Hex(new byte[0]) + "\"}").status(), "the job may write its drive");
+    assertRefused(job.send("GET", "/t/storage/drives/" + drive + "/files", null), 403, "does not cover drive");
+    assertRefused(job.send("POST", "/t/storage/drives", "{\"name\":\"sneaky\"}"), 403, "cannot create drives");
+  }
+
+  @Test
+  void rangesResumeDownloads() throws Exception {
+    Drives drives = new Drives(new JsonObjects(store), Clock.systemUTC());
+    Drives.DriveRecord inputs = drives.open("ada", "inputs");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      text.append(String.format("%05d", i));
+    }
+    byte[] file = text.toString().getBytes(StandardCharsets.US_ASCII);
+    drives.write(inputs, "blob", new ByteArrayInputStream(file), file.length);
+    Reply tail = ada.sendBytes("GET", "/t/storage/drives/" + inputs.id() + "/content?path=blob", null,
+        Map.of("Range", "bytes=99990-"));
+    assertEquals(206, tail.status());
+    assertEquals("1999819999", tail.body());
+    Reply middle = ada.sendBytes("GET", "/t/storage/drives/" + inputs.id() + "/content?path=blob", null,
+        Map.of("Range", "bytes=50-59"));
+    assertEquals("0001000011", middle.body());
+    assertRefused(ada.sendBytes("GET", "/t/storage/drives/" + inputs.id() + "/content?path=blob", null,
+        Map.of("Range", "bytes=200000-")), 416, "not within the file");
+  }
+}
