@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs a benchmark main from the backend's test sources, for example:
 #   scripts/benchmark.sh io.acquire.services.accounting.LedgerBenchmark
+#   JAVA_OPTS=-Xmx256m scripts/benchmark.sh io.acquire.services.storage.DriveBenchmark 1024
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 mvn -B -q -ntp -pl mock-services -am test-compile
 mvn -B -q -ntp -pl mock-services dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$root/mock-services/target/benchmark.classpath" >/dev/null
-exec java -cp "mock-services/target/test-classes:mock-services/target/classes:acquire-client/target/classes:$(cat mock-services/target/benchmark.classpath)" "$@"
+exec java ${JAVA_OPTS:-} -cp "mock-services/target/test-classes:mock-services/target/classes:acquire-client/target/classes:$(cat mock-services/target/benchmark.classpath)" "$@"
