@@ -126,12 +126,17 @@ public final class IdentityService implements Service {
 
   private String hash(String password) {
     return new String(BCrypt.with(BCRYPT, RANDOM, LongPasswordStrategies.hashSha512(BCRYPT))
-        .hash(bcryptCost, password.getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII);
+        .hash(bcryptCost, passwordBytes(password)), StandardCharsets.US_ASCII);
   }
 
   private boolean passwordMatches(String password, String hash) {
     return BCrypt.verifyer(BCRYPT, LongPasswordStrategies.hashSha512(BCRYPT))
-        .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.US_ASCII)).verified;
+        .verify(passwordBytes(password), hash.getBytes(StandardCharsets.US_ASCII)).verified;
+  }
+
+  /** NFC first, so "é" typed as one character or as e + accent is the same password on every keyboard. */
+  private static byte[] passwordBytes(String password) {
+    return java.text.Normalizer.normalize(password, java.text.Normalizer.Form.NFC).getBytes(StandardCharsets.UTF_8);
   }
 
   // Device authorization -------------------------------------------------------------------
@@ -250,7 +255,9 @@ public final class IdentityService implements Service {
     if (recent.size() < MAX_USER_FAILURES) {
       return 0;
     }
-    return Math.max(1, Duration.between(now, recent.get(0).plus(FAILURE_WINDOW)).toSeconds());
+    // Allowed again once enough failures age out to leave fewer than the limit in the window.
+    Instant freedAt = recent.get(recent.size() - MAX_USER_FAILURES).plus(FAILURE_WINDOW);
+    return Math.max(1, (long) Math.ceil(Duration.between(now, freedAt).toMillis() / 1000.0));
   }
 
   Outcome deny(String userCode) {

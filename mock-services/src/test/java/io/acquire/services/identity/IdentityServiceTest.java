@@ -78,6 +78,17 @@ class IdentityServiceTest {
   }
 
   @Test
+  void aPasswordMatchesHoweverItsAccentsWereTyped() {
+    String composed = "caf\u00e9 au lait";
+    String decomposed = "cafe\u0301 au lait";
+    fixture.postJson("/users", Json.writeString(Map.of("username", "ada", "password", composed)));
+    String stored = new String(fixture.store.get("identity/users/ada").orElseThrow().data(), StandardCharsets.UTF_8);
+    Totp totp = Totp.fromBase32Unsafe(Json.read(stored.getBytes(StandardCharsets.UTF_8), UserRecord.class).totpSecret());
+    LoginStarted login = fixture.startLogin("ada", SigningKey.generate());
+    assertEquals(200, fixture.approve(login, decomposed, totp.code(fixture.clock.instant())).status());
+  }
+
+  @Test
   void loginStartNamesBadFields() {
     assertProblem(fixture.postJson("/logins", "{\"username\": \"ada\", \"sessionKey\": \"%%%\"}"), "'sessionKey'");
     assertProblem(fixture.postJson("/logins", "{\"username\": \"ada\", \"sessionKey\": \"AAAA\"}"), "Ed25519");

@@ -206,6 +206,21 @@ class SecurityMatrixTest {
   }
 
   @Test
+  void retryAfterCountsFromTheFailureThatMustAgeOutNotTheOldest() {
+    Totp totp = fixture.register("bob");
+    // Racing attempts can record more failures than the limit: here 12, one a minute, the newest a minute ago.
+    io.acquire.services.store.JsonObjects objects = new io.acquire.services.store.JsonObjects(fixture.store);
+    java.time.Instant now = fixture.clock.instant();
+    objects.update("identity/users/bob", UserRecord.class, user -> user.orElseThrow().withFailures(
+        java.util.stream.IntStream.range(0, 12).mapToObj(i -> now.minus(Duration.ofMinutes(12 - i))).toList()));
+    // Two must age out to get under 10: the third oldest, 10 minutes ago, leaves the window in 5 minutes.
+    LoginStarted login = fixture.startLogin("bob", SigningKey.generate());
+    Reply limited = fixture.approve(login, IdentityFixture.PASSWORD, totp.code(now));
+    assertEquals(429, limited.status());
+    assertEquals(300, Long.parseLong(limited.header("Retry-After")));
+  }
+
+  @Test
   void crossSitePostWithoutTokenIsRefused() {
     Totp totp = fixture.register("bob");
     LoginStarted login = fixture.startLogin("bob", SigningKey.generate());

@@ -42,6 +42,12 @@ public final class Equilibrate implements Callable<Integer> {
     try {
       ObjectMapper strict = Json.mapper().copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
       job = strict.readValue(input.toFile(), Job.class);
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
+          .collect(java.util.stream.Collectors.joining("."));
+      System.err.println("equilibrate: " + input + ": field '" + field + "' is missing or has the wrong type"
+          + (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException ? " (unknown field)" : ""));
+      return 2;
     } catch (IOException e) {
       System.err.println("equilibrate: cannot use " + input + ": " + firstLine(e));
       return 2;
@@ -51,10 +57,10 @@ public final class Equilibrate implements Callable<Integer> {
     Files.createDirectories(output);
     long started = System.nanoTime();
     Simulation simulation = new Simulation(system, protocol);
-    Record last;
+    Reading last;
     double firstTotal;
     try (BufferedWriter csv = Files.newBufferedWriter(output.resolve("records.csv"), StandardCharsets.UTF_8)) {
-      csv.write(Record.CSV_HEADER + "\n");
+      csv.write(Reading.CSV_HEADER + "\n");
       csv.flush();
       double[] first = {Double.NaN};
       last = simulation.run(record -> {
@@ -109,6 +115,8 @@ public final class Equilibrate implements Callable<Integer> {
   }
 
   static int run(String... args) {
-    return new CommandLine(new Equilibrate()).setExitCodeExceptionMapper(e -> 2).execute(args);
+    // 2 means the input was wrong; 1 means the run failed for another reason (such as a full disk).
+    return new CommandLine(new Equilibrate())
+        .setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1).execute(args);
   }
 }

@@ -66,11 +66,11 @@ public final class Simulation {
    *
    * @throws InterruptedException if cancelled or the thread was interrupted
    */
-  public Record run(Consumer<Record> listener) throws InterruptedException {
+  public Reading run(Consumer<Reading> listener) throws InterruptedException {
     double dt = protocol.dt();
     long steps = protocol.steps();
     long every = protocol.reportEvery();
-    Record last = record(0);
+    Reading last = record(0);
     listener.accept(last);
     for (long step = 1; step <= steps; step++) {
       if (cancelled || Thread.currentThread().isInterrupted()) {
@@ -146,10 +146,10 @@ public final class Simulation {
     }
   }
 
-  Record record(long step) {
+  Reading record(long step) {
     double kinetic = kinetic();
     double temperature = 2 * kinetic / (degreesOfFreedom() * Argon.KB);
-    return new Record(step, step * protocol.dt(), temperature, kinetic, potential, kinetic + potential);
+    return new Reading(step, step * protocol.dt(), temperature, kinetic, potential, kinetic + potential);
   }
 
   double kinetic() {

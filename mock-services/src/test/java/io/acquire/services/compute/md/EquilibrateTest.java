@@ -37,5 +37,7 @@ class EquilibrateTest {
     Path typo = Files.writeString(dir.resolve("typo.json"), "{\"sytem\": {}}");
     assertEquals(2, Equilibrate.run("--input", typo.toString(), "--output", dir.resolve("out2").toString()));
     assertEquals(2, Equilibrate.run("--input", dir.resolve("missing.json").toString(), "--output", dir.toString()));
+    Path incomplete = Files.writeString(dir.resolve("incomplete.json"), "{\"protocol\": {\"runtime\": 2}}");
+    assertEquals(2, Equilibrate.run("--input", incomplete.toString(), "--output", dir.resolve("out3").toString()));
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
-  private static List<Record> run(Argon system, Protocol protocol) throws InterruptedException {
-    List<Record> records = new ArrayList<>();
+  private static List<Reading> run(Argon system, Protocol protocol) throws InterruptedException {
+    List<Reading> records = new ArrayList<>();
     new Simulation(system, protocol).run(records::add);
     return records;
   }
@@ -18,13 +18,13 @@ class SimulationTest {
   @Test
   void energyIsConservedWithoutThermostat() throws Exception {
     // 4x4x4 cells: 256 atoms of liquid argon at 100 K, 2000 steps of 5 fs, no thermostat.
-    List<Record> records = run(new Argon(4, 1.374, 2.5), new Protocol(10, 5, 100, 100, 0.5, false, 0, 7));
+    List<Reading> records = run(new Argon(4, 1.374, 2.5), new Protocol(10, 5, 100, 100, 0.5, false, 0, 7));
     double first = records.get(0).total();
     double worst = records.stream().mapToDouble(r -> Math.abs(r.total() - first)).max().orElseThrow();
     double perAtom = worst / 256;
     assertTrue(perAtom < 0.01, "total energy drifted by " + perAtom + " kJ/mol per atom");
-    double kineticSwing = records.stream().mapToDouble(Record::kinetic).max().orElseThrow()
-        - records.stream().mapToDouble(Record::kinetic).min().orElseThrow();
+    double kineticSwing = records.stream().mapToDouble(Reading::kinetic).max().orElseThrow()
+        - records.stream().mapToDouble(Reading::kinetic).min().orElseThrow();
     assertTrue(worst < kineticSwing / 20, "energy moves much less than kinetic energy does: " + worst + " vs " + kineticSwing);
   }
 
@@ -37,23 +37,23 @@ class SimulationTest {
     assertTrue(ratio > 2.5 && ratio < 6.5, "expected about 4x, got " + ratio + " (" + coarse + " vs " + fine + ")");
   }
 
-  private static double fluctuation(List<Record> records) {
-    double mean = records.stream().mapToDouble(Record::total).average().orElseThrow();
+  private static double fluctuation(List<Reading> records) {
+    double mean = records.stream().mapToDouble(Reading::total).average().orElseThrow();
     return Math.sqrt(records.stream().mapToDouble(r -> (r.total() - mean) * (r.total() - mean)).average().orElseThrow());
   }
 
   @Test
   void temperatureFollowsTheRamp() throws Exception {
     Protocol ramp = new Protocol(20, 5, 60, 160, 0.1, true, 0.2, 11);
-    List<Record> records = run(new Argon(4, 1.374, 2.5), ramp);
+    List<Reading> records = run(new Argon(4, 1.374, 2.5), ramp);
     assertEquals(201, records.size());
     for (int window = 1; window < 10; window++) {
-      List<Record> part = records.subList(window * 20, window * 20 + 20);
-      double mean = part.stream().mapToDouble(Record::temperature).average().orElseThrow();
+      List<Reading> part = records.subList(window * 20, window * 20 + 20);
+      double mean = part.stream().mapToDouble(Reading::temperature).average().orElseThrow();
       double target = part.stream().mapToDouble(r -> ramp.targetTemperature(r.time())).average().orElseThrow();
       assertEquals(target, mean, 8, "window " + window + " around " + part.get(0).time() + " ps");
     }
-    double end = records.subList(180, 201).stream().mapToDouble(Record::temperature).average().orElseThrow();
+    double end = records.subList(180, 201).stream().mapToDouble(Reading::temperature).average().orElseThrow();
     assertEquals(160, end, 8);
   }
 
