@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.Account;
-import io.acquire.client.ApproveLogin;
 import io.acquire.client.ConflictException;
 import io.acquire.client.InsufficientFundsException;
-import io.acquire.client.LoginRequest;
 import io.acquire.client.Money;
 import io.acquire.client.User;
 import io.acquire.client.wire.AccountingWire.SignedReceipt;
 import io.acquire.client.wire.AccountingWire.StatementLine;
-import io.acquire.client.wire.Totp;
 import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.testing.RealLogins;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +29,7 @@ class AccountEndToEndTest {
   }
 
   private User loggedIn(String name) {
-    User user = User.create(name, server.url() + "/t/identity");
-    Totp totp = Totp.fromProvisioningUriUnsafe(user.register("long enough password").provisioningUriUnsafe());
-    LoginRequest login = user.requestLogin();
-    ApproveLogin.approve(login.url(), name, "long enough password", totp.code(Instant.now()));
-    user.waitForLogin(Duration.ofSeconds(20));
-    return user;
+    return RealLogins.loggedIn(server.url(), name);
   }
 
   private static Money gbp(String amount) {

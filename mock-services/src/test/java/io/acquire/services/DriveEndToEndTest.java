@@ -5,23 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.acquire.client.ApproveLogin;
 import io.acquire.client.Drive;
 import io.acquire.client.InvalidRequestException;
-import io.acquire.client.LoginRequest;
 import io.acquire.client.NotFoundException;
 import io.acquire.client.RetryPolicy;
 import io.acquire.client.UploadInterruptedException;
 import io.acquire.client.User;
 import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.StorageWire.FileVersion;
-import io.acquire.client.wire.Totp;
 import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.testing.RealLogins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -47,12 +43,7 @@ class DriveEndToEndTest {
   }
 
   private User loggedIn(String name) {
-    User user = User.create(name, server.url() + "/t/identity");
-    Totp totp = Totp.fromProvisioningUriUnsafe(user.register("long enough password").provisioningUriUnsafe());
-    LoginRequest login = user.requestLogin();
-    ApproveLogin.approve(login.url(), name, "long enough password", totp.code(Instant.now()));
-    user.waitForLogin(Duration.ofSeconds(20));
-    return user;
+    return RealLogins.loggedIn(server.url(), name);
   }
 
   private Path randomFile(String name, int size, long seed) throws Exception {
@@ -104,12 +95,8 @@ class DriveEndToEndTest {
       }
       return chain.proceed(chain.request());
     }).build();
-    User ada = User.builder().username("ada").identityUrl(server.url() + "/t/identity").httpClient(flaky)
-        .retryPolicy(RetryPolicy.defaults().withSleeper(d -> { })).build();
-    Totp totp = Totp.fromProvisioningUriUnsafe(ada.register("long enough password").provisioningUriUnsafe());
-    LoginRequest login = ada.requestLogin();
-    ApproveLogin.approve(login.url(), "ada", "long enough password", totp.code(Instant.now()));
-    ada.waitForLogin(Duration.ofSeconds(20));
+    User ada = RealLogins.loggedIn(User.builder().username("ada").identityUrl(server.url() + "/t/identity")
+        .httpClient(flaky).retryPolicy(RetryPolicy.defaults().withSleeper(d -> { })).build());
 
     Drive inputs = Drive.open(ada, "inputs");
     Path file = randomFile("f.bin", 17 * 1024 * 1024, 3);
