@@ -211,6 +211,7 @@ public final class LocalObjectStore implements ObjectStore {
     T apply(Path file) throws IOException;
   }
 
+  @SuppressWarnings("try") // the OS lock is held for the block's duration; it is never read
   private <T> T locked(String key, FileAction<T> action) {
     Path file = file(key);
     int stripe = Math.floorMod(key.hashCode(), STRIPES);
