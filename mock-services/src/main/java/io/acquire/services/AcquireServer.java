@@ -6,6 +6,7 @@ import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.VerifyingKey;
 import io.acquire.services.http.ApiException;
+import io.acquire.services.http.NonceSweeper;
 import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
 import io.acquire.services.accounting.AccountingService;
@@ -65,13 +66,16 @@ public final class AcquireServer implements AutoCloseable {
 
   private final Javalin app;
   private final List<Service> services;
+  private final java.util.concurrent.ScheduledExecutorService sweeper;
   private final ObjectStore store;
   private final boolean ownsStore;
   private final String url;
 
-  private AcquireServer(Javalin app, List<Service> services, ObjectStore store, boolean ownsStore, String url) {
+  private AcquireServer(Javalin app, List<Service> services, ObjectStore store, boolean ownsStore, String url,
+      java.util.concurrent.ScheduledExecutorService sweeper) {
     this.app = app;
     this.services = services;
+    this.sweeper = sweeper;
     this.store = store;
     this.ownsStore = ownsStore;
     this.url = url;
@@ -101,6 +105,7 @@ public final class AcquireServer implements AutoCloseable {
 
   @Override
   public void close() {
+    sweeper.shutdownNow();
     app.stop();
     services.forEach(Service::close);
     if (ownsStore) {
@@ -227,7 +232,22 @@ public final class AcquireServer implements AutoCloseable {
         RegistryService.publish(objects, context.info());
       }
       log.info("Acquire backend serving {} at {}", services, url);
-      return new AcquireServer(app, started, store, ownsStore, url);
+      // Used nonces pile up with every signed request; sweep the expired ones every minute.
+      NonceSweeper nonces = new NonceSweeper(store, clock, signatureWindow);
+      java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors
+          .newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "acquire-nonce-sweeper");
+            thread.setDaemon(true);
+            return thread;
+          });
+      sweeper.scheduleWithFixedDelay(() -> {
+        try {
+          nonces.sweep();
+        } catch (RuntimeException e) {
+          log.warn("Nonce sweep failed; it will run again", e);
+        }
+      }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+      return new AcquireServer(app, started, store, ownsStore, url, sweeper);
     }
 
     private static String stripSlash(String url) {
