@@ -126,9 +126,10 @@ public final class Drive {
         }
         byte[] chunk = new byte[length];
         buffer.flip().get(chunk);
+        String digest = RequestSignature.sha256Hex(chunk);
         try {
-          storage.call("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n, chunk, Safety.SAFE,
-              Map.of(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(chunk)));
+          storage.call("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n, chunk, digest,
+              Safety.SAFE, Map.of(StorageWire.CHUNK_SHA256_HEADER, digest));
         } catch (AcquireException e) {
           throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
               + " stopped at chunk " + n + " (" + e.getMessage() + "); call resumeUpload(\"" + upload.id()

@@ -86,11 +86,17 @@ public final class Transport {
    * successful answer's bytes and headers, after retries and error mapping.
    */
   public Reply call(String method, String path, byte[] body, Safety safety, Map<String, String> headers) {
+    return call(method, path, body, null, safety, headers);
+  }
+
+  /** {@link #call} for a body whose SHA-256 the caller already has (large chunks are hashed once). */
+  public Reply call(String method, String path, byte[] body, String bodySha256Hex, Safety safety,
+      Map<String, String> headers) {
     HttpUrl url = resolve(path);
     int attempts = safety == Safety.SAFE ? retry.maxAttempts() : 1;
     for (int attempt = 1; ; attempt++) {
       Duration retryAfter = null;
-      try (Response response = http.newCall(request(method, url, body, headers)).execute()) {
+      try (Response response = http.newCall(request(method, url, body, bodySha256Hex, headers)).execute()) {
         byte[] bytes = bytes(response.body());
         if (response.isSuccessful()) {
           return new Reply(response.code(), bytes, response.headers().toMultimap());
@@ -126,7 +132,7 @@ public final class Transport {
     HttpUrl url = resolve(path);
     Response response;
     try {
-      response = http.newCall(request("GET", url, null, headers)).execute();
+      response = http.newCall(request("GET", url, null, null, headers)).execute();
     } catch (IOException e) {
       throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + ".", e);
     }
@@ -148,7 +154,7 @@ public final class Transport {
     return url;
   }
 
-  private Request request(String method, HttpUrl url, byte[] body, Map<String, String> headers) {
+  private Request request(String method, HttpUrl url, byte[] body, String bodySha256Hex, Map<String, String> headers) {
     byte[] bytes = body == null ? EMPTY : body;
     Request.Builder request = new Request.Builder().url(url)
         .method(method, body == null && !method.equals("POST") && !method.equals("PUT")
@@ -158,7 +164,8 @@ public final class Transport {
     Session current = session.get();
     if (current != null) {
       String target = url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery());
-      RequestSignature.sign(current.key(), current.certificate(), method, target, bytes,
+      String digest = bodySha256Hex != null ? bodySha256Hex : RequestSignature.sha256Hex(bytes);
+      RequestSignature.signDigest(current.key(), current.certificate(), method, target, digest,
           clock.instant().getEpochSecond()).forEach(request::header);
     }
     return request.build();

@@ -40,10 +40,16 @@ public final class RequestSignature {
 
   /** The bytes the session key signs. {@code target} is the raw path plus {@code ?query}, if any. */
   public static byte[] canonical(String method, String target, byte[] body, long epochSeconds, String nonce) {
+    return canonicalForDigest(method, target, sha256Hex(body), epochSeconds, nonce);
+  }
+
+  /** The same, for a body whose SHA-256 (lowercase hex) is already known: large bodies are hashed once. */
+  public static byte[] canonicalForDigest(String method, String target, String bodySha256Hex, long epochSeconds,
+      String nonce) {
     String text = VERSION + "\n"
         + method.toUpperCase(Locale.ROOT) + "\n"
         + target + "\n"
-        + sha256Hex(body) + "\n"
+        + bodySha256Hex + "\n"
         + epochSeconds + "\n"
         + nonce;
     return text.getBytes(StandardCharsets.UTF_8);
@@ -55,10 +61,16 @@ public final class RequestSignature {
    */
   public static Map<String, String> sign(SigningKey sessionKey, SessionCertificate certificate,
       String method, String target, byte[] body, long epochSeconds) {
+    return signDigest(sessionKey, certificate, method, target, sha256Hex(body), epochSeconds);
+  }
+
+  /** {@link #sign} for a body whose SHA-256 is already known. */
+  public static Map<String, String> signDigest(SigningKey sessionKey, SessionCertificate certificate,
+      String method, String target, String bodySha256Hex, long epochSeconds) {
     byte[] nonceBytes = new byte[18];
     RANDOM.nextBytes(nonceBytes);
     String nonce = Base64Url.encode(nonceBytes);
-    byte[] signature = sessionKey.sign(canonical(method, target, body, epochSeconds, nonce));
+    byte[] signature = sessionKey.sign(canonicalForDigest(method, target, bodySha256Hex, epochSeconds, nonce));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(CERTIFICATE_HEADER, certificate.token());
     headers.put(TIMESTAMP_HEADER, Long.toString(epochSeconds));

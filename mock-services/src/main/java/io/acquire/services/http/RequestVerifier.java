@@ -26,6 +26,7 @@ public final class RequestVerifier {
   /** How far a request's timestamp may be from the service's clock, either way. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
   private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+  private static final String BODY_SHA256 = "acquire.bodySha256";
 
   private final ObjectStore store;
   private final Clock clock;
@@ -76,7 +77,9 @@ public final class RequestVerifier {
     } catch (IllegalArgumentException e) {
       throw ApiException.unauthorized("Request signature or session key is malformed: " + e.getMessage() + ".");
     }
-    byte[] canonical = RequestSignature.canonical(ctx.method().name(), target(ctx), ctx.bodyAsBytes(), timestamp, nonce);
+    String digest = RequestSignature.sha256Hex(ctx.bodyAsBytes());
+    ctx.attribute(BODY_SHA256, digest);
+    byte[] canonical = RequestSignature.canonicalForDigest(ctx.method().name(), target(ctx), digest, timestamp, nonce);
     if (!sessionKey.verify(signature, canonical)) {
       throw ApiException.unauthorized(
           "Request signature does not match: the request was changed in transit or signed with another key.");
@@ -89,6 +92,12 @@ public final class RequestVerifier {
       throw ApiException.unauthorized("Nonce was already used: this request is a replay.");
     }
     return new Caller(claims.user(), claims.sessionId(), claims.scope(), claims.expiresAt());
+  }
+
+  /** The verified request body's SHA-256 (lowercase hex), so handlers need not hash large bodies again. */
+  public static String bodySha256(Context ctx) {
+    String digest = ctx.attribute(BODY_SHA256);
+    return digest != null ? digest : RequestSignature.sha256Hex(ctx.bodyAsBytes());
   }
 
   /** The raw path and query exactly as the client sent them, which is what it signed. */

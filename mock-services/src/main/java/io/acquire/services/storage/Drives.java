@@ -138,15 +138,19 @@ public final class Drives {
     return objects.get(uploadKey(id), Upload.class).filter(u -> u.drive().equals(drive.id()));
   }
 
-  /** Stores chunk {@code n} after checking its length and SHA-256; repeating it is harmless. */
-  void putChunk(Upload upload, int n, byte[] data, String sha256) {
+  /**
+   * Stores chunk {@code n} after checking its length and that {@code actualSha256} (the
+   * digest of {@code data}, already computed when the request was verified) is the
+   * {@code claimedSha256} the client sent; repeating it is harmless.
+   */
+  void putChunk(Upload upload, int n, byte[] data, String claimedSha256, String actualSha256) {
     if (n < 0 || n >= upload.chunks()) {
       throw ApiException.badRequest("Chunk " + n + " is out of range: this upload has chunks 0 to " + (upload.chunks() - 1) + ".");
     }
     if (data.length != upload.chunkLength(n)) {
       throw ApiException.badRequest("Chunk " + n + " must be " + upload.chunkLength(n) + " bytes, not " + data.length + ".");
     }
-    if (sha256 == null || !RequestSignature.sha256Hex(data).equals(sha256)) {
+    if (claimedSha256 == null || !actualSha256.equals(claimedSha256)) {
       throw ApiException.badRequest("Chunk " + n + " checksum mismatch: its SHA-256 is not the one sent; send it again.");
     }
     store.put(chunkKey(upload.id(), n), data);

@@ -12,6 +12,7 @@ import io.acquire.services.ServiceContext;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Caller;
+import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
 import io.acquire.services.storage.Drives.DriveRecord;
 import io.acquire.services.storage.Drives.Upload;
@@ -60,7 +61,8 @@ public final class StorageService implements Service {
           } catch (NumberFormatException e) {
             throw ApiException.badRequest("Chunk number must be a whole number, not '" + ctx.pathParam("n") + "'.");
           }
-          drives.putChunk(upload, n, ctx.bodyAsBytes(), ctx.header(StorageWire.CHUNK_SHA256_HEADER));
+          drives.putChunk(upload, n, ctx.bodyAsBytes(), ctx.header(StorageWire.CHUNK_SHA256_HEADER),
+              RequestVerifier.bodySha256(ctx));
           ctx.status(204);
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) ->
