@@ -1,7 +1,10 @@
 package io.acquire.services.store;
 
 import io.acquire.client.wire.Json;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /** Typed JSON objects in a store, with optimistic read-modify-write. */
@@ -11,7 +14,7 @@ public final class JsonObjects {
   private final ObjectStore store;
 
   public JsonObjects(ObjectStore store) {
-    this.store = store;
+    this.store = Objects.requireNonNull(store, "store == null");
   }
 
   public ObjectStore store() {
@@ -48,16 +51,33 @@ public final class JsonObjects {
   public <T> T update(String key, Class<T> type, Function<Optional<T>, T> change) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<Versioned<T>> current = getVersioned(key, type);
+      // A stored JSON null reads as a present object with no value: it is updated, not re-created.
       T next = change.apply(current.map(Versioned::value));
+      if (next == null) {
+        throw new NullPointerException("the change to " + key + " returned null; return a value or throw to abort");
+      }
       boolean written = current.isPresent()
           ? putIfVersion(key, next, current.get().version())
           : putIfAbsent(key, next);
       if (written) {
         return next;
       }
-      Thread.onSpinWait();
+      backOff(attempt);
     }
     throw new IllegalStateException("gave up updating " + key + " after " + MAX_ATTEMPTS + " conflicting attempts");
+  }
+
+  /**
+   * Spins briefly, then sleeps a random, growing time (capped at 8 ms): writers who all lost
+   * to one winner would otherwise retry in lockstep, and a durable write takes milliseconds.
+   */
+  private static void backOff(int attempt) {
+    if (attempt < 3) {
+      Thread.onSpinWait();
+      return;
+    }
+    long capMicros = Math.min(8_000L, 50L << Math.min(attempt - 3, 10));
+    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(capMicros + 1) * 1_000L);
   }
 
   /** A value and the version of the object it was read from. */

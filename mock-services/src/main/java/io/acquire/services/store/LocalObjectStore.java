@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,14 +32,18 @@ import java.util.function.Function;
  * <p>An object is a file holding its version token on the first line and its bytes after.
  * A put writes a temporary file beside the target, forces it to disk, renames it over
  * the target atomically and forces the directory, so a crash leaves the old object or
- * the new one, never a torn one. Key segments become {@code <segment>.d} directories and
- * {@code <segment>.o} files, so {@code a/b} and {@code a/b/c} can both exist.
+ * the new one, never a torn one, and a put that returned survives an OS crash. Key
+ * segments become {@code <segment>.d} directories and {@code <segment>.o} files, so
+ * {@code a/b} and {@code a/b/c} can both exist. A delete removes directories it leaves
+ * empty.
  *
  * <p>A temporary file left by a crash is never listed or read, and is removed when a
  * store is opened once it is ten minutes old.
  *
- * <p>Writers to one key serialise on a stripe lock held both in this process and, with
- * an OS file lock, across every process that opens the same directory; readers never lock.
+ * <p>Writers to one key serialise on a stripe lock held both in this JVM (shared by every
+ * instance open on the same directory) and, with an OS file lock, across every process
+ * that opens the same directory; readers never lock. The store keeps no file open between
+ * calls, so an interrupted call fails alone and {@link #close()} has nothing to release.
  */
 public final class LocalObjectStore implements ObjectStore {
   private static final int STRIPES = 64;
@@ -45,42 +52,61 @@ public final class LocalObjectStore implements ObjectStore {
   private static final String DIRECTORY = ".d";
   private static final String TEMP = ".tmp";
   /** Older temp files are a crash's leftovers; younger ones may be another process's write in flight. */
-  private static final Duration STALE_TEMP = Duration.ofMinutes(10);
+  static final Duration STALE_TEMP = Duration.ofMinutes(10);
+  /** A writer retries when a concurrent delete removed the (then empty) directory it was about to write in. */
+  private static final int DIRECTORY_RACE_ATTEMPTS = 100;
+
+  /**
+   * One JVM may hold only one OS lock on a file at a time, so threads of this JVM exclude
+   * each other before taking it; indexed by lock file, hence shared by all instances.
+   */
+  private static final ReentrantLock[] JVM_LOCKS = new ReentrantLock[1024];
+
+  static {
+    for (int i = 0; i < JVM_LOCKS.length; i++) {
+      JVM_LOCKS[i] = new ReentrantLock();
+    }
+  }
 
   private final Path root;
   private final Path objects;
   private final boolean durable;
-  private final ReentrantLock[] threadLocks = new ReentrantLock[STRIPES];
-  private final FileChannel[] processLocks = new FileChannel[STRIPES];
+  private final Path[] lockFiles = new Path[STRIPES];
+  private final ReentrantLock[] jvmLocks = new ReentrantLock[STRIPES];
 
   private LocalObjectStore(Path root, boolean durable) throws IOException {
     this.root = root.toAbsolutePath();
     this.objects = this.root.resolve("objects");
     this.durable = durable;
     Files.createDirectories(objects);
-    Path locks = Files.createDirectories(this.root.resolve("locks"));
+    Path locks = Files.createDirectories(this.root.resolve("locks")).toRealPath();
     for (int i = 0; i < STRIPES; i++) {
-      threadLocks[i] = new ReentrantLock();
-      processLocks[i] = FileChannel.open(locks.resolve(i + ".lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockFiles[i] = locks.resolve(i + ".lock");
+      jvmLocks[i] = JVM_LOCKS[Math.floorMod(lockFiles[i].toString().hashCode(), JVM_LOCKS.length)];
     }
-    sweepStaleTempFiles();
+    sweepStaleTempFiles(Instant.now().minus(STALE_TEMP));
   }
 
-  private void sweepStaleTempFiles() throws IOException {
-    sweep(objects, Instant.now().minus(STALE_TEMP));
+  /**
+   * Deletes temp files last modified before {@code cutoff}; returns how many. Safe while
+   * other processes write, as long as no write takes from before {@code cutoff} until now.
+   */
+  int sweepStaleTempFiles(Instant cutoff) throws IOException {
+    return sweep(objects, cutoff);
   }
 
   /** Other processes may create and rename files meanwhile: anything that vanishes is simply skipped. */
-  private static void sweep(Path directory, Instant cutoff) throws IOException {
+  private static int sweep(Path directory, Instant cutoff) throws IOException {
+    int deleted = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         try {
           if (name.endsWith(DIRECTORY)) {
-            sweep(entry, cutoff);
-          } else if (name.endsWith(TEMP) && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
-            Files.deleteIfExists(entry);
+            deleted += sweep(entry, cutoff);
+          } else if (name.endsWith(TEMP) && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)
+              && Files.deleteIfExists(entry)) {
+            deleted++;
           }
         } catch (NoSuchFileException e) {
           // Renamed into place or removed by its writer while we looked.
@@ -89,6 +115,7 @@ public final class LocalObjectStore implements ObjectStore {
     } catch (NoSuchFileException e) {
       // The directory itself went away.
     }
+    return deleted;
   }
 
   /** Opens (creating if needed) a durable store in {@code directory}. */
@@ -132,16 +159,19 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public String put(String key, byte[] data) {
+    Objects.requireNonNull(data, "data == null");
     return locked(key, file -> write(file, data));
   }
 
   @Override
   public Optional<String> putIfAbsent(String key, byte[] data) {
+    Objects.requireNonNull(data, "data == null");
     return locked(key, file -> Files.exists(file) ? Optional.empty() : Optional.of(write(file, data)));
   }
 
   @Override
   public Optional<String> putIfVersion(String key, byte[] data, String expectedVersion) {
+    Objects.requireNonNull(data, "data == null");
     return locked(key, file -> {
       Optional<String> current = get(key).map(StoredObject::version);
       return current.isPresent() && current.get().equals(expectedVersion)
@@ -188,24 +218,20 @@ public final class LocalObjectStore implements ObjectStore {
   @Override
   public boolean delete(String key) {
     return locked(key, file -> {
-      boolean deleted = Files.deleteIfExists(file);
-      if (deleted && durable) {
-        force(file.getParent());
+      if (!Files.deleteIfExists(file)) {
+        return false;
       }
-      return deleted;
+      if (durable) {
+        forceNearest(file.getParent());
+      }
+      pruneEmpty(file.getParent());
+      return true;
     });
   }
 
+  /** Nothing to release: the store keeps no file open between calls. */
   @Override
-  public void close() {
-    for (FileChannel channel : processLocks) {
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // Closing a lock file cannot lose data; nothing to do.
-      }
-    }
-  }
+  public void close() {}
 
   private interface FileAction<T> {
     T apply(Path file) throws IOException;
@@ -214,34 +240,50 @@ public final class LocalObjectStore implements ObjectStore {
   @SuppressWarnings("try") // the OS lock is held for the block's duration; it is never read
   private <T> T locked(String key, FileAction<T> action) {
     Path file = file(key);
+    // String.hashCode is specified, so every process maps a key to the same lock file.
     int stripe = Math.floorMod(key.hashCode(), STRIPES);
-    ReentrantLock threadLock = threadLocks[stripe];
-    threadLock.lock();
-    try (FileLock processLock = processLocks[stripe].lock()) {
+    ReentrantLock jvmLock = jvmLocks[stripe];
+    jvmLock.lock();
+    // A channel per call: an interrupt closes the channel it hits, which must not be a shared one.
+    try (FileChannel channel = FileChannel.open(lockFiles[stripe], StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+         FileLock processLock = channel.lock()) {
       return action.apply(file);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write object " + key + ": " + e.getMessage(), e);
     } finally {
-      threadLock.unlock();
+      jvmLock.unlock();
     }
   }
 
   private String write(Path file, byte[] data) throws IOException {
     String version = UUID.randomUUID().toString().replace("-", "");
     Path directory = file.getParent();
-    if (!Files.isDirectory(directory)) {
-      createDirectories(directory);
+    Path temp = directory.resolve(UUID.randomUUID().toString().replace("-", "") + TEMP);
+    FileChannel out;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        if (!Files.isDirectory(directory)) {
+          createDirectories(directory);
+        }
+        out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        break;
+      } catch (NoSuchFileException e) {
+        // A delete of another key pruned a directory on our path after we saw or made it;
+        // once our temp file is inside, no prune can remove it, so trying again converges.
+        if (attempt == DIRECTORY_RACE_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
-    Path temp = directory.resolve(file.getFileName() + "." + UUID.randomUUID() + TEMP);
     try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel channel = out) {
         ByteBuffer header = ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII));
         ByteBuffer body = ByteBuffer.wrap(data);
         while (header.hasRemaining() || body.hasRemaining()) {
-          out.write(new ByteBuffer[] {header, body});
+          channel.write(new ByteBuffer[] {header, body});
         }
         if (durable) {
-          out.force(true);
+          channel.force(true);
         }
       }
       try {
@@ -266,11 +308,48 @@ public final class LocalObjectStore implements ObjectStore {
     }
     try {
       Files.createDirectory(directory);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      return;
+    } catch (FileAlreadyExistsException e) {
+      // Created concurrently; forcing the parent below is cheap and closes the window in
+      // which its creator has not yet made the entry durable.
     }
     if (durable) {
       force(parent);
+    }
+  }
+
+  /**
+   * Removes {@code directory} and its ancestors while they are empty. A writer that loses
+   * the race (its directory vanishes before its temp file is in it) recreates it.
+   */
+  private void pruneEmpty(Path directory) throws IOException {
+    while (!directory.equals(objects)) {
+      try {
+        Files.delete(directory);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        return;
+      }
+      directory = directory.getParent();
+      if (durable) {
+        forceNearest(directory);
+      }
+    }
+  }
+
+  /**
+   * Forces {@code directory}, or if a concurrent prune removed it, its nearest remaining
+   * ancestor: that removal made our change unreachable, and forcing the ancestor makes it stick.
+   */
+  private void forceNearest(Path directory) throws IOException {
+    while (true) {
+      try {
+        force(directory);
+        return;
+      } catch (NoSuchFileException e) {
+        if (directory.equals(objects)) {
+          throw e;
+        }
+        directory = directory.getParent();
+      }
     }
   }
 

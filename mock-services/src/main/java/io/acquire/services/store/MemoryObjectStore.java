@@ -2,6 +2,7 @@ package io.acquire.services.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -59,6 +60,7 @@ public final class MemoryObjectStore implements ObjectStore {
   }
 
   private static StoredObject fresh(String key, byte[] data) {
+    Objects.requireNonNull(data, "data == null");
     return new StoredObject(ObjectKeys.check(key), data.clone(), UUID.randomUUID().toString());
   }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +79,80 @@ class LocalObjectStoreTest extends ObjectStoreContract {
     assertTrue(Files.notExists(stale), "a crash's leftover is removed");
     assertTrue(Files.exists(fresh), "another process may still be writing this one");
     assertEquals(List.of("a/b"), store.list(""));
+  }
+
+  @Test
+  void anInterruptedWriterDoesNotBreakLaterWritesToItsStripe() {
+    store.put("k", bytes("before"));
+    Thread.currentThread().interrupt();
+    try {
+      store.put("k", bytes("interrupted"));
+    } catch (RuntimeException e) {
+      // Failing the interrupted call is fine; breaking the store for everyone after is not.
+    } finally {
+      Thread.interrupted();
+    }
+    store.put("k", bytes("after"));
+    assertEquals("after", new String(store.get("k").orElseThrow().data(), StandardCharsets.UTF_8));
+    assertTrue(store.delete("k"));
+  }
+
+  @Test
+  void twoStoresOpenOnOneDirectoryInOneProcessStillExclude() throws Exception {
+    try (LocalObjectStore second = LocalObjectStore.open(directory.resolve(".").resolve("objects").resolve(".."))) {
+      ObjectStore[] stores = {store, second};
+      store.put("counter", bytes("0"));
+      AtomicInteger wins = new AtomicInteger();
+      runConcurrently(8, thread -> {
+        ObjectStore mine = stores[thread % 2];
+        for (int i = 0; i < 25; i++) {
+          if (mine.putIfAbsent("once/" + i, bytes("t" + thread)).isPresent()) {
+            wins.incrementAndGet();
+          }
+          while (true) {
+            StoredObject current = mine.get("counter").orElseThrow();
+            int next = Integer.parseInt(new String(current.data(), StandardCharsets.UTF_8)) + 1;
+            if (mine.putIfVersion("counter", bytes(Integer.toString(next)), current.version()).isPresent()) {
+              break;
+            }
+          }
+        }
+      });
+      assertEquals(25, wins.get());
+      assertEquals("200", new String(second.get("counter").orElseThrow().data(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void deletingTheLastObjectOfADirectoryRemovesTheEmptyDirectories() throws Exception {
+    store.put("a/b/c/d", bytes("deep"));
+    store.put("a/x", bytes("sibling"));
+    Path objects = directory.resolve("objects");
+    assertTrue(Files.isDirectory(objects.resolve("a.d/b.d/c.d")));
+    assertTrue(store.delete("a/b/c/d"));
+    assertTrue(Files.notExists(objects.resolve("a.d/b.d")), "empty directories are pruned");
+    assertTrue(Files.exists(objects.resolve("a.d/x.o")), "a directory that still holds an object stays");
+    assertTrue(store.delete("a/x"));
+    try (var left = Files.list(objects)) {
+      assertEquals(List.of(), left.toList());
+    }
+    store.put("a/b/c/d", bytes("again"));
+    assertEquals(List.of("a/b/c/d"), store.list("a/"));
+  }
+
+  @Test
+  void staleTempSweepDeletesOnlyOldTempFiles() throws Exception {
+    store.put("s/t/u", bytes("object"));
+    Path dir = directory.resolve("objects/s.d/t.d");
+    Path old = Files.write(dir.resolve("0123456789abcdef0123456789abcdef.tmp"), bytes("crashed"));
+    Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(LocalObjectStore.STALE_TEMP).minusSeconds(60)));
+    Path young = Files.write(dir.resolve("fedcba9876543210fedcba9876543210.tmp"), bytes("writing"));
+    assertEquals(1, ((LocalObjectStore) store).sweepStaleTempFiles(java.time.Instant.now().minus(LocalObjectStore.STALE_TEMP)));
+    assertTrue(Files.notExists(old));
+    assertTrue(Files.exists(young));
+    assertTrue(Files.exists(dir.resolve("u.o")), "objects are never swept");
+    assertEquals(List.of("s/t/u"), store.list("s/"));
   }
 
   private static Process java(Class<?> main, String... args) throws IOException {

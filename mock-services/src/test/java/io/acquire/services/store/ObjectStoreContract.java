@@ -148,6 +148,34 @@ abstract class ObjectStoreContract {
   }
 
   @Test
+  void theLongestSegmentIsStoredAndALongerOneIsRefused() {
+    String longest = "s".repeat(ObjectKeys.MAX_SEGMENT_LENGTH);
+    store.put("long/" + longest + "/" + longest, bytes("deep"));
+    assertEquals("deep", new String(store.get("long/" + longest + "/" + longest).orElseThrow().data(), StandardCharsets.UTF_8));
+    assertEquals(List.of("long/" + longest + "/" + longest), store.list("long/" + longest + "/"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> store.put("long/" + longest + "s", bytes("x")));
+    assertTrue(e.getMessage().startsWith("object key has a segment longer than"), e.getMessage());
+  }
+
+  @Test
+  void segmentsOfLongOrMalformedTextAreStorableAndDistinct() {
+    List<String> texts = List.of(
+        "\uD800", "\uDBFF", "?", "\uDC00\uD800", "\uD83D\uDE00",  // lone surrogates must not collapse to '?'
+        "\u4E2D".repeat(64), "\u4E2D".repeat(63) + "\u6587",        // 64 CJK characters: 576 encoded, hashed
+        "x".repeat(5000), "x".repeat(4999) + "y", "~", "%7E");
+    Set<String> seen = new HashSet<>();
+    for (String text : texts) {
+      String segment = ObjectKeys.segment(text);
+      assertTrue(segment.length() <= ObjectKeys.MAX_SEGMENT_LENGTH, segment);
+      assertTrue(seen.add(segment), "two texts encoded to " + segment);
+      store.put("texts/" + segment, bytes(segment));
+    }
+    assertEquals(texts.size(), store.list("texts/").size());
+    assertThrows(IllegalArgumentException.class, () -> ObjectKeys.segment(""));
+  }
+
+  @Test
   void concurrentPutIfAbsentHasExactlyOneWinnerPerKey() throws Exception {
     int threads = 16;
     int keys = 50;
@@ -192,6 +220,29 @@ abstract class ObjectStoreContract {
       }
     });
     assertEquals(Optional.of(200), objects.get("json/counter", Integer.class));
+  }
+
+  @Test
+  void aJsonChangeReturningNullIsRefusedAndWritesNothing() {
+    JsonObjects objects = new JsonObjects(store);
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> objects.update("json/nothing", Integer.class, current -> null));
+    assertTrue(e.getMessage().contains("returned null"), e.getMessage());
+    assertTrue(store.get("json/nothing").isEmpty());
+  }
+
+  @Test
+  void deletingAndRewritingKeysOfOneDirectoryConcurrentlyLosesNoWrite() throws Exception {
+    runConcurrently(8, thread -> {
+      for (int i = 0; i < 40; i++) {
+        String key = "churn/dir/t" + thread + "/k" + (i % 3);
+        store.put(key, bytes(thread + ":" + i));
+        assertEquals(thread + ":" + i, new String(store.get(key).orElseThrow().data(), StandardCharsets.UTF_8));
+        assertTrue(store.delete(key));
+      }
+      store.put("churn/dir/t" + thread + "/last", bytes("kept"));
+    });
+    assertEquals(8, store.list("churn/").size());
   }
 
   interface ThreadBody {
