@@ -27,12 +27,24 @@ class LocalObjectStoreTest extends ObjectStoreContract {
   }
 
   @Test
-  void objectsSurviveReopening() {
-    String version = store.put("keep/me", bytes("durable"));
+  void everythingReadsBackAfterReopening() {
+    java.util.Map<String, StoredObject> written = new java.util.TreeMap<>();
+    Random random = new Random(7);
+    for (String key : List.of("keep/me", "keep/me/too", "keep/empty", "a", "a/b/c/d/e", "z%20z/~x")) {
+      byte[] data = new byte[key.equals("keep/empty") ? 0 : 1 + random.nextInt(100_000)];
+      random.nextBytes(data);
+      written.put(key, new StoredObject(key, data, store.put(key, data)));
+    }
+    store.delete("a");
+    written.remove("a");
     store.close();
     store = LocalObjectStore.open(directory);
-    assertEquals(version, store.get("keep/me").orElseThrow().version());
-    assertArrayEquals(bytes("durable"), store.get("keep/me").orElseThrow().data());
+    assertEquals(List.copyOf(written.keySet()), store.list(""));
+    for (StoredObject expected : written.values()) {
+      StoredObject actual = store.get(expected.key()).orElseThrow();
+      assertEquals(expected.version(), actual.version());
+      assertArrayEquals(expected.data(), actual.data());
+    }
   }
 
   @Test

@@ -124,9 +124,55 @@ abstract class ObjectStoreContract {
   @ParameterizedTest
   @ValueSource(strings = {"", "..", ".", "a/../b", "a//b", "/a", "a/", "a b", "a\u0000b", "caf\u00e9", "a\\b"})
   void invalidKeysAreRefusedWithAReason(String key) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.put(key, bytes("x")));
-    assertTrue(e.getMessage().startsWith("object key"), e.getMessage());
+    List<org.junit.jupiter.api.function.Executable> uses = List.of(
+        () -> store.put(key, bytes("x")),
+        () -> store.putIfAbsent(key, bytes("x")),
+        () -> store.putIfVersion(key, bytes("x"), "v"),
+        () -> store.get(key),
+        () -> store.delete(key));
+    for (org.junit.jupiter.api.function.Executable use : uses) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, use);
+      assertTrue(e.getMessage().startsWith("object key"), e.getMessage());
+      assertFalse(e.getMessage().contains("\u0000"), "no raw NUL in a message");
+    }
+    if (!key.isEmpty()) {
+      assertThrows(IllegalArgumentException.class, () -> store.list(key + "/"));
+    }
     assertTrue(store.list("").isEmpty(), "nothing may be written");
+  }
+
+  @Test
+  void invalidPrefixesAreRefused() {
+    for (String prefix : List.of("/", "a//", "../", "a/./")) {
+      assertThrows(IllegalArgumentException.class, () -> store.list(prefix), prefix);
+    }
+    assertThrows(IllegalArgumentException.class, () -> store.list(null));
+  }
+
+  @Test
+  void anyTextEncodesToAValidSegmentAndDistinctTextsToDistinctSegments() {
+    java.util.Random random = new java.util.Random(42);
+    java.util.Map<String, String> texts = new java.util.HashMap<>();
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder text = new StringBuilder();
+      int length = 1 + random.nextInt(i % 10 == 0 ? 400 : 12);
+      for (int c = 0; c < length; c++) {
+        // Mostly dots, slashes, percent signs and surrogate halves: the characters that can go wrong.
+        text.append(switch (random.nextInt(6)) {
+          case 0 -> '.';
+          case 1 -> '/';
+          case 2 -> '%';
+          case 3 -> (char) (0xD800 + random.nextInt(0x800));
+          case 4 -> (char) random.nextInt(0x80);
+          default -> (char) random.nextInt(0x10000);
+        });
+      }
+      String segment = ObjectKeys.segment(text.toString());
+      ObjectKeys.check(segment);
+      assertFalse(segment.equals(".") || segment.equals(".."), segment);
+      String earlier = texts.putIfAbsent(segment, text.toString());
+      assertTrue(earlier == null || earlier.equals(text.toString()), "two texts encoded to " + segment);
+    }
   }
 
   @Test
