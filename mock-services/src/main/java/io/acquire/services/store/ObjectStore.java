@@ -9,13 +9,15 @@ import java.util.Optional;
  * one, and conditional puts give them lock-free concurrency.
  *
  * <p>Keys are {@code /}-separated segments of {@code [A-Za-z0-9._~%-]}, neither {@code .}
- * nor {@code ..}, at most 1024 characters in all (see {@link ObjectKeys}). Every put
- * creates a new version, an opaque token that differs even when the bytes do not.
+ * nor {@code ..}, at most 250 characters a segment and 1024 in all (see {@link ObjectKeys});
+ * any other key is an {@link IllegalArgumentException}. Every put creates a new version,
+ * an opaque token that differs even when the bytes do not.
  *
  * <p>Guarantees of every implementation: a put is atomic (a reader sees the old or the
  * new bytes, never a mix) and, once it returns, durable as far as the implementation
  * promises; of any number of concurrent conditional puts on one key, across threads and
- * processes, exactly one whose condition held wins.
+ * processes, exactly one whose condition held wins. A call that throws (other than for a
+ * bad argument) may or may not have taken effect.
  */
 public interface ObjectStore extends AutoCloseable {
 
