@@ -119,6 +119,20 @@ class AcquireServerTest {
   }
 
   @Test
+  void aLongNonAsciiAccountNameIsStoredOnDiskNotA500() {
+    try (AcquireServer server = AcquireServer.builder().dataDirectory(data).port(0)
+        .services(List.of("registry", "accounting")).start()) {
+      io.acquire.services.testing.TestSessions.Session ada =
+          new io.acquire.services.testing.TestSessions(server.store(), server.url()).login("ada");
+      String name = "\u0410\u043a\u0432\u0438\u0440\u0435".repeat(10) + "\ud83d\ude80\ud83d\ude80";
+      io.acquire.services.testing.TestSessions.Reply created = ada.send("POST", "/t/accounting/accounts",
+          Json.writeString(java.util.Map.of("name", name)));
+      assertEquals(201, created.status(), created.body());
+      assertTrue(created.body().contains(name), created.body());
+    }
+  }
+
+  @Test
   void unknownServicesAreRefusedWithTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> AcquireServer.builder().services(List.of("registry", "billing")));
