@@ -36,8 +36,8 @@ import okhttp3.OkHttpClient;
  * }                                             // logs out
  * }</pre>
  *
- * <p>Thread-safe. Closing logs out; a user built with a {@link Wallet} keeps its session
- * across programs until logout.
+ * <p>Thread-safe. Closing logs out, except for a user built with a {@link Wallet}, which
+ * keeps its session across programs until {@link #logout()}.
  */
 public final class User implements AutoCloseable {
   private final String username;
@@ -253,11 +253,17 @@ public final class User implements AutoCloseable {
     new Transport(http, identityUrl, retry, () -> current, clock).send("POST", "/logout", null, Safety.UNSAFE);
   }
 
-  /** Logs out (if logged in) and releases the HTTP client this user created. */
+  /**
+   * Logs out (if logged in) and releases the HTTP client this user created. A user built
+   * with a {@link Wallet} keeps its session instead, since keeping it across programs is
+   * what the wallet is for; call {@link #logout()} to end it.
+   */
   @Override
   public void close() {
     try {
-      logout();
+      if (wallet == null) {
+        logout();
+      }
     } catch (AcquireException e) {
       // The session is forgotten locally either way; an unreachable service cannot be told.
     } finally {

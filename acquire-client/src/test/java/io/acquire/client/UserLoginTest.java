@@ -259,6 +259,9 @@ class UserLoginTest {
 
     Path file = wallet.file(identityUrl, "ada");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    user.close();
+    assertTrue(Files.exists(file), "closing a wallet user keeps its session for the next program");
+    WireMock.verify(0, postRequestedFor(urlEqualTo("/t/identity/logout")));
     User resumed = User.builder().username("ada").identityUrl(identityUrl).clock(clock).wallet(wallet).build();
     assertTrue(resumed.isLoggedIn());
 
