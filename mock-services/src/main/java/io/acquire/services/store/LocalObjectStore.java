@@ -246,12 +246,35 @@ public final class LocalObjectStore implements ObjectStore {
     jvmLock.lock();
     // A channel per call: an interrupt closes the channel it hits, which must not be a shared one.
     try (FileChannel channel = FileChannel.open(lockFiles[stripe], StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-         FileLock processLock = channel.lock()) {
+         FileLock processLock = lockRetryingFalseDeadlocks(channel)) {
       return action.apply(file);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write object " + key + ": " + e.getMessage(), e);
     } finally {
       jvmLock.unlock();
+    }
+  }
+
+  /**
+   * Linux's fcntl deadlock detection treats all threads of a process as one lock owner, so
+   * with several processes it can refuse a blocking lock with EDEADLK ("Resource deadlock
+   * avoided") where no deadlock exists. Waiting briefly and asking again is correct.
+   */
+  private static FileLock lockRetryingFalseDeadlocks(FileChannel channel) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return channel.lock();
+      } catch (IOException e) {
+        if (attempt >= 1000 || e.getMessage() == null || !e.getMessage().contains("deadlock")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(5));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while waiting for a store lock");
+        }
+      }
     }
   }
 
