@@ -28,6 +28,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import okhttp3.Response;
 
 /**
@@ -66,6 +67,13 @@ public final class Drive {
   public static Drive open(User user, String name) {
     Transport storage = user.signedTransport("storage");
     return new Drive(storage, storage.post("/drives", new OpenDrive(name), DriveInfo.class, Safety.SAFE));
+  }
+
+  /** A drive by its id: one of the user's, or one the user's session scope grants (a job's drives). */
+  public static Drive byId(User user, String id) {
+    Objects.requireNonNull(id, "id == null");
+    Transport storage = user.signedTransport("storage");
+    return new Drive(storage, storage.get("/drives/" + URLEncoder.encode(id, StandardCharsets.UTF_8), DriveInfo.class));
   }
 
   public static List<Drive> list(User user) {
@@ -204,6 +212,32 @@ public final class Drive {
       throw new UncheckedIOException("Cannot move the download into " + target + ": " + e.getMessage(), e);
     }
     return new FileVersion(path, fileVersion, written, actual, null);
+  }
+
+  /**
+   * The newest version of a small file as bytes, checked against its SHA-256; empty if the
+   * drive has no such file. For records and settings; larger files use {@link #download}.
+   *
+   * @throws InvalidRequestException if the file is larger than {@code maxBytes}
+   */
+  public java.util.Optional<byte[]> read(String path, int maxBytes) {
+    Transport.Reply reply;
+    try {
+      reply = storage.call("GET", "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8),
+          null, Safety.SAFE, Map.of("Range", "bytes=0-" + maxBytes));
+    } catch (NotFoundException e) {
+      return java.util.Optional.empty();
+    }
+    long size = Long.parseLong(reply.header(StorageWire.FILE_SIZE_HEADER));
+    if (size > maxBytes) {
+      throw new InvalidRequestException(0, "too_large", path + " is " + size + " bytes, more than the " + maxBytes
+          + " asked for; use download().", reply.header(RequestSignature.REQUEST_ID_HEADER));
+    }
+    if (!RequestSignature.sha256Hex(reply.body()).equals(reply.header(StorageWire.FILE_SHA256_HEADER))) {
+      throw new InvalidResponseException(reply.status(), "Read of " + path + " does not match its checksum; try again.",
+          reply.header(RequestSignature.REQUEST_ID_HEADER));
+    }
+    return java.util.Optional.of(reply.body());
   }
 
   /** The newest version of every file. */

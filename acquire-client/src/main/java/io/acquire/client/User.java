@@ -49,6 +49,7 @@ public final class User implements AutoCloseable {
   private final RetryPolicy retry;
   private final Clock clock;
   private final Wallet wallet;
+  private final boolean delegated;
   private final Transport identity;
   private final Map<String, String> serviceUrls = new ConcurrentHashMap<>();
 
@@ -67,8 +68,10 @@ public final class User implements AutoCloseable {
     this.retry = builder.retry;
     this.clock = builder.clock;
     this.wallet = builder.wallet;
+    this.delegated = builder.delegated != null;
+    this.session = builder.delegated;
     this.identity = new Transport(http, identityUrl, retry, () -> null, clock);
-    if (wallet != null) {
+    if (wallet != null && session == null) {
       wallet.load(identityUrl, username).filter(s -> !s.expiredAt(clock.instant())).ifPresent(s -> session = s);
     }
   }
@@ -256,12 +259,13 @@ public final class User implements AutoCloseable {
   /**
    * Logs out (if logged in) and releases the HTTP client this user created. A user built
    * with a {@link Wallet} keeps its session instead, since keeping it across programs is
-   * what the wallet is for; call {@link #logout()} to end it.
+   * what the wallet is for; call {@link #logout()} to end it. So does a user acting with a
+   * delegated session, which belongs to whoever issued it.
    */
   @Override
   public void close() {
     try {
-      if (wallet == null) {
+      if (wallet == null && !delegated) {
         logout();
       }
     } catch (AcquireException e) {
@@ -325,6 +329,7 @@ public final class User implements AutoCloseable {
     private RetryPolicy retry = RetryPolicy.defaults();
     private Clock clock = Clock.systemUTC();
     private Wallet wallet;
+    private Session delegated;
     private Duration timeout = Duration.ofSeconds(30);
 
     private Builder() {}
@@ -376,6 +381,17 @@ public final class User implements AutoCloseable {
     /** Remember the session in {@code wallet} after login, and resume from it. Off by default. */
     public Builder wallet(Wallet wallet) {
       this.wallet = wallet;
+      return this;
+    }
+
+    /**
+     * Act with a session issued elsewhere instead of logging in, such as the credential a
+     * running job is given for its drives (its scope limits what it can do). The user does
+     * not log it out on close.
+     */
+    public Builder session(SigningKey key, SessionCertificate certificate) {
+      this.delegated = new Session(Objects.requireNonNull(key, "key == null"),
+          Objects.requireNonNull(certificate, "certificate == null"));
       return this;
     }
 

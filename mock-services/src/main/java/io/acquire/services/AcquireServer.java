@@ -10,6 +10,7 @@ import io.acquire.services.http.NonceSweeper;
 import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
 import io.acquire.services.accounting.AccountingService;
+import io.acquire.services.compute.ComputeService;
 import io.acquire.services.identity.IdentityService;
 import io.acquire.services.registry.RegistryService;
 import io.acquire.services.storage.StorageService;
@@ -62,6 +63,7 @@ public final class AcquireServer implements AutoCloseable {
     SERVICES.put("identity", IdentityService::new);
     SERVICES.put("accounting", AccountingService::new);
     SERVICES.put("storage", StorageService::new);
+    SERVICES.put("compute", ComputeService::new);
   }
 
   private final Javalin app;
@@ -194,11 +196,12 @@ public final class AcquireServer implements AutoCloseable {
       ObjectStore store = this.store;
       JsonObjects objects = new JsonObjects(store);
       AtomicReference<String> root = new AtomicReference<>();
-      AtomicReference<VerifyingKey> identityKey = new AtomicReference<>();
-      RequestVerifier verifier = new RequestVerifier(store, clock, () -> identityKey.updateAndGet(known ->
-          known != null ? known : RegistryService.lookup(objects, "identity")
-              .map(info -> VerifyingKey.fromBase64Url(info.publicKey()))
-              .orElseThrow(() -> ApiException.unauthorized("No identity service is registered with this backend."))),
+      // Issuers' keys are read from the registry once, when first needed: a process may serve
+      // storage while identity and compute run elsewhere on the same store.
+      Map<String, VerifyingKey> issuerKeys = new java.util.concurrent.ConcurrentHashMap<>();
+      RequestVerifier verifier = new RequestVerifier(store, clock, issuer -> java.util.Optional.ofNullable(
+          issuerKeys.computeIfAbsent(issuer, name -> RegistryService.lookup(objects, name)
+              .map(info -> VerifyingKey.fromBase64Url(info.publicKey())).orElse(null))),
           signatureWindow);
 
       Javalin app = Javalin.create(config -> {

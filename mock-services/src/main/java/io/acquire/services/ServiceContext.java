@@ -76,6 +76,11 @@ public final class ServiceContext {
     return options.getOrDefault(name + "." + key, fallback);
   }
 
+  /** Another service's option {@code <service>.<key>}, for settings that services must agree on. */
+  public String optionOf(String service, String key, String fallback) {
+    return options.getOrDefault(service + "." + key, fallback);
+  }
+
   public int intOption(String key, int fallback) {
     String value = options.get(name + "." + key);
     if (value == null) {

@@ -20,7 +20,7 @@ public final class SessionCertificate {
     this.claims = claims;
   }
 
-  /** Issues a certificate for {@code claims}, signed by the identity service's key. */
+  /** Issues a certificate for {@code claims}, signed by the issuing service's key (identity's, or compute's for a job). */
   public static SessionCertificate issue(SessionClaims claims, SigningKey issuerKey) {
     Objects.requireNonNull(claims, "claims == null");
     String body = Base64Url.encode(Json.write(claims));
@@ -40,7 +40,7 @@ public final class SessionCertificate {
     int dot = token.indexOf('.');
     byte[] signature = Base64Url.decode(token.substring(dot + 1));
     if (!issuerKey.verify(signature, token.substring(0, dot).getBytes(StandardCharsets.US_ASCII))) {
-      throw new IllegalArgumentException("certificate signature is not the identity service's");
+      throw new IllegalArgumentException("certificate signature is not its issuer's");
     }
     return certificate;
   }

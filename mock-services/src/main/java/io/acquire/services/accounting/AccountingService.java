@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class AccountingService implements Service {
   private static final Logger log = LoggerFactory.getLogger(AccountingService.class);
   private static final Duration MAX_HOLD = Duration.ofDays(7);
+  /** The currency of all accounts unless the operator sets {@code accounting.currency}. */
+  public static final String DEFAULT_CURRENCY = "GBP";
 
   private final Ledger ledger;
   private final Clock clock;
@@ -54,7 +56,7 @@ public final class AccountingService implements Service {
   public AccountingService(ServiceContext context) {
     this.clock = context.clock();
     this.signingKey = context.signingKey();
-    String currency = context.option("currency", "GBP");
+    String currency = context.option("currency", DEFAULT_CURRENCY);
     this.ledger = new Ledger(context.objects(), clock, currency);
     this.demoCredit = Money.of(context.option("demo-credit", "100.00"), currency);
     this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {

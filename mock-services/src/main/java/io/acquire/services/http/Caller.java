@@ -1,10 +1,20 @@
 package io.acquire.services.http;
 
+import io.acquire.client.wire.SessionClaims;
 import java.time.Instant;
+import java.util.Arrays;
 
 /** Who signed a request, as proven by its session certificate and signature. */
 public record Caller(String username, String sessionId, String scope, Instant expiresAt) {
+  /** A person's own session, as opposed to a job's credential for named drives. */
   public boolean hasUserScope() {
-    return io.acquire.client.wire.SessionClaims.SCOPE_USER.equals(scope);
+    return SessionClaims.SCOPE_USER.equals(scope);
+  }
+
+  /** Whether this session's scope grants {@code drive:<id>:read} (or write, which includes it) or write. */
+  public boolean mayAccessDrive(String driveId, boolean write) {
+    String writeScope = "drive:" + driveId + ":write";
+    String readScope = "drive:" + driveId + ":read";
+    return Arrays.stream(scope.split(" ")).anyMatch(s -> s.equals(writeScope) || (!write && s.equals(readScope)));
   }
 }

@@ -11,13 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Supplier;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * Checks that a request was signed by the holder of a live session, without calling
  * identity: the certificate carries identity's signature, the store carries revocations
  * and used nonces. Every refusal is a 401 whose message gives the reason.
+ *
+ * <p>Two issuers are trusted: identity, for people's sessions of any scope, and compute,
+ * for the narrow credentials it gives a running job ({@link #JOB_SCOPE}: access to named
+ * drives only), so that a compute key can never stand in for a person.
  *
  * <p>The checks run cheapest and least stateful first, and a nonce is claimed only once
  * the signature is proven, so forged requests cannot fill the store.
@@ -27,16 +32,24 @@ public final class RequestVerifier {
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
   private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
   private static final String BODY_SHA256 = "acquire.bodySha256";
+  /** What compute may grant: space-separated {@code drive:<id>:read} or {@code drive:<id>:write}. */
+  public static final Pattern JOB_SCOPE = Pattern.compile("drive:[A-Za-z0-9_-]{1,64}:(read|write)"
+      + "( drive:[A-Za-z0-9_-]{1,64}:(read|write)){0,15}");
 
   private final ObjectStore store;
   private final Clock clock;
-  private final Supplier<VerifyingKey> identityKey;
+  private final Function<String, Optional<VerifyingKey>> issuerKeys;
   private final Duration window;
 
-  public RequestVerifier(ObjectStore store, Clock clock, Supplier<VerifyingKey> identityKey, Duration window) {
+  /**
+   * @param issuerKeys the public key of a trusted issuer ({@code identity} or {@code compute})
+   *     by service name, or empty if that service is not registered
+   */
+  public RequestVerifier(ObjectStore store, Clock clock, Function<String, Optional<VerifyingKey>> issuerKeys,
+      Duration window) {
     this.store = store;
     this.clock = clock;
-    this.identityKey = identityKey;
+    this.issuerKeys = issuerKeys;
     this.window = window;
   }
 
@@ -46,12 +59,7 @@ public final class RequestVerifier {
     String nonce = header(ctx, RequestSignature.NONCE_HEADER);
     String signatureText = header(ctx, RequestSignature.SIGNATURE_HEADER);
 
-    SessionClaims claims;
-    try {
-      claims = SessionCertificate.verify(token, identityKey.get()).claims();
-    } catch (IllegalArgumentException e) {
-      throw ApiException.unauthorized("Session certificate rejected: " + e.getMessage() + ". Log in again.");
-    }
+    SessionClaims claims = trustedClaims(token);
     Instant now = clock.instant();
     if (!now.isBefore(claims.expiresAt())) {
       throw ApiException.unauthorized("Session expired at " + claims.expiresAt() + ". Log in again.");
@@ -92,6 +100,25 @@ public final class RequestVerifier {
       throw ApiException.unauthorized("Nonce was already used: this request is a replay.");
     }
     return new Caller(claims.user(), claims.sessionId(), claims.scope(), claims.expiresAt());
+  }
+
+  private SessionClaims trustedClaims(String token) {
+    try {
+      String issuer = SessionCertificate.parseUnverified(token).claims().issuer();
+      boolean job = issuer.equals("compute");
+      if (!job && !issuer.equals("identity")) {
+        throw new IllegalArgumentException("its issuer '" + issuer + "' is not trusted");
+      }
+      VerifyingKey key = issuerKeys.apply(issuer).orElseThrow(() -> ApiException.unauthorized(
+          "No " + issuer + " service is registered with this backend, so its certificates cannot be checked."));
+      SessionClaims claims = SessionCertificate.verify(token, key).claims();
+      if (job && !JOB_SCOPE.matcher(claims.scope()).matches()) {
+        throw new IllegalArgumentException("compute may only grant access to drives, not '" + claims.scope() + "'");
+      }
+      return claims;
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unauthorized("Session certificate rejected: " + e.getMessage() + ". Log in again.");
+    }
   }
 
   /** The verified request body's SHA-256 (lowercase hex), so handlers need not hash large bodies again. */

@@ -255,6 +255,11 @@ public final class Drives {
     return versions;
   }
 
+  /** The newest version of a file; a 404 if there is none, a 400 if the path is not a valid drive path. */
+  public FileVersion newest(DriveRecord drive, String path) {
+    return version(drive, path, null).view();
+  }
+
   /** The requested version of a file (the newest if {@code version} is null), or a 404. */
   Version version(DriveRecord drive, String path, Long version) {
     String normalised = DrivePaths.normalise(path);

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * Storage at {@code /t/storage}: drives of versioned files, uploaded in checksummed chunks
  * that can be resent after an interruption, downloaded as one stream with byte ranges.
  * A drive belongs to its owner; a job's output drive is read-only to its owner and
- * writable by a session whose scope is {@code drive:<id>:write}.
+ * writable by the job's credential, whose scope is {@code drive:<id>:write}.
  */
 public final class StorageService implements Service {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
@@ -42,8 +42,10 @@ public final class StorageService implements Service {
           requireUser(caller);
           ctx.json(info(drives.open(caller.username(), Bodies.json(ctx, OpenDrive.class).name())));
         }))
-        .get("/drives", routes.signed((ctx, caller) -> ctx.json(new DriveList(
-            drives.of(caller.username()).stream().map(StorageService::info).toList()))))
+        .get("/drives", routes.signed((ctx, caller) -> {
+          requireUser(caller);
+          ctx.json(new DriveList(drives.of(caller.username()).stream().map(StorageService::info).toList()));
+        }))
         .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(readable(ctx, caller)))))
         .post("/drives/{drive}/uploads", routes.signed((ctx, caller) -> {
           DriveRecord drive = writable(ctx, caller);
@@ -125,19 +127,34 @@ public final class StorageService implements Service {
   }
 
   private DriveRecord readable(Context ctx, Caller caller) {
-    DriveRecord drive = drives.get(ctx.pathParam("drive"))
-        .filter(d -> d.owner().equals(caller.username()) || caller.scope().equals("drive:" + d.id() + ":write"))
-        .orElseThrow(() -> ApiException.notFound("You have no drive " + ctx.pathParam("drive") + "."));
-    if (!caller.hasUserScope() && !caller.scope().equals("drive:" + drive.id() + ":write")) {
-      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") does not cover drive " + drive.id() + ".");
-    }
-    return drive;
+    return access(ctx, caller, false);
   }
 
   private DriveRecord writable(Context ctx, Caller caller) {
-    DriveRecord drive = readable(ctx, caller);
-    if (drive.readOnly() && caller.hasUserScope()) {
-      throw ApiException.forbidden("Drive " + drive.name() + " holds a job's outputs and is read-only to you.");
+    return access(ctx, caller, true);
+  }
+
+  /**
+   * The drive in the path if the caller may use it: a person their own drives (output
+   * drives read-only), a job's credential only the drives its scope names.
+   */
+  private DriveRecord access(Context ctx, Caller caller, boolean write) {
+    String id = ctx.pathParam("drive");
+    java.util.Optional<DriveRecord> found = drives.get(id);
+    if (caller.hasUserScope()) {
+      DriveRecord drive = found.filter(d -> d.owner().equals(caller.username()))
+          .orElseThrow(() -> ApiException.notFound("You have no drive " + id + "."));
+      if (write && drive.readOnly()) {
+        throw ApiException.forbidden("Drive " + drive.name() + " holds a job's outputs and is read-only to you.");
+      }
+      return drive;
+    }
+    DriveRecord drive = found.filter(d -> caller.mayAccessDrive(d.id(), false))
+        .orElseThrow(() -> ApiException.notFound("This session's scope (" + caller.scope() + ") covers no drive "
+            + id + "."));
+    if (write && !caller.mayAccessDrive(drive.id(), true)) {
+      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") may read drive " + drive.id()
+          + " but not change it.");
     }
     return drive;
   }
@@ -158,7 +175,7 @@ public final class StorageService implements Service {
 
   private static void requireUser(Caller caller) {
     if (!caller.hasUserScope()) {
-      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot create drives.");
+      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot create or list drives.");
     }
   }
 }

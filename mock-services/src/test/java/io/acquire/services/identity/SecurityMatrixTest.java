@@ -119,7 +119,7 @@ class SecurityMatrixTest {
     SessionClaims claims = ada.certificate().claims();
     SessionCertificate foreign = SessionCertificate.issue(claims, SigningKey.generate());
     Session impostor = new Session(ada.key(), foreign, ada.totp());
-    assertRefused(fixture.signed(impostor, "GET", "/whoami"), 401, "not the identity service's");
+    assertRefused(fixture.signed(impostor, "GET", "/whoami"), 401, "not its issuer's");
   }
 
   @Test
@@ -130,7 +130,7 @@ class SecurityMatrixTest {
         c.issuedAt(), c.expiresAt());
     String forged = io.acquire.client.wire.Base64Url.encode(Json.write(promoted)) + token.substring(token.indexOf('.'));
     Session impostor = new Session(ada.key(), SessionCertificate.parseUnverified(forged), ada.totp());
-    assertRefused(fixture.signed(impostor, "GET", "/whoami"), 401, "not the identity service's");
+    assertRefused(fixture.signed(impostor, "GET", "/whoami"), 401, "not its issuer's");
   }
 
   @Test

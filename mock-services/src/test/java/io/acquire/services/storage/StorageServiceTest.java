@@ -156,8 +156,15 @@ class StorageServiceTest {
     Session job = sessions.login("ada", "drive:" + output.id() + ":write", java.time.Duration.ofMinutes(5));
     assertEquals(201, job.send("POST", "/t/storage/drives/" + output.id() + "/uploads", "{\"path\":\"x\",\"size\":0,"
         + "\"sha256\":\"" + RequestSignature.sha256Hex(new byte[0]) + "\"}").status(), "the job may write its drive");
-    assertRefused(job.send("GET", "/t/storage/drives/" + drive + "/files", null), 403, "does not cover drive");
-    assertRefused(job.send("POST", "/t/storage/drives", "{\"name\":\"sneaky\"}"), 403, "cannot create drives");
+    assertRefused(job.send("GET", "/t/storage/drives/" + drive + "/files", null), 404, "covers no drive");
+    assertRefused(job.send("POST", "/t/storage/drives", "{\"name\":\"sneaky\"}"), 403, "cannot create or list");
+    assertRefused(job.send("GET", "/t/storage/drives", null), 403, "cannot create or list");
+
+    Session reader = sessions.login("ada", "drive:" + drive + ":read drive:" + output.id() + ":write",
+        java.time.Duration.ofMinutes(5));
+    assertEquals(200, reader.send("GET", "/t/storage/drives/" + drive + "/files", null).status(), "read is granted");
+    assertRefused(reader.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":\"x\",\"size\":0,"
+        + "\"sha256\":\"" + RequestSignature.sha256Hex(new byte[0]) + "\"}"), 403, "but not change it");
   }
 
   @Test

@@ -33,7 +33,7 @@ public final class Equilibrate implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "Directory for records.csv, final.xyz, summary.json.")
   Path output;
 
-  /** The input file: both parts optional, defaults as documented in docs/workload-md.md. */
+  /** The input file: any part or field left out takes its default (docs/workload-md.md). */
   record Job(Argon system, Protocol protocol) {}
 
   @Override
@@ -41,7 +41,7 @@ public final class Equilibrate implements Callable<Integer> {
     Job job;
     try {
       ObjectMapper strict = Json.mapper().copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-      job = strict.readValue(input.toFile(), Job.class);
+      job = strict.treeToValue(withDefaults(strict, strict.readTree(input.toFile())), Job.class);
     } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
       String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
           .collect(java.util.stream.Collectors.joining("."));
@@ -50,6 +50,10 @@ public final class Equilibrate implements Callable<Integer> {
       return 2;
     } catch (IOException e) {
       System.err.println("equilibrate: cannot use " + input + ": " + firstLine(e));
+      return 2;
+    }
+    if (job == null) {
+      System.err.println("equilibrate: " + input + " is empty; give a JSON object (it may be {})");
       return 2;
     }
     Argon system = job.system() == null ? Argon.LIQUID : job.system();
@@ -90,6 +94,24 @@ public final class Equilibrate implements Callable<Integer> {
     summary.put("totalEnergyChangeKJmol", last.total() - firstTotal);
     Files.write(output.resolve("summary.json"), Json.write(summary));
     return 0;
+  }
+
+  /** The defaults with the fields the input gives laid over them, so an input names only what it changes. */
+  private static com.fasterxml.jackson.databind.JsonNode withDefaults(ObjectMapper mapper,
+      com.fasterxml.jackson.databind.JsonNode given) {
+    if (given == null || !given.isObject()) {
+      return given == null ? mapper.nullNode() : given;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode merged = mapper.valueToTree(new Job(Argon.LIQUID,
+        Protocol.ramp(10, 60, 120)));
+    given.fields().forEachRemaining(field -> {
+      if (field.getValue().isObject() && merged.get(field.getKey()) instanceof com.fasterxml.jackson.databind.node.ObjectNode part) {
+        part.setAll((com.fasterxml.jackson.databind.node.ObjectNode) field.getValue());
+      } else {
+        merged.set(field.getKey(), field.getValue());
+      }
+    });
+    return merged;
   }
 
   private static void writeXyz(Simulation simulation, Path file) throws IOException {

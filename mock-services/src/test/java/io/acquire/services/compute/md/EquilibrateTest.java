@@ -37,7 +37,18 @@ class EquilibrateTest {
     Path typo = Files.writeString(dir.resolve("typo.json"), "{\"sytem\": {}}");
     assertEquals(2, Equilibrate.run("--input", typo.toString(), "--output", dir.resolve("out2").toString()));
     assertEquals(2, Equilibrate.run("--input", dir.resolve("missing.json").toString(), "--output", dir.toString()));
-    Path incomplete = Files.writeString(dir.resolve("incomplete.json"), "{\"protocol\": {\"runtime\": 2}}");
-    assertEquals(2, Equilibrate.run("--input", incomplete.toString(), "--output", dir.resolve("out3").toString()));
+    Path empty = Files.writeString(dir.resolve("empty.json"), "null");
+    assertEquals(2, Equilibrate.run("--input", empty.toString(), "--output", dir.resolve("out3").toString()));
+  }
+
+  @Test
+  void fieldsLeftOutTakeTheirDefaults() throws Exception {
+    Path job = Files.writeString(dir.resolve("partial.json"), "{\"system\": {\"cellsPerSide\": 4},"
+        + " \"protocol\": {\"runtime\": 0.5, \"reportInterval\": 0.25}}");
+    assertEquals(0, Equilibrate.run("--input", job.toString(), "--output", dir.resolve("out").toString()));
+    List<String> lines = Files.readAllLines(dir.resolve("out/records.csv"));
+    assertEquals(4, lines.size(), "header, t = 0, 0.25 and 0.5 ps: " + lines);
+    assertTrue(lines.get(1).startsWith("0.0000,60.0000,"), "the default start temperature: " + lines.get(1));
+    assertTrue(Files.readString(dir.resolve("out/summary.json")).contains("\"atoms\":256"), "4 cells per side");
   }
 }

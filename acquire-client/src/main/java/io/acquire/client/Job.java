@@ -1,0 +1,261 @@
+package io.acquire.client;
+
+import io.acquire.client.internal.Transport;
+import io.acquire.client.internal.Transport.Safety;
+import io.acquire.client.wire.ComputeWire;
+import io.acquire.client.wire.ComputeWire.JobList;
+import io.acquire.client.wire.ComputeWire.JobView;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A job on the compute service: quoted, submitted, running, then ended and charged.
+ *
+ * <pre>{@code
+ * Quote quote = Job.quote(user, spec);          // guaranteed until quote.expiresAt()
+ * Job job = quote.submit();                     // holds quote.price() on the account
+ * job.getTemperature();                         // the records so far, fetched incrementally
+ * job.waitFor(Duration.ofMinutes(5));
+ * job.cost();                                   // at most the quote; the rest was released
+ * job.outputs().files();                        // records.csv, summary.json, …
+ * }</pre>
+ *
+ * <p>{@link #status()}, {@link #isRunning()} and {@link #waitFor} ask the service; the other
+ * accessors show the job as last seen. The series getters read the records the job has
+ * streamed to its output drive, fetching only parts not read before (at most every half
+ * second), so calling them in a loop is cheap.
+ */
+public final class Job {
+  private static final Duration RECORD_POLL = Duration.ofMillis(500);
+  private static final Duration STATUS_POLL = Duration.ofMillis(250);
+  private static final int MAX_PART_BYTES = 16 * 1024 * 1024;
+
+  private final User user;
+  private final Transport compute;
+  private volatile JobView view;
+  private Drive outputs;
+  // Records read so far, by column (e.g. "temperature_K"), and how many parts they came from.
+  private final Map<String, List<Double>> columns = new LinkedHashMap<>();
+  private int partsRead;
+  private boolean allRecordsRead;
+  private Instant lastRecordPoll = Instant.EPOCH;
+
+  Job(User user, JobView view) {
+    this.user = user;
+    this.compute = user.signedTransport("compute");
+    this.view = view;
+  }
+
+  /** Asks for a guaranteed price for {@code spec}. */
+  public static Quote quote(User user, JobSpec spec) {
+    ComputeWire.Quote quote = user.signedTransport("compute").post("/quotes", spec.toWire(), ComputeWire.Quote.class,
+        Safety.UNSAFE);
+    return new Quote(user, quote);
+  }
+
+  /** The compute service's published price list. */
+  public static ComputeWire.PriceList prices(User user) {
+    return user.signedTransport("compute").get("/prices", ComputeWire.PriceList.class);
+  }
+
+  public static Job get(User user, String id) {
+    Objects.requireNonNull(id, "id == null");
+    return new Job(user, user.signedTransport("compute").get("/jobs/" + id, JobView.class));
+  }
+
+  /** The user's jobs, newest first. */
+  public static List<Job> list(User user) {
+    return user.signedTransport("compute").get("/jobs", JobList.class).jobs().stream()
+        .map(v -> new Job(user, v)).toList();
+  }
+
+  public String id() {
+    return view.id();
+  }
+
+  public String workload() {
+    return view.job().workload();
+  }
+
+  /** The quoted price, held while the job runs. */
+  public Money price() {
+    return view.price();
+  }
+
+  /** What the job was charged once it ended (never above {@link #price()}). */
+  public Optional<Money> cost() {
+    return Optional.ofNullable(view.cost());
+  }
+
+  /** Why the job ended as it did, or what is pending (such as a cancellation). */
+  public Optional<String> message() {
+    return Optional.ofNullable(view.message());
+  }
+
+  public Optional<Instant> startedAt() {
+    return Optional.ofNullable(view.startedAt());
+  }
+
+  public Optional<Instant> endedAt() {
+    return Optional.ofNullable(view.endedAt());
+  }
+
+  /** The status as last seen, without asking the service. */
+  public JobStatus lastKnownStatus() {
+    return JobStatus.fromWire(view.status());
+  }
+
+  /** Asks the service for the job's status. */
+  public JobStatus status() {
+    return refresh().lastKnownStatus();
+  }
+
+  /** Fetches the job's current state from the service. */
+  public Job refresh() {
+    view = compute.get("/jobs/" + view.id(), JobView.class);
+    return this;
+  }
+
+  /** True while the job is queued or running. */
+  public boolean isRunning() {
+    return !status().isFinal();
+  }
+
+  /**
+   * Waits until the job ends or {@code timeout} passes, and returns its status then.
+   * Interrupting the waiting thread stops the wait, not the job.
+   */
+  public JobStatus waitFor(Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    JobStatus status = status();
+    while (!status.isFinal() && Instant.now().isBefore(deadline)) {
+      try {
+        Thread.sleep(STATUS_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TransportException("Interrupted while waiting for job " + id() + ".", e);
+      }
+      status = status();
+    }
+    return status;
+  }
+
+  /** Asks the service to stop the job; it ends as cancelled soon after (see {@link #waitFor}). */
+  public void cancel() {
+    view = compute.post("/jobs/" + id() + "/cancel", Map.of(), JobView.class, Safety.SAFE);
+  }
+
+  /** The drive that holds the job's records and output files; read-only to its owner. */
+  public synchronized Drive outputs() {
+    if (outputs == null) {
+      outputs = Drive.byId(user, view.outputDrive());
+    }
+    return outputs;
+  }
+
+  /** Simulated time of each record, in ps. */
+  public List<Double> getTime() {
+    return List.copyOf(records().getOrDefault("time_ps", List.of()));
+  }
+
+  public TimeSeries getTemperature() {
+    return series("temperature_K");
+  }
+
+  public TimeSeries getKineticEnergy() {
+    return series("kinetic_kJmol");
+  }
+
+  public TimeSeries getPotentialEnergy() {
+    return series("potential_kJmol");
+  }
+
+  public TimeSeries getTotalEnergy() {
+    return series("total_kJmol");
+  }
+
+  /**
+   * Any recorded column as a time series; columns are named {@code <quantity>_<unit>}, such
+   * as {@code temperature_K} or {@code total_kJmol}.
+   */
+  public TimeSeries series(String column) {
+    Map<String, List<Double>> records = records();
+    int underscore = column.lastIndexOf('_');
+    String quantity = underscore > 0 ? column.substring(0, underscore) : column;
+    String unit = underscore > 0 ? unitLabel(column.substring(underscore + 1)) : "";
+    String name = quantity.equals("total") || quantity.equals("kinetic") || quantity.equals("potential")
+        ? capitalise(quantity) + " energy" : capitalise(quantity.replace('_', ' '));
+    List<Double> times = records.getOrDefault("time_ps", List.of());
+    List<Double> values = records.get(column);
+    if (values == null) {
+      if (!records.isEmpty()) {
+        throw new IllegalArgumentException("Job " + id() + " records no column '" + column + "'; it records "
+            + String.join(", ", records.keySet()) + ".");
+      }
+      values = List.of();
+    }
+    return new TimeSeries(name, unit, times.subList(0, values.size()), values);
+  }
+
+  /** A consistent copy of every column read so far, after fetching any new parts. */
+  private synchronized Map<String, List<Double>> records() {
+    Instant now = Instant.now();
+    if (!allRecordsRead && Duration.between(lastRecordPoll, now).compareTo(RECORD_POLL) >= 0) {
+      lastRecordPoll = now;
+      boolean endedBefore = lastKnownStatus().isFinal() || status().isFinal();
+      Drive drive = outputs();
+      while (true) {
+        Optional<byte[]> part = drive.read(ComputeWire.recordPart(partsRead + 1), MAX_PART_BYTES);
+        if (part.isEmpty()) {
+          break;
+        }
+        append(new String(part.get(), StandardCharsets.UTF_8));
+        partsRead++;
+      }
+      // The runner sends its last part before it exits, so once the job had ended before we looked, that was all.
+      allRecordsRead = endedBefore;
+    }
+    Map<String, List<Double>> copy = new LinkedHashMap<>();
+    columns.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+    return copy;
+  }
+
+  private void append(String csv) {
+    String[] lines = csv.split("\n");
+    String[] header = lines[0].strip().split(",");
+    for (String name : header) {
+      columns.computeIfAbsent(name, n -> new ArrayList<>());
+    }
+    for (int i = 1; i < lines.length; i++) {
+      String[] cells = lines[i].strip().split(",");
+      if (cells.length != header.length) {
+        continue;
+      }
+      for (int c = 0; c < header.length; c++) {
+        columns.get(header[c]).add(Double.parseDouble(cells[c]));
+      }
+    }
+  }
+
+  private static String unitLabel(String unit) {
+    return unit.equals("kJmol") ? "kJ/mol" : unit;
+  }
+
+  private static String capitalise(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+
+  @Override
+  public String toString() {
+    JobView v = view;
+    return "Job[" + v.id() + " " + v.job().workload() + " " + v.status() + ", quoted " + v.price()
+        + (v.cost() == null ? "" : ", cost " + v.cost()) + "]";
+  }
+}

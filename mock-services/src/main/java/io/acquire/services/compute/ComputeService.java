@@ -1,0 +1,269 @@
+package io.acquire.services.compute;
+
+import io.acquire.client.Money;
+import io.acquire.client.wire.Base64Url;
+import io.acquire.client.wire.ComputeWire.JobList;
+import io.acquire.client.wire.ComputeWire.JobRequest;
+import io.acquire.client.wire.ComputeWire.PriceList;
+import io.acquire.client.wire.ComputeWire.Quote;
+import io.acquire.client.wire.ComputeWire.Submit;
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.SessionCertificate;
+import io.acquire.client.wire.SessionClaims;
+import io.acquire.client.wire.SigningKey;
+import io.acquire.services.Service;
+import io.acquire.services.ServiceContext;
+import io.acquire.services.accounting.Billing;
+import io.acquire.services.compute.Jobs.QuoteRecord;
+import io.acquire.services.http.ApiException;
+import io.acquire.services.http.Bodies;
+import io.acquire.services.http.Caller;
+import io.acquire.services.http.Routes;
+import io.acquire.services.http.SessionKeys;
+import io.acquire.services.storage.Drives;
+import io.acquire.services.storage.Drives.DriveRecord;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compute at {@code /t/compute}: a published price list, quotes guaranteed until a
+ * deadline, and jobs that hold their quoted price when submitted and are charged for the
+ * time they ran (never more than the quote) when they end. Jobs run under the
+ * {@link LocalExecutor}; each gets an output drive that it alone can write.
+ * See docs/jobs.md.
+ */
+public final class ComputeService implements Service, LocalExecutor.Lifecycle {
+  private static final Logger log = LoggerFactory.getLogger(ComputeService.class);
+  /** A job whose executor has not been heard from for this long is taken to have died with it. */
+  private static final Duration ABANDONED = Duration.ofSeconds(60);
+  /** A hold outlives its job's longest run by this much, so a queued job's money stays reserved. */
+  private static final Duration HOLD_MARGIN = Duration.ofDays(1);
+
+  private final ServiceContext context;
+  private final Clock clock;
+  private final Billing billing;
+  private final Drives drives;
+  private final Jobs jobs;
+  private final Prices prices;
+  private final String classpath;
+  private final long flushMillis;
+  private final LocalExecutor executor;
+  private final ScheduledExecutorService recovery;
+
+  public ComputeService(ServiceContext context) {
+    this.context = context;
+    this.clock = context.clock();
+    this.billing = new Billing(context);
+    this.drives = new Drives(context.objects(), clock);
+    this.jobs = new Jobs(context.objects());
+    this.prices = new Prices(context, billing.currency());
+    this.classpath = context.option("runner-classpath", System.getProperty("java.class.path"));
+    this.flushMillis = context.intOption("flush-millis", 250);
+    Path workRoot = Path.of(context.option("work-directory",
+        Path.of(System.getProperty("java.io.tmpdir"), "acquire-jobs").toString()));
+    this.executor = new LocalExecutor(this, workRoot, prices.maxCores(), clock,
+        Boolean.parseBoolean(context.option("keep-work", "false")));
+    this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "compute-recovery");
+      thread.setDaemon(true);
+      return thread;
+    });
+    recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, 30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void mount(Routes routes) {
+    routes.get("/prices", ctx -> ctx.json(new PriceList(prices.currency(), prices.offers(),
+            prices.quoteValidity().toSeconds())))
+        .post("/quotes", routes.signed(this::quote))
+        .post("/jobs", routes.signed(this::submit))
+        .get("/jobs", routes.signed((ctx, caller) -> {
+          requireUser(caller);
+          ctx.json(new JobList(jobs.of(caller.username()).stream().map(JobRecord::view).toList()));
+        }))
+        .get("/jobs/{id}", routes.signed((ctx, caller) -> ctx.json(owned(ctx, caller).view())))
+        .post("/jobs/{id}/cancel", routes.signed(this::cancel));
+  }
+
+  private void quote(Context ctx, Caller caller) {
+    requireUser(caller);
+    JobRequest request = Bodies.json(ctx, JobRequest.class);
+    Workload workload = Workload.named(Bodies.required("workload", request.workload(), 64))
+        .orElseThrow(() -> ApiException.badRequest("Unknown workload '" + request.workload() + "'; the price list "
+            + "offers " + String.join(", ", Workload.CATALOG.stream().map(Workload::name).toList()) + "."));
+    prices.check(workload, request);
+    billing.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
+    DriveRecord inputs = drives.get(Bodies.required("inputDrive", request.inputDrive(), 64))
+        .filter(d -> d.owner().equals(caller.username()))
+        .orElseThrow(() -> ApiException.notFound("You have no drive " + request.inputDrive() + "."));
+    List<String> paths = request.inputs() == null ? List.of() : request.inputs();
+    if (paths.size() != workload.inputs()) {
+      throw ApiException.badRequest("Workload " + workload.name() + " takes " + workload.inputs() + " input file(s); "
+          + "the request names " + paths.size() + ".");
+    }
+    List<String> normalised = paths.stream().map(p -> drives.newest(inputs, p).path()).toList();
+    JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),
+        request.maxRuntimeSeconds(), request.account());
+    Instant now = clock.instant();
+    QuoteRecord quote = new QuoteRecord("quote_" + UUID.randomUUID().toString().replace("-", ""), caller.username(),
+        job, prices.price(job, Duration.ofSeconds(job.maxRuntimeSeconds())), now.plus(prices.quoteValidity()), now);
+    jobs.saveQuote(quote);
+    ctx.status(201).json(new Quote(quote.id(), job, quote.price(), quote.expiresAt()));
+  }
+
+  private void submit(Context ctx, Caller caller) {
+    requireUser(caller);
+    String quoteId = Bodies.required("quote", Bodies.json(ctx, Submit.class).quote(), 64);
+    QuoteRecord quote = jobs.quote(quoteId).filter(q -> q.owner().equals(caller.username()))
+        .orElseThrow(() -> ApiException.notFound("You have no quote " + quoteId + "."));
+    String jobId = "job_" + RequestSignature.sha256Hex(quote.id().getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+    Optional<JobRecord> existing = jobs.get(jobId);
+    if (existing.isPresent()) {
+      ctx.json(existing.get().view()); // the same quote submitted again: one job
+      return;
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(quote.expiresAt())) {
+      throw ApiException.conflict("Quote " + quote.id() + " expired at " + quote.expiresAt()
+          + "; ask for a new quote.");
+    }
+    JobRequest job = quote.request();
+    String hold = billing.hold(caller.username(), job.account(), quote.price(),
+        now.plusSeconds(job.maxRuntimeSeconds()).plus(HOLD_MARGIN), "job " + jobId + " (" + job.workload() + ")",
+        "compute:" + jobId);
+    DriveRecord output = drives.createOutputDrive(caller.username(), jobId);
+    JobRecord record = new JobRecord(jobId, caller.username(), job, quote.id(), quote.price(), hold, output.id(),
+        JobRecord.QUEUED, now, null, null, null, null, null, false, null, now, null);
+    if (jobs.create(record)) {
+      executor.enqueue(record);
+      log.info("Job {} of {} queued: {} for at most {}", jobId, caller.username(), job.workload(), quote.price());
+      ctx.status(201).json(record.view());
+    } else {
+      ctx.json(jobs.get(jobId).orElseThrow().view());
+    }
+  }
+
+  private void cancel(Context ctx, Caller caller) {
+    JobRecord job = owned(ctx, caller);
+    if (job.isFinal()) {
+      throw ApiException.conflict("Job " + job.id() + " has already ended (" + job.status() + ").");
+    }
+    ctx.json(jobs.update(job.id(), j -> j.isFinal() ? j : j.cancelling()).view());
+  }
+
+  private JobRecord owned(Context ctx, Caller caller) {
+    requireUser(caller);
+    String id = ctx.pathParam("id");
+    return jobs.get(id).filter(j -> j.owner().equals(caller.username()))
+        .orElseThrow(() -> ApiException.notFound("You have no job " + id + "."));
+  }
+
+  // What the executor calls ----------------------------------------------------------------
+
+  @Override
+  public Optional<JobRecord> current(String jobId) {
+    return jobs.get(jobId);
+  }
+
+  @Override
+  public Optional<JobTicket> start(JobRecord job) {
+    JobRequest request = job.request();
+    SigningKey key = SigningKey.generate();
+    String sessionId = "job-" + job.id() + "-" + UUID.randomUUID();
+    Instant now = clock.instant();
+    JobRecord started = jobs.update(job.id(), j -> j.status().equals(JobRecord.QUEUED) && !j.cancelRequested()
+        ? j.started(now, sessionId) : j);
+    if (!sessionId.equals(started.credential())) {
+      return Optional.empty();
+    }
+    SessionClaims claims = new SessionClaims("compute", job.owner(), sessionId, key.verifyingKey().toBase64Url(),
+        "drive:" + job.outputDrive() + ":write drive:" + request.inputDrive() + ":read", now,
+        now.plusSeconds(request.maxRuntimeSeconds()).plus(Duration.ofMinutes(15)));
+    String certificate = SessionCertificate.issue(claims, context.signingKey()).token();
+    Workload workload = Workload.named(request.workload()).orElseThrow();
+    return Optional.of(new JobTicket(job.id(), job.owner(), context.urlOf("identity"), request.inputDrive(),
+        request.inputs(), job.outputDrive(), workload.mainClass(), request.cores(), request.memoryMib(), classpath,
+        Base64Url.encode(key.exportSeedUnsafe()), certificate, flushMillis, true));
+  }
+
+  /**
+   * Ends a job once: charges the time it ran at the quoted rates (never above the quote,
+   * nothing when the platform failed it), releases the rest of the hold, revokes the job's
+   * credential, then records the outcome. Charging first means a crash in between is
+   * repaired by {@link #recover}, which finds the hold settled and records what it took.
+   */
+  @Override
+  public void finish(String jobId, String status, Integer exitCode, String message, boolean charge) {
+    JobRecord job = jobs.get(jobId).orElseThrow();
+    if (job.isFinal()) {
+      return;
+    }
+    Instant now = clock.instant();
+    Money cost = Money.zero(job.price().currency());
+    if (charge && job.startedAt() != null) {
+      Money used = prices.price(job.request(), Duration.between(job.startedAt(), now));
+      cost = used.compareTo(job.price()) > 0 ? job.price() : used;
+    }
+    Money charged = billing.settle(job.hold(), cost);
+    if (job.credential() != null) {
+      context.store().put(SessionKeys.revoked(job.credential()), now.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    jobs.update(jobId, j -> j.isFinal() ? j : j.ended(status, now, exitCode, message, charged));
+  }
+
+  @Override
+  public void heartbeat(List<String> jobIds) {
+    Instant now = clock.instant();
+    for (String id : jobIds) {
+      jobs.update(id, j -> j.isFinal() ? j : j.heartbeat(now));
+    }
+  }
+
+  /** Ends jobs whose backend process stopped without ending them, charging nothing. */
+  int recover() {
+    Instant now = clock.instant();
+    int ended = 0;
+    for (JobRecord job : jobs.active()) {
+      if (Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0) {
+        finish(job.id(), JobRecord.FAILED, null, "the backend running it stopped; nothing was charged", false);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  private void recoverQuietly() {
+    try {
+      int ended = recover();
+      if (ended > 0) {
+        log.info("Ended {} jobs left behind by a backend process that stopped", ended);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Job recovery failed; it will run again", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    recovery.shutdownNow();
+    executor.close();
+  }
+
+  private static void requireUser(Caller caller) {
+    if (!caller.hasUserScope()) {
+      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot use compute.");
+    }
+  }
+}
