@@ -41,7 +41,7 @@ public final class AcquireKernel extends BaseKernel {
   static final List<String> STARTUP = List.of(
       "import java.util.*;", "import java.time.*;", "import java.nio.file.*;",
       "import io.acquire.client.*;", "import io.acquire.notebook.*;",
-      "import static io.acquire.notebook.Display.*;");
+      "import static io.acquire.notebook.Display.*;", "import static io.acquire.notebook.Plots.*;");
 
   static final String VERSION = "0.1.0";
   /** How long the shell loop sleeps when idle: short enough not to pad a cell, long enough to idle cheaply. */

@@ -1,6 +1,11 @@
 package io.acquire.notebook;
 
 import io.acquire.client.Account;
+import io.acquire.client.Drive;
+import io.acquire.client.Job;
+import io.acquire.client.Quote;
+import io.acquire.client.TimeSeries;
+import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.client.LoginRequest;
 import io.acquire.client.Registration;
 import io.acquire.client.User;
@@ -11,7 +16,14 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 
@@ -89,6 +101,63 @@ public final class Renderers {
               + status.balance() + ", available " + status.available() + ", holds " + holds);
         });
 
+    renderer.createRegistration(Quote.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((quote, context) -> {
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<table class=\"acquire-quote\">"
+              + row("Workload", quote.workload())
+              + row("Resources", quote.cores() + (quote.cores() == 1 ? " core, " : " cores, ") + quote.memoryMib()
+                  + " MiB, up to " + duration(quote.maxRuntime()))
+              + row("Guaranteed price", quote.price().toString())
+              + row("Valid until", seconds(quote.expiresAt())) + "</table>");
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, quote::toString);
+        });
+
+    renderer.createRegistration(Job.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((job, context) -> {
+          String ran = job.startedAt().map(start -> duration(Duration.between(start,
+              job.endedAt().orElse(Instant.now())))).orElse("not started");
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<table class=\"acquire-job\">"
+              + row("Job", job.id() + " (" + job.workload() + ")")
+              + row("Status", job.lastKnownStatus().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                  + job.message().map(m -> ": " + m).orElse(""))
+              + row("Ran for", ran)
+              + row("Quoted", job.price().toString())
+              + row("Cost", job.cost().map(Object::toString).orElse("charged when it ends")) + "</table>");
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, job::toString);
+        });
+
+    renderer.createRegistration(Drive.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((drive, context) -> {
+          List<FileVersion> files = drive.files();
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> driveTable(drive, files));
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> drive + ": " + files.size() + " files");
+        });
+
+    renderer.createRegistration(TimeSeries.class)
+        .preferring(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
+        .register((series, context) -> {
+          context.renderIfRequested(MIMEType.IMAGE_PNG, () -> Base64.getEncoder().encodeToString(
+              png(Plots.plot(series).createBufferedImage(CHART_WIDTH, CHART_HEIGHT))));
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, series::toString);
+        });
+
+    renderer.createRegistration(ProgressBar.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((bar, context) -> {
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<div class=\"acquire-progress\"><progress max=\"100\" "
+              + "value=\"" + bar.percent() + "\" style=\"width:24em\"></progress> " + escape(bar.toString()) + "</div>");
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, bar::toString);
+        });
+
+    renderer.createRegistration(LivePlot.class)
+        .preferring(MIMEType.TEXT_PLAIN)
+        .register((plot, context) -> context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> plot.isLive()
+            ? "The plot above redraws until the job ends; plot.await(timeout) waits for it."
+            : "The plot above shows the job to its end."));
+
     renderer.createRegistration(JFreeChart.class)
         .preferring(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
         .register((chart, context) -> {
@@ -107,6 +176,43 @@ public final class Renderers {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A drive's files as a table; a directory of many files (such as a job's record parts)
+   * is one row, so the listing stays readable.
+   */
+  static String driveTable(Drive drive, List<FileVersion> files) {
+    Map<String, List<FileVersion>> byDirectory = new TreeMap<>(files.stream().collect(Collectors.groupingBy(
+        f -> f.path().contains("/") ? f.path().substring(0, f.path().lastIndexOf('/') + 1) : "")));
+    StringBuilder html = new StringBuilder("<table class=\"acquire-drive\"><caption style=\"text-align:left\">Drive "
+        + escape(drive.name()) + (drive.isReadOnly() ? " (read-only job outputs)" : "") + ", " + files.size()
+        + " files</caption><tr><th>Path</th><th>Version</th><th>Size</th><th>SHA-256</th><th>Written</th></tr>");
+    byDirectory.forEach((directory, inside) -> {
+      if (!directory.isEmpty() && inside.size() > 5) {
+        long bytes = inside.stream().mapToLong(FileVersion::size).sum();
+        html.append("<tr><td>").append(escape(directory)).append("</td><td colspan=\"4\">").append(inside.size())
+            .append(" files, ").append(ProgressBar.human(bytes)).append("</td></tr>");
+        return;
+      }
+      for (FileVersion f : inside) {
+        html.append("<tr><td>").append(escape(f.path())).append("</td><td>").append(f.version()).append("</td><td>")
+            .append(ProgressBar.human(f.size())).append("</td><td><code>").append(f.sha256(), 0, 12)
+            .append("…</code></td><td>").append(f.createdAt() == null ? "" : escape(seconds(f.createdAt())))
+            .append("</td></tr>");
+      }
+    });
+    return html.append("</table>").toString();
+  }
+
+  private static String seconds(Instant at) {
+    return at.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String duration(Duration d) {
+    long s = d.toSeconds();
+    return s < 120 ? d.toMillis() / 100 / 10.0 + " s" : s < 7200 ? s / 60 + " min " + s % 60 + " s"
+        : s / 3600 + " h " + s % 3600 / 60 + " min";
   }
 
   private static String row(String name, String value) {

@@ -51,7 +51,19 @@ class ExampleNotebooksTest {
     backend.close();
   }
 
-  private static JsonNode execute(String name) throws IOException {
+  /** Each notebook runs once per test run; the tests read the same executed copy. */
+  private static final Map<String, JsonNode> executed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static synchronized JsonNode execute(String name) throws IOException {
+    JsonNode done = executed.get(name);
+    if (done == null) {
+      done = run(name);
+      executed.put(name, done);
+    }
+    return done;
+  }
+
+  private static JsonNode run(String name) throws IOException {
     Jupyter.Result result = Jupyter.run(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
             "--ExecutePreprocessor.kernel_name=acquire-java", "--ExecutePreprocessor.timeout=300",
             "--output-dir", EXECUTED.toAbsolutePath().toString(), NOTEBOOKS.resolve(name).toString()),
@@ -98,6 +110,56 @@ class ExampleNotebooksTest {
     assertEquals("true", text(cellContaining(notebook, "user.waitForLogin")), "logged in after approval");
     assertTrue(text(cellContaining(notebook, "user.whoAmI()")).contains("scope=user"));
     assertEquals("false", text(cellContaining(notebook, "user.logout()")), "logged out at the end");
+  }
+
+  @Test
+  void simulationNotebookPlotsTheRampLiveAndCostsNoMoreThanItsQuote() throws Exception {
+    JsonNode notebook = execute("simulation.ipynb");
+    JsonNode plot = cellContaining(notebook, "live(job,");
+    List<JsonNode> pictures = new ArrayList<>();
+    plot.get("outputs").forEach(o -> {
+      if (o.path("data").has("image/png")) {
+        pictures.add(o);
+      }
+    });
+    assertEquals(1, pictures.size(), "one plot output, redrawn in place: " + plot.get("outputs"));
+    assertFalse(pictures.get(0).path("metadata").isMissingNode());
+    assertTrue(text(plot).contains("to its end"), "the live plot ended with the job: " + text(plot));
+
+    java.util.regex.Matcher ramp = java.util.regex.Pattern.compile(
+        "(\\d+) records: ([\\d.]+) K at 0\\.0 ps, ([\\d.]+) K at 20\\.0 ps")
+        .matcher(text(cellContaining(notebook, "TimeSeries temperature")));
+    assertTrue(ramp.find(), "the temperature summary is printed");
+    assertEquals(201, Integer.parseInt(ramp.group(1)), "20 ps reported every 0.1 ps, plus t = 0");
+    assertEquals(60.0, Double.parseDouble(ramp.group(2)), 0.05, "starts at the ramp's start");
+    double end = Double.parseDouble(ramp.group(3));
+    assertTrue(end > 100 && end < 140, "ends near the ramp's 120 K: " + end);
+
+    java.util.regex.Matcher money = java.util.regex.Pattern.compile(
+        "Quoted ([\\d.]+) GBP, charged ([\\d.]+) GBP; balance ([\\d.]+) GBP")
+        .matcher(text(cellContaining(notebook, "String.format(\"Quoted")));
+    assertTrue(money.find());
+    java.math.BigDecimal quoted = new java.math.BigDecimal(money.group(1));
+    java.math.BigDecimal charged = new java.math.BigDecimal(money.group(2));
+    assertTrue(charged.signum() > 0 && charged.compareTo(quoted) <= 0, "cost " + charged + " within quote " + quoted);
+    assertEquals(new java.math.BigDecimal("100.00").subtract(charged), new java.math.BigDecimal(money.group(3)),
+        "the demo credit less exactly the cost");
+    String journal = text(cellContaining(notebook, "account.statement()"));
+    assertTrue(journal.contains("hold ") && journal.contains("capture -" + charged), journal);
+    assertTrue(text(cellContaining(notebook, "job.refresh()")).contains("completed"));
+    String outputs = html(cellContaining(notebook, "job.outputs()"));
+    assertTrue(outputs.contains("records.csv") && outputs.contains("summary.json") && outputs.contains("read-only"),
+        outputs);
+  }
+
+  private static String html(JsonNode cell) {
+    for (JsonNode output : cell.get("outputs")) {
+      JsonNode html = output.path("data").path("text/html");
+      if (!html.isMissingNode()) {
+        return html.isArray() ? String.join("", toList(html)) : html.asText();
+      }
+    }
+    throw new AssertionError("no HTML output in cell " + cell);
   }
 
   private static JsonNode cellContaining(JsonNode notebook, String source) {
