@@ -29,11 +29,11 @@ import java.util.Optional;
  *
  * <p>{@link #status()}, {@link #isRunning()} and {@link #waitFor} ask the service; the other
  * accessors show the job as last seen. The series getters read the records the job has
- * streamed to its output drive, fetching only parts not read before (at most every half
+ * streamed to its output drive, fetching only parts not read before (at most every quarter
  * second), so calling them in a loop is cheap.
  */
 public final class Job {
-  private static final Duration RECORD_POLL = Duration.ofMillis(500);
+  private static final Duration RECORD_POLL = Duration.ofMillis(250);
   private static final Duration STATUS_POLL = Duration.ofMillis(250);
   private static final int MAX_PART_BYTES = 16 * 1024 * 1024;
 

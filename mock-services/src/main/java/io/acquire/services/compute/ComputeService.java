@@ -69,7 +69,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     this.drives = new Drives(context.objects(), clock);
     this.jobs = new Jobs(context.objects());
     this.prices = new Prices(context, billing.currency());
-    this.classpath = context.option("runner-classpath", System.getProperty("java.class.path"));
+    this.classpath = absolute(context.option("runner-classpath", System.getProperty("java.class.path")));
     this.flushMillis = context.intOption("flush-millis", 250);
     Path workRoot = Path.of(context.option("work-directory",
         Path.of(System.getProperty("java.io.tmpdir"), "acquire-jobs").toString()));
@@ -259,6 +259,12 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   public void close() {
     recovery.shutdownNow();
     executor.close();
+  }
+
+  /** Runners start in their job's work directory, so relative class path entries must be made absolute. */
+  private static String absolute(String classpath) {
+    return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
   }
 
   private static void requireUser(Caller caller) {
