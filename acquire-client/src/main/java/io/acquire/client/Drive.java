@@ -111,6 +111,21 @@ public final class Drive {
     return send(upload, file, progress);
   }
 
+  /**
+   * Writes {@code content} (at most 15 MiB) as the next version of {@code path} in one
+   * request, checked against its SHA-256 by the service. For small files such as settings
+   * and records; larger files go through {@link #upload}. Not retried (each write is a new
+   * version).
+   */
+  public FileVersion write(String path, byte[] content) {
+    Objects.requireNonNull(content, "content == null");
+    String digest = RequestSignature.sha256Hex(content);
+    Transport.Reply reply = storage.call("PUT", "/drives/" + id() + "/files?path="
+        + URLEncoder.encode(Objects.requireNonNull(path, "path == null"), StandardCharsets.UTF_8), content, digest,
+        Safety.UNSAFE, Map.of(StorageWire.FILE_SHA256_HEADER, digest));
+    return io.acquire.client.wire.Json.read(reply.body(), FileVersion.class);
+  }
+
   /** Finishes an interrupted upload: sends only the chunks the service does not have. */
   public FileVersion resumeUpload(String uploadId, Path file, Progress progress) {
     UploadStatus upload = storage.get("/drives/" + id() + "/uploads/" + uploadId, UploadStatus.class);

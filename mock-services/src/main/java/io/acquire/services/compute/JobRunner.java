@@ -90,7 +90,7 @@ public final class JobRunner {
       Path log = work.resolve("workload.log");
       workload = new ProcessBuilder(command(inputs.resolve(ticket.inputs().get(0)), out))
           .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      RecordParts parts = new RecordParts(out.resolve(ComputeWire.RECORDS_FILE), work.resolve("parts"), output);
+      RecordParts parts = new RecordParts(out.resolve(ComputeWire.RECORDS_FILE), output);
       ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
       while (!workload.waitFor(ticket.flushMillis(), TimeUnit.MILLISECONDS)) {
         parts.send();
@@ -168,15 +168,13 @@ public final class JobRunner {
    */
   static final class RecordParts {
     private final Path source;
-    private final Path staging;
     private final Drive drive;
     private long offset;
     private String header;
     private int sent;
 
-    RecordParts(Path source, Path staging, Drive drive) {
+    RecordParts(Path source, Drive drive) {
       this.source = source;
-      this.staging = staging;
       this.drive = drive;
     }
 
@@ -191,7 +189,7 @@ public final class JobRunner {
         if (length <= offset) {
           return 0;
         }
-        byte[] bytes = new byte[(int) Math.min(length - offset, 64L * 1024 * 1024)];
+        byte[] bytes = new byte[(int) Math.min(length - offset, 8L * 1024 * 1024)];
         file.seek(offset);
         file.readFully(bytes);
         int end = lastNewline(bytes);
@@ -210,11 +208,7 @@ public final class JobRunner {
         return 0;
       }
       sent++;
-      Files.createDirectories(staging);
-      Path part = staging.resolve(sent + ".csv");
-      Files.writeString(part, header + fresh, StandardCharsets.UTF_8);
-      drive.upload(part, ComputeWire.recordPart(sent));
-      Files.delete(part);
+      drive.write(ComputeWire.recordPart(sent), (header + fresh).getBytes(StandardCharsets.UTF_8));
       return (int) fresh.chars().filter(c -> c == '\n').count();
     }
 

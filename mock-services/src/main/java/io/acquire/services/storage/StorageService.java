@@ -69,11 +69,33 @@ public final class StorageService implements Service {
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) ->
             ctx.json(drives.complete(upload(ctx, writable(ctx, caller))))))
+        .put("/drives/{drive}/files", routes.signed(this::writeSmall))
         .get("/drives/{drive}/files", routes.signed((ctx, caller) ->
             ctx.json(new FileList(drives.list(readable(ctx, caller), ctx.queryParam("prefix"))))))
         .get("/drives/{drive}/versions", routes.signed((ctx, caller) ->
             ctx.json(new FileList(drives.versions(readable(ctx, caller), ctx.queryParam("path"))))))
         .get("/drives/{drive}/content", routes.signed(this::download));
+  }
+
+  /** A small file in one request: the next version of {@code ?path=}, checked against its claimed SHA-256. */
+  private void writeSmall(Context ctx, Caller caller) throws java.io.IOException {
+    DriveRecord drive = writable(ctx, caller);
+    String claimed = ctx.header(StorageWire.FILE_SHA256_HEADER);
+    if (claimed == null || claimed.isBlank()) {
+      throw ApiException.badRequest("Header " + StorageWire.FILE_SHA256_HEADER + " must give the file's SHA-256.");
+    }
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > Drives.MAX_CHUNK) {
+      throw ApiException.tooLarge("A file written in one request is at most " + Drives.MAX_CHUNK
+          + " bytes; upload larger files in chunks (POST /drives/{drive}/uploads).");
+    }
+    String actual = RequestVerifier.bodySha256(ctx);
+    if (!actual.equals(claimed.strip().toLowerCase(java.util.Locale.ROOT))) {
+      throw ApiException.badRequest("File checksum mismatch: the body's SHA-256 is " + actual + ", not the claimed "
+          + claimed + "; nothing was written.");
+    }
+    ctx.status(201).json(drives.write(drive, ctx.queryParam("path"), new java.io.ByteArrayInputStream(body),
+        body.length));
   }
 
   private void download(Context ctx, Caller caller) {

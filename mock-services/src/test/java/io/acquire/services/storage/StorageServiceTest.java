@@ -168,6 +168,24 @@ class StorageServiceTest {
   }
 
   @Test
+  void smallFilesAreWrittenInOneCheckedRequest() {
+    byte[] text = "time_ps,temperature_K\n0.0,60.0\n".getBytes(StandardCharsets.UTF_8);
+    String path = "/t/storage/drives/" + drive + "/files?path=records/00000001.csv";
+    assertRefused(ada.sendBytes("PUT", path, text, Map.of()), 400, "must give the file's SHA-256");
+    assertRefused(ada.sendBytes("PUT", path, text, Map.of(StorageWire.FILE_SHA256_HEADER,
+        RequestSignature.sha256Hex(new byte[] {1}))), 400, "File checksum mismatch");
+    assertEquals(0, files(), "a refused write leaves nothing");
+    Reply written = ada.sendBytes("PUT", path, text, Map.of(StorageWire.FILE_SHA256_HEADER,
+        RequestSignature.sha256Hex(text)));
+    assertEquals(201, written.status(), written.body());
+    assertEquals(1, json(written).get("version").asInt());
+    assertEquals(new String(text, StandardCharsets.UTF_8),
+        ada.send("GET", "/t/storage/drives/" + drive + "/content?path=records/00000001.csv", null).body());
+    assertRefused(ada.sendBytes("PUT", "/t/storage/drives/" + drive + "/files?path=../escape", text,
+        Map.of(StorageWire.FILE_SHA256_HEADER, RequestSignature.sha256Hex(text))), 400, "..");
+  }
+
+  @Test
   void rangesResumeDownloads() throws Exception {
     Drives drives = new Drives(new JsonObjects(store), Clock.systemUTC());
     Drives.DriveRecord inputs = drives.open("ada", "inputs");
