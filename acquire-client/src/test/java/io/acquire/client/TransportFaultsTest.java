@@ -46,7 +46,8 @@ class TransportFaultsTest {
 
   private final List<Duration> sleeps = new ArrayList<>();
   private final RetryPolicy retry = RetryPolicy.defaults().withSleeper(sleeps::add);
-  private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(300, TimeUnit.MILLISECONDS).build();
+  // Generous enough that a loaded CI machine answers in time; the timeout tests delay three times longer.
+  private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(1000, TimeUnit.MILLISECONDS).build();
   private Transport transport;
   private String base;
 
@@ -122,7 +123,7 @@ class TransportFaultsTest {
 
   @Test
   void timeoutOfASafeCallIsRetriedThenReported() {
-    stubFor(get(urlEqualTo("/t/identity/info")).willReturn(okJson("{}").withFixedDelay(1000)));
+    stubFor(get(urlEqualTo("/t/identity/info")).willReturn(okJson("{}").withFixedDelay(3000)));
     TransportException e = assertThrows(TransportException.class, () -> transport.get("/info", ServiceInfo.class));
     assertTrue(e.getMessage().contains("timed out"), e.getMessage());
     assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
@@ -132,7 +133,7 @@ class TransportFaultsTest {
 
   @Test
   void timeoutOfAnUnsafeCallIsReportedWithoutRetry() {
-    stubFor(post(urlEqualTo("/t/identity/users")).willReturn(okJson("{}").withFixedDelay(1000)));
+    stubFor(post(urlEqualTo("/t/identity/users")).willReturn(okJson("{}").withFixedDelay(3000)));
     assertThrows(TransportException.class, () -> transport.post("/users", Map.of(), ServiceInfo.class, Safety.UNSAFE));
     WireMock.verify(1, postRequestedFor(urlEqualTo("/t/identity/users")));
   }
