@@ -108,7 +108,11 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     DriveRecord inputs = drives.get(Bodies.required("inputDrive", request.inputDrive(), 64))
         .filter(d -> d.owner().equals(caller.username()))
         .orElseThrow(() -> ApiException.notFound("You have no drive " + request.inputDrive() + "."));
-    List<String> paths = request.inputs() == null ? List.of() : request.inputs();
+    if (request.inputs() == null) {
+      throw ApiException.badRequest("Field 'inputs' is required: the paths of the workload's input files on drive "
+          + inputs.name() + ".");
+    }
+    List<String> paths = request.inputs();
     if (paths.size() != workload.inputs()) {
       throw ApiException.badRequest("Workload " + workload.name() + " takes " + workload.inputs() + " input file(s); "
           + "the request names " + paths.size() + ".");
