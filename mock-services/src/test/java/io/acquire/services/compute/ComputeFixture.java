@@ -42,7 +42,7 @@ final class ComputeFixture implements AutoCloseable {
   final ObjectStore store;
   final AcquireServer server;
   final TestSessions sessions;
-  private final Drives drives;
+  final Drives drives;
 
   /** A person with an account holding the demo credit and a drive "inputs" with md/short.json and md/bad.json. */
   record Person(Session session, String account, String drive) {
