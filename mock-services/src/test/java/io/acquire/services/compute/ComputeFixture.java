@@ -59,12 +59,17 @@ final class ComputeFixture implements AutoCloseable {
   }
 
   ComputeFixture(ObjectStore store, Clock clock, Map<String, String> options) {
+    this(store, clock, options, null);
+  }
+
+  /** Another backend process on {@code store}, trusting the sessions of {@code sessions} (null: a fresh stand-in). */
+  ComputeFixture(ObjectStore store, Clock clock, Map<String, String> options, TestSessions sessions) {
     this.store = store;
     AcquireServer.Builder builder = AcquireServer.builder().store(store).port(0).clock(clock)
         .services(List.of("registry", "accounting", "storage", "compute")).option("compute.cores", "2");
     options.forEach(builder::option);
     this.server = builder.start();
-    this.sessions = new TestSessions(store, server.url());
+    this.sessions = sessions != null ? sessions : new TestSessions(store, server.url());
     this.drives = new Drives(new JsonObjects(store), clock);
   }
 
