@@ -135,6 +135,24 @@ class JobCredentialTest {
     assertRefused(startUpload(job, bob.drive(), "sneaky.json", "{}"), 404, "covers no drive " + bob.drive());
   }
 
+  /** The job's id, and so its output drive's name, follows from the quote's id, which its owner knows. */
+  @Test
+  void anOwnerCannotCreateTheOutputDriveOfAJobBeforeTheJob() {
+    Person ada = compute.person("ada");
+    String quote = ComputeFixture.quoteId(ada, "md/short.json");
+    String jobId = "job_" + RequestSignature.sha256Hex(quote.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+    Snapshot before = compute.snapshot(ada);
+    assertRefused(ada.session().send("POST", "/t/storage/drives", "{\"name\":\"" + jobId + "\"}"), 400,
+        "Drive names starting with 'job_' are kept for jobs' outputs");
+    assertEquals(before, compute.snapshot(ada), "no drive was created");
+
+    String output = outputDrive(ada);
+    String name = compute.drives.get(output).orElseThrow().name();
+    JsonNode opened = json(ada.session().send("POST", "/t/storage/drives", "{\"name\":\"" + name + "\"}"));
+    assertEquals(output, opened.get("id").asText(), "an existing output drive opens by name");
+    assertTrue(opened.get("readOnly").asBoolean());
+  }
+
   static Stream<Arguments> personalEndpoints() {
     return Stream.of(
         Arguments.of("GET", "/t/storage/drives", null),
