@@ -15,12 +15,14 @@ import io.acquire.services.testing.MutableClock;
 import io.acquire.services.testing.TestSessions;
 import io.acquire.services.testing.TestSessions.Reply;
 import io.acquire.services.testing.TestSessions.Session;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A backend process that stops leaves its jobs unfinished in the store. Any other process
@@ -28,6 +30,10 @@ import org.junit.jupiter.api.Test;
  * their hold voided, nothing charged.
  */
 class ComputeRecoveryTest {
+  /** A stopped process leaves its jobs' work directories (and their tickets) behind; keep them here. */
+  @TempDir
+  Path work;
+
   @Test
   void aJobWhoseBackendStoppedEndsFailedWithItsHoldVoidedAndNothingCharged() throws InterruptedException {
     MemoryObjectStore store = new MemoryObjectStore();
@@ -35,7 +41,7 @@ class ComputeRecoveryTest {
     TestSessions sessions;
     Person ada;
     String jobId;
-    try (ComputeFixture first = new ComputeFixture(store, clock, Map.of())) {
+    try (ComputeFixture first = new ComputeFixture(store, clock, Map.of("compute.work-directory", work.toString()))) {
       sessions = first.sessions;
       ada = first.person("ada");
       Reply submitted = submit(ada.session(), quoteId(ada, "md/short.json"));

@@ -113,10 +113,10 @@ class ComputeServiceTest {
 
   @Test
   void aJobPastItsMaximumRunTimeIsStoppedAndChargedAtMostItsQuote() {
-    Job job = Job.quote(ada, spec("md/endless.json", Duration.ofSeconds(3))).submit();
+    Job job = Job.quote(ada, spec("md/endless.json", Duration.ofSeconds(6))).submit();
     assertEquals(JobStatus.TIMED_OUT, job.waitFor(Duration.ofSeconds(60)));
     assertTrue(job.cost().orElseThrow().compareTo(job.price()) <= 0, job.toString());
-    assertTrue(job.message().orElseThrow().contains("maximum run time of 3 s"), job.message().orElseThrow());
+    assertTrue(job.message().orElseThrow().contains("maximum run time of 6 s"), job.message().orElseThrow());
     assertFalse(job.getTemperature().isEmpty(), "records written before the stop were sent");
   }
 
