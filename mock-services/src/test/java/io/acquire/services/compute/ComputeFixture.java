@@ -150,6 +150,16 @@ final class ComputeFixture implements AutoCloseable {
     }
   }
 
+  /** Submits a job and cancels it at once, which usually ends it before a process starts; returns it once ended. */
+  static JsonNode cancelledJob(Person person) {
+    Reply submitted = submit(person.session(), quoteId(person, "md/short.json"));
+    assertEquals(201, submitted.status(), submitted.body());
+    String id = json(submitted).get("id").asText();
+    Reply cancelled = person.session().send("POST", "/t/compute/jobs/" + id + "/cancel", null);
+    assertEquals(200, cancelled.status(), cancelled.body());
+    return waitForEnd(person.session(), id, Duration.ofSeconds(60));
+  }
+
   /** Runs a job that ends at once (its input is refused by the workload) and returns it once ended. */
   static JsonNode finishedJob(Person person) {
     Reply submitted = submit(person.session(), quoteId(person, "md/bad.json"));
