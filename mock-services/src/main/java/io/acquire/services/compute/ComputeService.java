@@ -190,6 +190,11 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     JobRecord started = jobs.update(job.id(), j -> j.status().equals(JobRecord.QUEUED) && !j.cancelRequested()
         ? j.started(now, sessionId) : j);
     if (!sessionId.equals(started.credential())) {
+      // A cancel that lands while the executor is starting the job: the executor has taken the
+      // job off its queue, so unless it ends here it would stay queued until recovery failed it.
+      if (!started.isFinal() && started.status().equals(JobRecord.QUEUED) && started.cancelRequested()) {
+        finish(job.id(), JobRecord.CANCELLED, null, "cancelled before it started", false);
+      }
       return Optional.empty();
     }
     SessionClaims claims = new SessionClaims("compute", job.owner(), sessionId, key.verifyingKey().toBase64Url(),
