@@ -25,7 +25,9 @@ import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Caller;
 import io.acquire.services.http.Routes;
+import io.acquire.services.http.SignedHandler;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,26 +88,34 @@ public final class AccountingService implements Service {
 
   @Override
   public void mount(Routes routes) {
-    routes.post("/accounts", routes.signed(this::createAccount))
-        .get("/accounts", routes.signed((ctx, caller) -> ctx.json(new AccountList(
+    // Every endpoint is a person's: a job's credential (scope drive:...) carries its owner's
+    // name but must not see, spend or release the owner's money.
+    routes.post("/accounts", forPeople(routes, this::createAccount))
+        .get("/accounts", forPeople(routes, (ctx, caller) -> ctx.json(new AccountList(
             ledger.accountsOf(caller.username()).stream().map(this::view).toList()))))
-        .get("/accounts/{id}", routes.signed((ctx, caller) ->
+        .get("/accounts/{id}", forPeople(routes, (ctx, caller) ->
             ctx.json(view(ledger.owned(ctx.pathParam("id"), caller.username())))))
-        .put("/accounts/{id}/limits", routes.signed(this::setLimits))
-        .get("/accounts/{id}/statement", routes.signed(this::statement))
-        .post("/transfers", routes.signed(this::transfer))
-        .post("/holds", routes.signed(this::hold))
-        .get("/holds/{id}", routes.signed((ctx, caller) -> ctx.json(holdResult(ownedHold(ctx, caller)))))
-        .post("/holds/{id}/capture", routes.signed(this::capture))
-        .post("/holds/{id}/void", routes.signed((ctx, caller) -> {
+        .put("/accounts/{id}/limits", forPeople(routes, this::setLimits))
+        .get("/accounts/{id}/statement", forPeople(routes, this::statement))
+        .post("/transfers", forPeople(routes, this::transfer))
+        .post("/holds", forPeople(routes, this::hold))
+        .get("/holds/{id}", forPeople(routes, (ctx, caller) -> ctx.json(holdResult(ownedHold(ctx, caller)))))
+        .post("/holds/{id}/capture", forPeople(routes, this::capture))
+        .post("/holds/{id}/void", forPeople(routes, (ctx, caller) -> {
           Hold hold = ownedHold(ctx, caller);
           ledger.voidHold(hold);
           ctx.json(holdResult(hold));
         }));
   }
 
+  private static Handler forPeople(Routes routes, SignedHandler handler) {
+    return routes.signed((ctx, caller) -> {
+      requireUser(caller);
+      handler.handle(ctx, caller);
+    });
+  }
+
   private void createAccount(Context ctx, Caller caller) {
-    requireUser(caller);
     CreateAccount request = Bodies.json(ctx, CreateAccount.class);
     String name = Bodies.required("name", request.name(), 64);
     long overdraft = nonNegative("overdraftLimit", request.overdraftLimit());
@@ -121,7 +131,6 @@ public final class AccountingService implements Service {
   }
 
   private void setLimits(Context ctx, Caller caller) {
-    requireUser(caller);
     AccountMeta meta = ledger.owned(ctx.pathParam("id"), caller.username());
     SetLimits request = Bodies.json(ctx, SetLimits.class);
     long overdraft = nonNegative("overdraftLimit", request.overdraftLimit());
@@ -138,7 +147,6 @@ public final class AccountingService implements Service {
   }
 
   private void transfer(Context ctx, Caller caller) {
-    requireUser(caller);
     Transfer request = Bodies.json(ctx, Transfer.class);
     String key = Bodies.required("idempotencyKey", request.idempotencyKey(), 128);
     AccountMeta from = ledger.owned(Bodies.required("from", request.from(), 64), caller.username());
@@ -154,7 +162,6 @@ public final class AccountingService implements Service {
   }
 
   private void hold(Context ctx, Caller caller) {
-    requireUser(caller);
     CreateHold request = Bodies.json(ctx, CreateHold.class);
     String key = Bodies.required("idempotencyKey", request.idempotencyKey(), 128);
     AccountMeta account = ledger.owned(Bodies.required("account", request.account(), 64), caller.username());

@@ -81,9 +81,13 @@ final class Ledger {
     return objects.get(metaKey(id), AccountMeta.class);
   }
 
-  /** The account if {@code user} owns it; a 404 otherwise, so others cannot learn it exists. */
+  /**
+   * The account if {@code user} owns it; a 404 otherwise, so others cannot learn it exists.
+   * {@code user} is always a caller: the ledger's own name grants nothing here, since a
+   * person may register it (the ledger reaches its system accounts through {@link #meta}).
+   */
   AccountMeta owned(String id, String user) {
-    return meta(id).filter(m -> m.owner().equals(user) || user.equals(SYSTEM))
+    return meta(id).filter(m -> m.owner().equals(user) && !user.equals(SYSTEM))
         .orElseThrow(() -> ApiException.notFound("You have no account " + id + "."));
   }
 

@@ -108,7 +108,11 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     DriveRecord inputs = drives.get(Bodies.required("inputDrive", request.inputDrive(), 64))
         .filter(d -> d.owner().equals(caller.username()))
         .orElseThrow(() -> ApiException.notFound("You have no drive " + request.inputDrive() + "."));
-    List<String> paths = request.inputs() == null ? List.of() : request.inputs();
+    if (request.inputs() == null) {
+      throw ApiException.badRequest("Field 'inputs' is required: the paths of the workload's input files on drive "
+          + inputs.name() + ".");
+    }
+    List<String> paths = request.inputs();
     if (paths.size() != workload.inputs()) {
       throw ApiException.badRequest("Workload " + workload.name() + " takes " + workload.inputs() + " input file(s); "
           + "the request names " + paths.size() + ".");
@@ -186,6 +190,11 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     JobRecord started = jobs.update(job.id(), j -> j.status().equals(JobRecord.QUEUED) && !j.cancelRequested()
         ? j.started(now, sessionId) : j);
     if (!sessionId.equals(started.credential())) {
+      // A cancel that lands while the executor is starting the job: the executor has taken the
+      // job off its queue, so unless it ends here it would stay queued until recovery failed it.
+      if (!started.isFinal() && started.status().equals(JobRecord.QUEUED) && started.cancelRequested()) {
+        finish(job.id(), JobRecord.CANCELLED, null, "cancelled before it started", false);
+      }
       return Optional.empty();
     }
     SessionClaims claims = new SessionClaims("compute", job.owner(), sessionId, key.verifyingKey().toBase64Url(),

@@ -33,6 +33,8 @@ public final class Drives {
   /** Below the server's 16 MiB request limit, leaving room for headers. */
   public static final int MAX_CHUNK = 15 * 1024 * 1024;
   public static final int MIN_CHUNK = 64 * 1024;
+  /** How the names of jobs' output drives start; people cannot create drives so named. */
+  public static final String OUTPUT_PREFIX = "job_";
 
   private final ObjectStore store;
   private final JsonObjects objects;
@@ -65,8 +67,18 @@ public final class Drives {
 
   // Drives ---------------------------------------------------------------------------------
 
-  /** The owner's drive called {@code name}, created if it does not exist. */
+  /**
+   * The owner's drive called {@code name}, created if it does not exist. Names starting with
+   * {@link #OUTPUT_PREFIX} are compute's to create: a job's output drive is named after the
+   * job, whose id its owner can work out from the quote, and a drive the owner made first
+   * would become the job's output drive without being read-only.
+   */
   public DriveRecord open(String owner, String name) {
+    if (name != null && name.startsWith(OUTPUT_PREFIX)) {
+      return objects.get(nameKey(owner, name), String.class).flatMap(this::get).orElseThrow(() ->
+          ApiException.badRequest("Drive names starting with '" + OUTPUT_PREFIX + "' are kept for jobs' outputs; "
+              + "choose another name."));
+    }
     return create(owner, name, false);
   }
 
@@ -80,7 +92,7 @@ public final class Drives {
       throw ApiException.badRequest("Drive names are 1 to 64 letters, digits, '.', '_', '-' or spaces, "
           + "starting with a letter or digit.");
     }
-    String nameKey = "storage/names/" + ObjectKeys.segment(owner) + "/" + ObjectKeys.segment(name);
+    String nameKey = nameKey(owner, name);
     String id = "drv_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     if (objects.putIfAbsent(nameKey, id)) {
       objects.put(driveKey(id), new DriveRecord(id, owner, name, readOnly, clock.instant()));
@@ -318,6 +330,10 @@ public final class Drives {
 
   private static long versionOf(String key) {
     return Long.parseLong(key.substring(key.lastIndexOf('/') + 1));
+  }
+
+  private static String nameKey(String owner, String name) {
+    return "storage/names/" + ObjectKeys.segment(owner) + "/" + ObjectKeys.segment(name);
   }
 
   private static String driveKey(String id) {

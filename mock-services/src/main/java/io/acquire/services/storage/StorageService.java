@@ -171,7 +171,9 @@ public final class StorageService implements Service {
       }
       return drive;
     }
-    DriveRecord drive = found.filter(d -> caller.mayAccessDrive(d.id(), false))
+    // Compute names only its job's own drives; a credential still never reaches past its owner's.
+    DriveRecord drive = found
+        .filter(d -> d.owner().equals(caller.username()) && caller.mayAccessDrive(d.id(), false))
         .orElseThrow(() -> ApiException.notFound("This session's scope (" + caller.scope() + ") covers no drive "
             + id + "."));
     if (write && !caller.mayAccessDrive(drive.id(), true)) {

@@ -51,6 +51,11 @@ public final class TestSessions {
     return new Session(key, SessionCertificate.issue(claims, issuerKey), serverUrl);
   }
 
+  /** A session with a certificate from elsewhere (such as a job's, issued by compute), sending to this server. */
+  public Session session(SigningKey key, SessionCertificate certificate) {
+    return new Session(key, certificate, serverUrl);
+  }
+
   /** A logged-in test user that sends signed requests to the server. */
   public final class Session {
     public final SigningKey key;
