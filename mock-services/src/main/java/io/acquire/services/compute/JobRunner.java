@@ -34,6 +34,8 @@ import java.util.stream.Stream;
 public final class JobRunner {
   static final int RUNNER_FAILED = 3;
   static final int STOPPED = 130;
+  /** Written into the work directory with the workload's exit code once it has ended. */
+  static final String WORKLOAD_EXIT = "workload.exit";
 
   private final JobTicket ticket;
   private final Path work;
@@ -100,6 +102,7 @@ public final class JobRunner {
         }
       }
       int code = workload.exitValue();
+      Files.writeString(work.resolve(WORKLOAD_EXIT), Integer.toString(code));
       parts.send();
       uploadOutputs(output, out, log);
       return code;

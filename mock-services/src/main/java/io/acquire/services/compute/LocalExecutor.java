@@ -180,7 +180,12 @@ final class LocalExecutor implements AutoCloseable {
     String id = r.job().id();
     String status;
     String message;
-    boolean charge = exitCode != JobRunner.RUNNER_FAILED;
+    // The runner notes the workload's exit before it leaves: without that note, the runner (the platform) failed.
+    boolean workloadEnded = Files.exists(r.work().resolve(JobRunner.WORKLOAD_EXIT));
+    boolean charge = r.stopReason() != null || (workloadEnded && exitCode != JobRunner.RUNNER_FAILED);
+    if (!workloadEnded && exitCode != JobRunner.RUNNER_FAILED && r.stopReason() == null) {
+      exitCode = JobRunner.RUNNER_FAILED;
+    }
     if (JobRecord.TIMED_OUT.equals(r.stopReason())) {
       status = JobRecord.TIMED_OUT;
       message = "stopped at its maximum run time of " + r.job().request().maxRuntimeSeconds() + " s";
@@ -212,6 +217,17 @@ final class LocalExecutor implements AutoCloseable {
     ticker.shutdownNow();
     for (Running r : running.values()) {
       r.process().destroy();
+    }
+    // Give runners a moment to stop, then remove their work directories: they hold credentials.
+    for (Running r : running.values()) {
+      try {
+        r.process().waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!keepWork) {
+        deleteQuietly(r.work());
+      }
     }
   }
 
