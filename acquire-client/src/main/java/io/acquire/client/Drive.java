@@ -129,7 +129,7 @@ public final class Drive {
         String digest = RequestSignature.sha256Hex(chunk);
         try {
           storage.call("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n, chunk, digest,
-              Safety.SAFE, Map.of(StorageWire.CHUNK_SHA256_HEADER, digest));
+              Safety.SAFE, Map.of(StorageWire.CHUNK_SHA256_HEADER, digest, "Content-Type", "application/octet-stream"));
         } catch (AcquireException e) {
           throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
               + " stopped at chunk " + n + " (" + e.getMessage() + "); call resumeUpload(\"" + upload.id()

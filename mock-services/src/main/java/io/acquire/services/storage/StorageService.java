@@ -61,7 +61,7 @@ public final class StorageService implements Service {
           } catch (NumberFormatException e) {
             throw ApiException.badRequest("Chunk number must be a whole number, not '" + ctx.pathParam("n") + "'.");
           }
-          drives.putChunk(upload, n, ctx.bodyAsBytes(), ctx.header(StorageWire.CHUNK_SHA256_HEADER),
+          drives.putChunk(upload, n, RequestVerifier.body(ctx), ctx.header(StorageWire.CHUNK_SHA256_HEADER),
               RequestVerifier.bodySha256(ctx));
           ctx.status(204);
         }))
