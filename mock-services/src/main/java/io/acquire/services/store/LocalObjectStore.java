@@ -48,6 +48,7 @@ import java.util.function.Function;
 public final class LocalObjectStore implements ObjectStore {
   private static final int STRIPES = 64;
   private static final int VERSION_LENGTH = 32;
+  private static final int WRITE_SLICE = 64 * 1024;
   private static final String OBJECT = ".o";
   private static final String DIRECTORY = ".d";
   private static final String TEMP = ".tmp";
@@ -300,10 +301,13 @@ public final class LocalObjectStore implements ObjectStore {
     }
     try {
       try (FileChannel channel = out) {
-        ByteBuffer header = ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer body = ByteBuffer.wrap(data);
-        while (header.hasRemaining() || body.hasRemaining()) {
-          channel.write(new ByteBuffer[] {header, body});
+        writeFully(channel, ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII)));
+        // In slices: the JDK copies a heap buffer through a temporary native buffer of the
+        // same size, kept by each writing thread, so 8 MiB objects cost every server thread
+        // 8 MiB off the heap, allocated and touched afresh (an earlier profile: 11-20 ms
+        // per 8 MiB write, 2-3 ms in slices).
+        for (int at = 0; at < data.length; at += WRITE_SLICE) {
+          writeFully(channel, ByteBuffer.wrap(data, at, Math.min(WRITE_SLICE, data.length - at)));
         }
         if (durable) {
           channel.force(true);
@@ -321,6 +325,12 @@ public final class LocalObjectStore implements ObjectStore {
       force(directory);
     }
     return version;
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
   }
 
   /** Creates missing directories, forcing each parent so the new entries survive a crash. */
