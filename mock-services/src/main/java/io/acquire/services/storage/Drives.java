@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Drives over the object store: named, versioned trees of files, each file stored as
@@ -33,6 +34,7 @@ public final class Drives {
   /** Below the server's 16 MiB request limit, leaving room for headers. */
   public static final int MAX_CHUNK = 15 * 1024 * 1024;
   public static final int MIN_CHUNK = 64 * 1024;
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final ObjectStore store;
   private final JsonObjects objects;
@@ -118,8 +120,9 @@ public final class Drives {
     if (size < 0 || size > (1L << 40)) {
       throw ApiException.badRequest("Field 'size' must be 0 to 1 TiB.");
     }
-    if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-      throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits.");
+    if (sha256 != null && !SHA256.matcher(sha256).matches()) {
+      throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits, "
+          + "or absent to send it on completion.");
     }
     int chunk = chunkSize == null ? DEFAULT_CHUNK : chunkSize;
     if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {
@@ -164,8 +167,28 @@ public final class Drives {
     return chunks;
   }
 
-  /** Publishes the upload as the path's next version, once all chunks are in and the whole file checks out. */
-  FileVersion complete(Upload upload) {
+  /**
+   * Publishes the upload as the path's next version, once all chunks are in and the whole
+   * file checks out against its SHA-256: the one announced at the start, or else
+   * {@code claimedSha256}, sent now.
+   */
+  FileVersion complete(Upload upload, String claimedSha256) {
+    if (claimedSha256 != null && !SHA256.matcher(claimedSha256).matches()) {
+      throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits.");
+    }
+    if (upload.sha256() != null && claimedSha256 != null && !upload.sha256().equals(claimedSha256)) {
+      throw ApiException.badRequest("File checksum mismatch: this upload was announced with SHA-256 "
+          + upload.sha256() + ", not " + claimedSha256 + ".");
+    }
+    String expected = upload.sha256() != null ? upload.sha256() : claimedSha256;
+    if (expected == null) {
+      throw ApiException.badRequest("Field 'sha256' is required: send the whole file's SHA-256 to complete an "
+          + "upload that did not announce it.");
+    }
+    Optional<Version> already = find(upload);
+    if (already.isPresent() && already.get().sha256().equals(expected)) {
+      return already.get().view(); // completing twice publishes once, and need not hash again
+    }
     List<Integer> missing = new ArrayList<>();
     List<Integer> have = received(upload);
     for (int n = 0; n < upload.chunks(); n++) {
@@ -181,14 +204,14 @@ public final class Drives {
       digest.update(store.get(chunkKey(upload.id(), n)).orElseThrow().data());
     }
     String actual = HexFormat.of().formatHex(digest.digest());
-    if (!actual.equals(upload.sha256())) {
+    if (!actual.equals(expected)) {
       throw ApiException.badRequest("File checksum mismatch: the chunks add up to SHA-256 " + actual
-          + ", not the announced " + upload.sha256() + ".");
+          + ", not the announced " + expected + ".");
     }
-    return publish(upload);
+    return publish(upload, actual);
   }
 
-  private FileVersion publish(Upload upload) {
+  private FileVersion publish(Upload upload, String sha256) {
     Optional<Version> already = find(upload);
     if (already.isPresent()) {
       return already.get().view();
@@ -196,7 +219,7 @@ public final class Drives {
     while (true) {
       List<String> versions = store.list(versionsPrefix(upload.drive(), upload.path()));
       long next = versions.isEmpty() ? 1 : versionOf(versions.get(versions.size() - 1)) + 1;
-      Version version = new Version(upload.path(), next, upload.size(), upload.sha256(), upload.id(), upload.chunks(),
+      Version version = new Version(upload.path(), next, upload.size(), sha256, upload.id(), upload.chunks(),
           clock.instant());
       if (objects.putIfAbsent(versionsPrefix(upload.drive(), upload.path()) + String.format("%012d", next), version)) {
         return version.view();
@@ -231,7 +254,7 @@ public final class Drives {
     Upload sealed = new Upload(upload.id(), upload.drive(), upload.path(), size,
         HexFormat.of().formatHex(digest.digest()), upload.chunkSize(), upload.createdAt());
     objects.put(uploadKey(sealed.id()), sealed);
-    return publish(sealed);
+    return publish(sealed, sealed.sha256());
   }
 
   // Reading --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.acquire.services.storage;
 
 import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.DriveInfo;
 import io.acquire.client.wire.StorageWire.DriveList;
 import io.acquire.client.wire.StorageWire.FileList;
@@ -65,8 +66,10 @@ public final class StorageService implements Service {
               RequestVerifier.bodySha256(ctx));
           ctx.status(204);
         }))
-        .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) ->
-            ctx.json(drives.complete(upload(ctx, writable(ctx, caller))))))
+        .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
+          Upload upload = upload(ctx, writable(ctx, caller));
+          ctx.json(drives.complete(upload, Bodies.json(ctx, CompleteUpload.class).sha256()));
+        }))
         .get("/drives/{drive}/files", routes.signed((ctx, caller) ->
             ctx.json(new FileList(drives.list(readable(ctx, caller), ctx.queryParam("prefix"))))))
         .get("/drives/{drive}/versions", routes.signed((ctx, caller) ->

@@ -72,6 +72,10 @@ class StorageServiceTest {
         Map.of(StorageWire.CHUNK_SHA256_HEADER, sha, "Content-Type", contentType));
   }
 
+  private Reply complete(String upload, String body) {
+    return ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", body);
+  }
+
   private static byte[] part(byte[] file, int n) {
     return java.util.Arrays.copyOfRange(file, n * CHUNK, Math.min(file.length, (n + 1) * CHUNK));
   }
@@ -120,6 +124,41 @@ class StorageServiceTest {
     assertRefused(ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}"), 400,
         "File checksum mismatch");
     assertEquals(0, files());
+  }
+
+  @Test
+  void theFileChecksumMayBeSentOnCompletionInsteadOfAtTheStart() {
+    byte[] file = new byte[2 * CHUNK + 5];
+    new Random(2).nextBytes(file);
+    Reply started = ada.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":\"late.bin\",\"size\":"
+        + file.length + ",\"chunkSize\":" + CHUNK + "}");
+    assertEquals(201, started.status(), started.body());
+    String upload = json(started).get("id").asText();
+    for (int n = 0; n < 3; n++) {
+      assertEquals(204, chunk(upload, n, part(file, n), RequestSignature.sha256Hex(part(file, n))).status());
+    }
+    assertRefused(complete(upload, "{}"), 400, "Field 'sha256' is required");
+    assertRefused(complete(upload, "{\"sha256\":\"abc\"}"), 400, "64 lowercase hex digits");
+    assertRefused(complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(new byte[1]) + "\"}"), 400,
+        "File checksum mismatch");
+    assertEquals(0, files(), "a wrong file checksum publishes nothing");
+    Reply done = complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}");
+    assertEquals(200, done.status(), done.body());
+    assertEquals(RequestSignature.sha256Hex(file), json(done).get("sha256").asText());
+    assertEquals(done.body(), complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}").body(),
+        "completing twice publishes once");
+    assertEquals(1, files());
+  }
+
+  @Test
+  void aChecksumAnnouncedAtTheStartCannotBeReplacedOnCompletion() {
+    byte[] file = "hello".getBytes(StandardCharsets.UTF_8);
+    String upload = json(start("a.txt", file)).get("id").asText();
+    chunk(upload, 0, file, RequestSignature.sha256Hex(file));
+    assertRefused(complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(new byte[0]) + "\"}"), 400,
+        "was announced with SHA-256");
+    assertEquals(0, files());
+    assertEquals(200, complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}").status());
   }
 
   @Test
