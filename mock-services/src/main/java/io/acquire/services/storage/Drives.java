@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class Drives {
   private final ObjectStore store;
   private final JsonObjects objects;
   private final Clock clock;
+  /** Whole-file hashes of uploads whose chunks arrive in order, so completing them reads nothing back. */
+  private final RunningHashes hashes = new RunningHashes(64);
 
   /** @param readOnly true for a job's output drive: readable by its owner, written only by the job */
   public record DriveRecord(String id, String owner, String name, boolean readOnly, Instant createdAt) {}
@@ -144,7 +147,8 @@ public final class Drives {
   /**
    * Stores chunk {@code n} after checking its length and that {@code actualSha256} (the
    * digest of {@code data}, already computed when the request was verified) is the
-   * {@code claimedSha256} the client sent; repeating it is harmless.
+   * {@code claimedSha256} the client sent. A chunk is written once: sending it again with
+   * the same bytes is harmless, with other bytes a 409.
    */
   void putChunk(Upload upload, int n, byte[] data, String claimedSha256, String actualSha256) {
     if (n < 0 || n >= upload.chunks()) {
@@ -156,7 +160,23 @@ public final class Drives {
     if (claimedSha256 == null || !actualSha256.equals(claimedSha256)) {
       throw ApiException.badRequest("Chunk " + n + " checksum mismatch: its SHA-256 is not the one sent; send it again.");
     }
-    store.put(chunkKey(upload.id(), n), data);
+    RunningHashes.Running running = hashes.arriving(upload.id(), n);
+    boolean stored = false;
+    try {
+      if (store.putIfAbsent(chunkKey(upload.id(), n), data).isEmpty()
+          && !Arrays.equals(data, store.get(chunkKey(upload.id(), n)).orElseThrow().data())) {
+        throw ApiException.conflict("Chunk " + n + " was already received with other bytes, and an upload's chunks "
+            + "cannot change; if the file changed, start a new upload.");
+      }
+      if (running != null) {
+        running.stored(n, data);
+      }
+      stored = true;
+    } finally {
+      if (!stored && running != null) {
+        running.failed(n);
+      }
+    }
   }
 
   List<Integer> received(Upload upload) {
@@ -199,11 +219,13 @@ public final class Drives {
     if (!missing.isEmpty()) {
       throw ApiException.conflict("Upload is missing chunks " + missing + "; send them, then complete again.");
     }
-    MessageDigest digest = sha256();
-    for (int n = 0; n < upload.chunks(); n++) {
-      digest.update(store.get(chunkKey(upload.id(), n)).orElseThrow().data());
-    }
-    String actual = HexFormat.of().formatHex(digest.digest());
+    String actual = hashes.take(upload.id(), upload.chunks()).orElseGet(() -> {
+      MessageDigest digest = sha256();
+      for (int n = 0; n < upload.chunks(); n++) {
+        digest.update(store.get(chunkKey(upload.id(), n)).orElseThrow().data());
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    });
     if (!actual.equals(expected)) {
       throw ApiException.badRequest("File checksum mismatch: the chunks add up to SHA-256 " + actual
           + ", not the announced " + expected + ".");
