@@ -38,6 +38,19 @@ public final class DriveBenchmark {
   public static void main(String[] args) throws Exception {
     long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
     Path dir = Files.createTempDirectory("drive-bench");
+    try {
+      run(dir, mib);
+    } finally {
+      // Three copies of the file: gigabytes a run, which filled a shared disk when left behind.
+      try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+        for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
+  }
+
+  private static void run(Path dir, long mib) throws Exception {
     Path file = dir.resolve("big.bin");
     writeFile(file, mib);
     AtomicLong peakHeap = new AtomicLong();
