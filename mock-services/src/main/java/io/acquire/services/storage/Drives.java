@@ -168,12 +168,10 @@ public final class Drives {
         throw ApiException.conflict("Chunk " + n + " was already received with other bytes, and an upload's chunks "
             + "cannot change; if the file changed, start a new upload.");
       }
-      if (running != null) {
-        running.stored(n, data);
-      }
+      running.stored(n, data);
       stored = true;
     } finally {
-      if (!stored && running != null) {
+      if (!stored) {
         running.failed(n);
       }
     }

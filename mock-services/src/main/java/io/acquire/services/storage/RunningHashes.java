@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
 final class RunningHashes {
   /** How long a chunk waits for its predecessors, which are being received, to be hashed. */
   private static final long WAIT_MILLIS = TimeUnit.MINUTES.toMillis(1);
+  /**
+   * How long a chunk waits for predecessors that are not yet arriving to start: a client
+   * sends chunks in order, but the threads receiving them may run in another.
+   */
+  private static final long GRACE_MILLIS = TimeUnit.SECONDS.toMillis(2);
 
   private final Map<String, Running> uploads;
 
@@ -35,20 +40,17 @@ final class RunningHashes {
 
   /**
    * Called when chunk {@code n} starts arriving; returns the handle to call {@link
-   * Running#stored} or {@link Running#failed} on, or null if the upload has no running hash.
+   * Running#stored} or {@link Running#failed} on.
    */
   Running arriving(String upload, int n) {
     Running running;
     synchronized (uploads) {
-      running = uploads.get(upload);
-      if (running == null && n == 0) {
-        running = new Running();
-        uploads.put(upload, running);
-      }
+      // Created by whichever chunk comes first: with chunks sent two at a time, chunk 1 may
+      // get here before chunk 0. If chunk 0 was stored long ago (a resumed upload), the
+      // grace below runs out once and the upload goes without.
+      running = uploads.computeIfAbsent(upload, id -> new Running());
     }
-    if (running != null) {
-      running.arriving(n);
-    }
+    running.arriving(n);
     return running;
   }
 
@@ -72,17 +74,21 @@ final class RunningHashes {
       if (!arriving.add(n)) {
         broken = true; // the same chunk twice at once: which bytes get stored is a race
       }
+      notifyAll();
     }
 
     /**
      * Chunk {@code n}, now stored with exactly {@code data}, joins the hash once the chunks
-     * before it, if they are on their way, have.
+     * before it have: those on their way are waited for, and those not yet on their way
+     * are given a short grace to start.
      */
     synchronized void stored(int n, byte[] data) {
-      long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+      long now = System.currentTimeMillis();
+      long deadline = now + WAIT_MILLIS;
+      long grace = now + GRACE_MILLIS;
       try {
-        while (!broken && n > next && predecessorsArriving(n)) {
-          long left = deadline - System.currentTimeMillis();
+        while (!broken && n > next) {
+          long left = (predecessorsArriving(n) ? deadline : grace) - System.currentTimeMillis();
           if (left <= 0) {
             broken = true;
             break;

@@ -68,7 +68,7 @@ class DrivesTest {
     }
     store.chunkReads.set(0);
     assertEquals(sha256, drives.complete(upload, sha256).sha256());
-    assertEquals(4, store.chunkReads.get(), "chunk 2 came before chunk 1, which was not on its way");
+    assertEquals(4, store.chunkReads.get(), "chunk 2 came before chunk 1, which did not come within the grace");
     assertArrayEquals(file, content(1));
   }
 
@@ -83,6 +83,22 @@ class DrivesTest {
     }
     put(upload, 2); // stored while chunk 1 is still being written; waits to be hashed after it
     first.join();
+    put(upload, 3);
+    store.chunkReads.set(0);
+    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(0, store.chunkReads.get());
+  }
+
+  @Test
+  void aChunkThatOvertakesTheOneBeforeItWaitsForIt() throws Exception {
+    Drives.Upload upload = start();
+    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> put(upload, 1));
+    while (store.chunkWrites.get() == 0) {
+      Thread.onSpinWait(); // chunk 1 is stored first, and waits for chunk 0 to be hashed
+    }
+    put(upload, 0);
+    second.join();
+    put(upload, 2);
     put(upload, 3);
     store.chunkReads.set(0);
     assertEquals(sha256, drives.complete(upload, sha256).sha256());
@@ -122,6 +138,7 @@ class DrivesTest {
     private final MemoryObjectStore store = new MemoryObjectStore();
     final AtomicInteger chunkReads = new AtomicInteger();
     final AtomicInteger slowStarted = new AtomicInteger();
+    final AtomicInteger chunkWrites = new AtomicInteger();
     volatile int slowChunk = -1;
 
     @Override
@@ -139,6 +156,9 @@ class DrivesTest {
 
     @Override
     public Optional<String> putIfAbsent(String key, byte[] data) {
+      if (key.startsWith("storage/chunks/")) {
+        chunkWrites.incrementAndGet();
+      }
       if (key.startsWith("storage/chunks/") && key.endsWith(String.format("/%06d", slowChunk))) {
         slowStarted.incrementAndGet();
         try {
