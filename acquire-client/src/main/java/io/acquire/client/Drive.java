@@ -4,6 +4,7 @@ import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
 import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.DriveInfo;
 import io.acquire.client.wire.StorageWire.DriveList;
 import io.acquire.client.wire.StorageWire.FileList;
@@ -25,10 +26,22 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Response;
 
 /**
@@ -41,12 +54,18 @@ import okhttp3.Response;
  * inputs.download("md/argon.json", Path.of("copy.json"));
  * }</pre>
  *
- * <p>Files move in checksummed chunks (8 MiB), read from and written to disk one at a
- * time, so memory stays small whatever the file size. An interrupted upload resumes with
+ * <p>Files move in checksummed chunks (8 MiB), at most two held in memory at once, so
+ * memory stays small whatever the file size. An upload runs on threads of its own (two
+ * send chunks, one hashes the whole file); its progress is reported from them, one update
+ * at a time. An interrupted upload resumes with
  * {@link #resumeUpload} (the {@link UploadInterruptedException} names the upload); a download is written to a temporary file, checked against the
  * file's SHA-256, then moved into place, so a failed download never leaves a torn file.
  */
 public final class Drive {
+  /** Chunks uploaded at once. */
+  private static final int IN_FLIGHT = 2;
+  private static final int SLICE = 64 * 1024;
+
   private final Transport storage;
   private final DriveInfo info;
 
@@ -106,7 +125,8 @@ public final class Drive {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
     }
-    UploadStatus upload = storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, sha256(file), null),
+    // The file's SHA-256 is sent on completion: it is computed while the chunks go out.
+    UploadStatus upload = storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null, null),
         UploadStatus.class, Safety.UNSAFE);
     return send(upload, file, progress);
   }
@@ -132,40 +152,119 @@ public final class Drive {
     return send(upload, file, progress);
   }
 
+  /**
+   * Sends the chunks the service lacks, {@value #IN_FLIGHT} at a time, so that one crosses
+   * the network while the service stores and syncs the other, and each is read and hashed
+   * while another is on the wire. Meanwhile another thread hashes the whole file for
+   * completion, reading it separately: if the file changes during the upload, its hash will
+   * not match the chunks and the service publishes nothing. At most {@value #IN_FLIGHT}
+   * chunks are held in memory.
+   */
   private FileVersion send(UploadStatus upload, Path file, Progress progress) {
+    Set<Integer> received = new HashSet<>(upload.received());
+    Queue<Integer> missing = new ConcurrentLinkedQueue<>();
+    long alreadyDone = 0;
+    for (int n = 0; n < upload.chunks(); n++) {
+      if (received.contains(n)) {
+        alreadyDone += chunkLength(upload, n);
+      } else {
+        missing.add(n);
+      }
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong done = new AtomicLong(alreadyDone);
+    ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + 1, runnable -> {
+      Thread thread = new Thread(runnable, "acquire-upload-" + upload.id());
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      Future<String> fileSha256 = upload.sha256() != null ? CompletableFuture.completedFuture(null)
+          : threads.submit(() -> sha256(file, stop));
+      List<Future<?>> senders = new ArrayList<>();
+      for (int i = 0; i < IN_FLIGHT; i++) {
+        senders.add(threads.submit(() -> {
+          sendChunks(upload, file, missing, stop, done, progress);
+          return null;
+        }));
+      }
+      for (Future<?> sender : senders) {
+        await(sender, upload, stop);
+      }
+      String sha256 = await(fileSha256, upload, stop);
+      return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", new CompleteUpload(sha256),
+          FileVersion.class, Safety.SAFE);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** One sender: takes missing chunks until none are left or another sender failed. */
+  private void sendChunks(UploadStatus upload, Path file, Queue<Integer> missing, AtomicBoolean stop, AtomicLong done,
+      Progress progress) throws IOException {
+    byte[] buffer = null;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buffer = ByteBuffer.allocate(upload.chunkSize());
-      long done = (long) upload.received().size() * upload.chunkSize();
-      for (int n = 0; n < upload.chunks(); n++) {
-        if (upload.received().contains(n)) {
-          continue;
+      for (Integer n = missing.poll(); n != null && !stop.get(); n = missing.poll()) {
+        int length = (int) chunkLength(upload, n);
+        if (buffer == null || buffer.length != length) {
+          buffer = new byte[length]; // the last chunk may be shorter
         }
-        buffer.clear();
+        MessageDigest digest = sha256Digest();
         long position = (long) n * upload.chunkSize();
-        int length = (int) Math.min(upload.chunkSize(), upload.size() - position);
-        buffer.limit(length);
-        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
-          // read the whole chunk
+        for (int at = 0; at < length; ) {
+          // Slices: read into the cache, hash while there (a whole chunk would also need a chunk-sized native buffer).
+          ByteBuffer slice = ByteBuffer.wrap(buffer, at, Math.min(SLICE, length - at));
+          while (slice.hasRemaining()) {
+            if (channel.read(slice, position + slice.position()) < 0) {
+              throw new IOException(file + " is shorter than the " + upload.size() + " bytes being uploaded");
+            }
+          }
+          digest.update(buffer, at, slice.position() - at);
+          at = slice.position();
         }
-        byte[] chunk = new byte[length];
-        buffer.flip().get(chunk);
-        String digest = RequestSignature.sha256Hex(chunk);
+        String sha256 = HexFormat.of().formatHex(digest.digest());
         try {
-          storage.call("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n, chunk, digest,
-              Safety.SAFE, Map.of(StorageWire.CHUNK_SHA256_HEADER, digest));
+          storage.call("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n, buffer, sha256,
+              Safety.SAFE, Map.of(StorageWire.CHUNK_SHA256_HEADER, sha256, "Content-Type", "application/octet-stream"));
         } catch (AcquireException e) {
           throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
               + " stopped at chunk " + n + " (" + e.getMessage() + "); call resumeUpload(\"" + upload.id()
               + "\", file, progress) to finish it.", e);
         }
-        done += length;
-        progress.update(Math.min(done, upload.size()), upload.size());
+        synchronized (done) { // one update at a time, in increasing order
+          progress.update(Math.min(done.addAndGet(length), upload.size()), upload.size());
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException | IOException e) {
+      stop.set(true);
+      throw e;
     }
-    return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", Map.of(), FileVersion.class,
-        Safety.SAFE);
+  }
+
+  /** Waits for one of the upload's threads; its failure (the first to happen) becomes the upload's. */
+  private static <T> T await(Future<T> task, UploadStatus upload, AtomicBoolean stop) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      stop.set(true);
+      Thread.currentThread().interrupt();
+      throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
+          + " was interrupted; call resumeUpload(\"" + upload.id() + "\", file, progress) to finish it.", e);
+    } catch (ExecutionException e) {
+      stop.set(true);
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof IOException io) {
+        throw new UncheckedIOException("Cannot read the file being uploaded: " + io.getMessage(), io);
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private static long chunkLength(UploadStatus upload, int n) {
+    return Math.min(upload.chunkSize(), upload.size() - (long) n * upload.chunkSize());
   }
 
   /** Downloads the newest version of {@code path} to {@code target}. */
@@ -271,16 +370,18 @@ public final class Drive {
         FileList.class).files();
   }
 
-  private static String sha256(Path file) {
+  /** The file's SHA-256, or null if {@code stop} was set first. */
+  private static String sha256(Path file, AtomicBoolean stop) throws IOException {
     MessageDigest digest = sha256Digest();
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
+      byte[] buffer = new byte[4 * SLICE];
       int n;
       while ((n = in.read(buffer)) > 0) {
+        if (stop.get()) {
+          return null;
+        }
         digest.update(buffer, 0, n);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
     }
     return HexFormat.of().formatHex(digest.digest());
   }

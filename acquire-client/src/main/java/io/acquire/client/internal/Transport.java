@@ -156,9 +156,11 @@ public final class Transport {
 
   private Request request(String method, HttpUrl url, byte[] body, String bodySha256Hex, Map<String, String> headers) {
     byte[] bytes = body == null ? EMPTY : body;
+    // A body is JSON unless the caller names its type (drive chunks are application/octet-stream).
+    String type = headers.get("Content-Type");
     Request.Builder request = new Request.Builder().url(url)
         .method(method, body == null && !method.equals("POST") && !method.equals("PUT")
-            ? null : RequestBody.create(bytes, JSON));
+            ? null : RequestBody.create(bytes, type == null ? JSON : MediaType.get(type)));
     request.header("User-Agent", USER_AGENT);
     headers.forEach(request::header);
     Session current = session.get();

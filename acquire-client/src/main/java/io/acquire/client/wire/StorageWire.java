@@ -22,8 +22,17 @@ public final class StorageWire {
 
   public record DriveList(List<DriveInfo> drives) {}
 
-  /** {@code POST /drives/{id}/uploads}: announce a file of {@code size} bytes with this SHA-256. */
+  /**
+   * {@code POST /drives/{id}/uploads}: announce a file of {@code size} bytes; its SHA-256
+   * now, or null to send it with {@link CompleteUpload}.
+   */
   public record StartUpload(String path, long size, String sha256, Integer chunkSize) {}
+
+  /**
+   * {@code POST /drives/{id}/uploads/{upload}/complete}: the file's SHA-256, required
+   * unless it was announced when the upload started (then null, or the same).
+   */
+  public record CompleteUpload(String sha256) {}
 
   /** An upload in progress: which chunks the service already holds, so an interrupted one resumes. */
   public record UploadStatus(String id, String path, long size, String sha256, int chunkSize, int chunks,

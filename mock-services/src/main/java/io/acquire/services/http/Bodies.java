@@ -14,7 +14,7 @@ public final class Bodies {
 
   /** Parses the JSON body as {@code type}, or throws a 400 that names the problem. */
   public static <T> T json(Context ctx, Class<T> type) {
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = RequestVerifier.body(ctx);
     if (body.length == 0) {
       throw ApiException.badRequest("Request body is empty; send a JSON object.");
     }

@@ -7,12 +7,18 @@ import io.acquire.client.wire.SessionClaims;
 import io.acquire.client.wire.VerifyingKey;
 import io.acquire.services.store.ObjectStore;
 import io.javalin.http.Context;
+import io.javalin.http.servlet.MaxRequestSize;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +41,8 @@ public final class RequestVerifier {
   /** What compute may grant: space-separated {@code drive:<id>:read} or {@code drive:<id>:write}. */
   public static final Pattern JOB_SCOPE = Pattern.compile("drive:[A-Za-z0-9_-]{1,64}:(read|write)"
       + "( drive:[A-Za-z0-9_-]{1,64}:(read|write)){0,15}");
+  private static final String BINARY_BODY = "acquire.binaryBody";
+  private static final String BINARY = "application/octet-stream";
 
   private final ObjectStore store;
   private final Clock clock;
@@ -85,7 +93,7 @@ public final class RequestVerifier {
     } catch (IllegalArgumentException e) {
       throw ApiException.unauthorized("Request signature or session key is malformed: " + e.getMessage() + ".");
     }
-    String digest = RequestSignature.sha256Hex(ctx.bodyAsBytes());
+    String digest = hashBody(ctx);
     ctx.attribute(BODY_SHA256, digest);
     byte[] canonical = RequestSignature.canonicalForDigest(ctx.method().name(), target(ctx), digest, timestamp, nonce);
     if (!sessionKey.verify(signature, canonical)) {
@@ -124,7 +132,59 @@ public final class RequestVerifier {
   /** The verified request body's SHA-256 (lowercase hex), so handlers need not hash large bodies again. */
   public static String bodySha256(Context ctx) {
     String digest = ctx.attribute(BODY_SHA256);
-    return digest != null ? digest : RequestSignature.sha256Hex(ctx.bodyAsBytes());
+    return digest != null ? digest : RequestSignature.sha256Hex(body(ctx));
+  }
+
+  /**
+   * The request body. Use this rather than {@code ctx.bodyAsBytes()}: a binary body has
+   * already been read from the connection by {@link #verify}.
+   */
+  public static byte[] body(Context ctx) {
+    byte[] body = ctx.attribute(BINARY_BODY);
+    return body != null ? body : ctx.bodyAsBytes();
+  }
+
+  /**
+   * Hashes the body. A binary body ({@value #BINARY}) of announced length, such as a drive
+   * chunk, is read here into an array of exactly that length and hashed slice by slice as
+   * it arrives; Javalin's own reader grows a buffer by copying, which for 8 MiB chunks cost
+   * about half the storage service's time. Other bodies go through Javalin as before.
+   */
+  private static String hashBody(Context ctx) {
+    long length = ctx.req().getContentLengthLong();
+    String type = ctx.req().getContentType();
+    if (length < 0 || type == null || !type.regionMatches(true, 0, BINARY, 0, BINARY.length())) {
+      return RequestSignature.sha256Hex(ctx.bodyAsBytes());
+    }
+    Long limit = ctx.appData(MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
+    if (length > Math.min(limit == null ? Integer.MAX_VALUE : limit, Integer.MAX_VALUE - 8)) {
+      throw ApiException.tooLarge("Request body is " + length + " bytes, over the limit of " + limit + ".");
+    }
+    byte[] body = new byte[(int) length];
+    MessageDigest sha256 = sha256();
+    try {
+      InputStream in = ctx.req().getInputStream();
+      for (int at = 0; at < body.length; ) {
+        int n = in.read(body, at, body.length - at);
+        if (n < 0) {
+          throw ApiException.badRequest("Request body ended after " + at + " of its " + length + " bytes.");
+        }
+        sha256.update(body, at, n);
+        at += n;
+      }
+    } catch (IOException e) {
+      throw ApiException.badRequest("Request body could not be read to its announced length.");
+    }
+    ctx.attribute(BINARY_BODY, body);
+    return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
   }
 
   /** The raw path and query exactly as the client sent them, which is what it signed. */

@@ -14,12 +14,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Drives over the object store: named, versioned trees of files, each file stored as
@@ -35,10 +37,13 @@ public final class Drives {
   public static final int MIN_CHUNK = 64 * 1024;
   /** How the names of jobs' output drives start; people cannot create drives so named. */
   public static final String OUTPUT_PREFIX = "job_";
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final ObjectStore store;
   private final JsonObjects objects;
   private final Clock clock;
+  /** Whole-file hashes of uploads whose chunks arrive in order, so completing them reads nothing back. */
+  private final RunningHashes hashes = new RunningHashes(64);
 
   /** @param readOnly true for a job's output drive: readable by its owner, written only by the job */
   public record DriveRecord(String id, String owner, String name, boolean readOnly, Instant createdAt) {}
@@ -130,8 +135,9 @@ public final class Drives {
     if (size < 0 || size > (1L << 40)) {
       throw ApiException.badRequest("Field 'size' must be 0 to 1 TiB.");
     }
-    if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-      throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits.");
+    if (sha256 != null && !SHA256.matcher(sha256).matches()) {
+      throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits, "
+          + "or absent to send it on completion.");
     }
     int chunk = chunkSize == null ? DEFAULT_CHUNK : chunkSize;
     if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {
@@ -153,7 +159,8 @@ public final class Drives {
   /**
    * Stores chunk {@code n} after checking its length and that {@code actualSha256} (the
    * digest of {@code data}, already computed when the request was verified) is the
-   * {@code claimedSha256} the client sent; repeating it is harmless.
+   * {@code claimedSha256} the client sent. A chunk is written once: sending it again with
+   * the same bytes is harmless, with other bytes a 409.
    */
   void putChunk(Upload upload, int n, byte[] data, String claimedSha256, String actualSha256) {
     if (n < 0 || n >= upload.chunks()) {
@@ -165,7 +172,21 @@ public final class Drives {
     if (claimedSha256 == null || !actualSha256.equals(claimedSha256)) {
       throw ApiException.badRequest("Chunk " + n + " checksum mismatch: its SHA-256 is not the one sent; send it again.");
     }
-    store.put(chunkKey(upload.id(), n), data);
+    RunningHashes.Running running = hashes.arriving(upload.id(), n);
+    boolean stored = false;
+    try {
+      if (store.putIfAbsent(chunkKey(upload.id(), n), data).isEmpty()
+          && !Arrays.equals(data, store.get(chunkKey(upload.id(), n)).orElseThrow().data())) {
+        throw ApiException.conflict("Chunk " + n + " was already received with other bytes, and an upload's chunks "
+            + "cannot change; if the file changed, start a new upload.");
+      }
+      running.stored(n, data);
+      stored = true;
+    } finally {
+      if (!stored) {
+        running.failed(n);
+      }
+    }
   }
 
   List<Integer> received(Upload upload) {
@@ -176,8 +197,28 @@ public final class Drives {
     return chunks;
   }
 
-  /** Publishes the upload as the path's next version, once all chunks are in and the whole file checks out. */
-  FileVersion complete(Upload upload) {
+  /**
+   * Publishes the upload as the path's next version, once all chunks are in and the whole
+   * file checks out against its SHA-256: the one announced at the start, or else
+   * {@code claimedSha256}, sent now.
+   */
+  FileVersion complete(Upload upload, String claimedSha256) {
+    if (claimedSha256 != null && !SHA256.matcher(claimedSha256).matches()) {
+      throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits.");
+    }
+    if (upload.sha256() != null && claimedSha256 != null && !upload.sha256().equals(claimedSha256)) {
+      throw ApiException.badRequest("File checksum mismatch: this upload was announced with SHA-256 "
+          + upload.sha256() + ", not " + claimedSha256 + ".");
+    }
+    String expected = upload.sha256() != null ? upload.sha256() : claimedSha256;
+    if (expected == null) {
+      throw ApiException.badRequest("Field 'sha256' is required: send the whole file's SHA-256 to complete an "
+          + "upload that did not announce it.");
+    }
+    Optional<Version> already = find(upload);
+    if (already.isPresent() && already.get().sha256().equals(expected)) {
+      return already.get().view(); // completing twice publishes once, and need not hash again
+    }
     List<Integer> missing = new ArrayList<>();
     List<Integer> have = received(upload);
     for (int n = 0; n < upload.chunks(); n++) {
@@ -188,19 +229,21 @@ public final class Drives {
     if (!missing.isEmpty()) {
       throw ApiException.conflict("Upload is missing chunks " + missing + "; send them, then complete again.");
     }
-    MessageDigest digest = sha256();
-    for (int n = 0; n < upload.chunks(); n++) {
-      digest.update(store.get(chunkKey(upload.id(), n)).orElseThrow().data());
-    }
-    String actual = HexFormat.of().formatHex(digest.digest());
-    if (!actual.equals(upload.sha256())) {
+    String actual = hashes.take(upload.id(), upload.chunks()).orElseGet(() -> {
+      MessageDigest digest = sha256();
+      for (int n = 0; n < upload.chunks(); n++) {
+        digest.update(store.get(chunkKey(upload.id(), n)).orElseThrow().data());
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    });
+    if (!actual.equals(expected)) {
       throw ApiException.badRequest("File checksum mismatch: the chunks add up to SHA-256 " + actual
-          + ", not the announced " + upload.sha256() + ".");
+          + ", not the announced " + expected + ".");
     }
-    return publish(upload);
+    return publish(upload, actual);
   }
 
-  private FileVersion publish(Upload upload) {
+  private FileVersion publish(Upload upload, String sha256) {
     Optional<Version> already = find(upload);
     if (already.isPresent()) {
       return already.get().view();
@@ -208,7 +251,7 @@ public final class Drives {
     while (true) {
       List<String> versions = store.list(versionsPrefix(upload.drive(), upload.path()));
       long next = versions.isEmpty() ? 1 : versionOf(versions.get(versions.size() - 1)) + 1;
-      Version version = new Version(upload.path(), next, upload.size(), upload.sha256(), upload.id(), upload.chunks(),
+      Version version = new Version(upload.path(), next, upload.size(), sha256, upload.id(), upload.chunks(),
           clock.instant());
       if (objects.putIfAbsent(versionsPrefix(upload.drive(), upload.path()) + String.format("%012d", next), version)) {
         return version.view();
@@ -243,7 +286,7 @@ public final class Drives {
     Upload sealed = new Upload(upload.id(), upload.drive(), upload.path(), size,
         HexFormat.of().formatHex(digest.digest()), upload.chunkSize(), upload.createdAt());
     objects.put(uploadKey(sealed.id()), sealed);
-    return publish(sealed);
+    return publish(sealed, sealed.sha256());
   }
 
   // Reading --------------------------------------------------------------------------------

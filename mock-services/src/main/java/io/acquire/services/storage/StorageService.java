@@ -1,6 +1,7 @@
 package io.acquire.services.storage;
 
 import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.DriveInfo;
 import io.acquire.client.wire.StorageWire.DriveList;
 import io.acquire.client.wire.StorageWire.FileList;
@@ -63,12 +64,16 @@ public final class StorageService implements Service {
           } catch (NumberFormatException e) {
             throw ApiException.badRequest("Chunk number must be a whole number, not '" + ctx.pathParam("n") + "'.");
           }
-          drives.putChunk(upload, n, ctx.bodyAsBytes(), ctx.header(StorageWire.CHUNK_SHA256_HEADER),
+          drives.putChunk(upload, n, RequestVerifier.body(ctx), ctx.header(StorageWire.CHUNK_SHA256_HEADER),
               RequestVerifier.bodySha256(ctx));
           ctx.status(204);
         }))
-        .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) ->
-            ctx.json(drives.complete(upload(ctx, writable(ctx, caller))))))
+        .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
+          Upload upload = upload(ctx, writable(ctx, caller));
+          // The body may be empty when the file's SHA-256 was announced at the start.
+          String sha256 = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class).sha256();
+          ctx.json(drives.complete(upload, sha256));
+        }))
         .put("/drives/{drive}/files", routes.signed(this::writeSmall))
         .get("/drives/{drive}/files", routes.signed((ctx, caller) ->
             ctx.json(new FileList(drives.list(readable(ctx, caller), ctx.queryParam("prefix"))))))
@@ -84,7 +89,7 @@ public final class StorageService implements Service {
     if (claimed == null || claimed.isBlank()) {
       throw ApiException.badRequest("Header " + StorageWire.FILE_SHA256_HEADER + " must give the file's SHA-256.");
     }
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = RequestVerifier.body(ctx);
     if (body.length > Drives.MAX_CHUNK) {
       throw ApiException.tooLarge("A file written in one request is at most " + Drives.MAX_CHUNK
           + " bytes; upload larger files in chunks (POST /drives/{drive}/uploads).");

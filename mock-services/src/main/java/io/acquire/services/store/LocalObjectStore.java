@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +47,7 @@ import java.util.function.Function;
 public final class LocalObjectStore implements ObjectStore {
   private static final int STRIPES = 64;
   private static final int VERSION_LENGTH = 32;
+  private static final int WRITE_SLICE = 64 * 1024;
   private static final String OBJECT = ".o";
   private static final String DIRECTORY = ".d";
   private static final String TEMP = ".tmp";
@@ -139,22 +139,45 @@ public final class LocalObjectStore implements ObjectStore {
     return root;
   }
 
+  /** Reads the version line, then the bytes straight into an array of their size (no copy of 8 MiB chunks). */
   @Override
   public Optional<StoredObject> get(String key) {
     Path file = file(key);
-    byte[] raw;
-    try {
-      raw = Files.readAllBytes(file);
+    // An object file is never written in place (puts rename a new file over it), so an open one stays whole.
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size <= VERSION_LENGTH || size - VERSION_LENGTH - 1 > Integer.MAX_VALUE - 8) {
+        throw notInFormat(key);
+      }
+      byte[] header = new byte[VERSION_LENGTH + 1];
+      readFully(channel, ByteBuffer.wrap(header), 0);
+      if (header[VERSION_LENGTH] != '\n') {
+        throw notInFormat(key);
+      }
+      byte[] data = new byte[(int) (size - header.length)];
+      // In slices, for the same reason as writes: no chunk-sized native buffer per thread.
+      for (int at = 0; at < data.length; at += WRITE_SLICE) {
+        readFully(channel, ByteBuffer.wrap(data, at, Math.min(WRITE_SLICE, data.length - at)), header.length);
+      }
+      return Optional.of(new StoredObject(key, data, new String(header, 0, VERSION_LENGTH, StandardCharsets.US_ASCII)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read object " + key, e);
     }
-    if (raw.length <= VERSION_LENGTH || raw[VERSION_LENGTH] != '\n') {
-      throw new IllegalStateException("Object " + key + " in " + root + " is not in the store's format");
+  }
+
+  private IllegalStateException notInFormat(String key) {
+    return new IllegalStateException("Object " + key + " in " + root + " is not in the store's format");
+  }
+
+  /** Fills {@code buffer} from the file, its position {@code p} read from file offset {@code base + p}. */
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long base) throws IOException {
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, base + buffer.position()) < 0) {
+        throw new IOException("object file ended early");
+      }
     }
-    String version = new String(raw, 0, VERSION_LENGTH, StandardCharsets.US_ASCII);
-    return Optional.of(new StoredObject(key, Arrays.copyOfRange(raw, VERSION_LENGTH + 1, raw.length), version));
   }
 
   @Override
@@ -300,10 +323,13 @@ public final class LocalObjectStore implements ObjectStore {
     }
     try {
       try (FileChannel channel = out) {
-        ByteBuffer header = ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer body = ByteBuffer.wrap(data);
-        while (header.hasRemaining() || body.hasRemaining()) {
-          channel.write(new ByteBuffer[] {header, body});
+        writeFully(channel, ByteBuffer.wrap((version + "\n").getBytes(StandardCharsets.US_ASCII)));
+        // In slices: the JDK copies a heap buffer through a temporary native buffer of the
+        // same size, kept by each writing thread, so 8 MiB objects cost every server thread
+        // 8 MiB off the heap, allocated and touched afresh (an earlier profile: 11-20 ms
+        // per 8 MiB write, 2-3 ms in slices).
+        for (int at = 0; at < data.length; at += WRITE_SLICE) {
+          writeFully(channel, ByteBuffer.wrap(data, at, Math.min(WRITE_SLICE, data.length - at)));
         }
         if (durable) {
           channel.force(true);
@@ -321,6 +347,12 @@ public final class LocalObjectStore implements ObjectStore {
       force(directory);
     }
     return version;
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
   }
 
   /** Creates missing directories, forcing each parent so the new entries survive a crash. */

@@ -19,6 +19,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,9 +62,18 @@ class StorageServiceTest {
         + ",\"size\":" + file.length + ",\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\",\"chunkSize\":" + CHUNK + "}");
   }
 
+  /** Sends a chunk as the SDK does, as {@code application/octet-stream}. */
   private Reply chunk(String upload, int n, byte[] data, String sha) {
+    return chunk(upload, n, data, sha, "application/octet-stream");
+  }
+
+  private Reply chunk(String upload, int n, byte[] data, String sha, String contentType) {
     return ada.sendBytes("PUT", "/t/storage/drives/" + drive + "/uploads/" + upload + "/chunks/" + n, data,
-        Map.of(StorageWire.CHUNK_SHA256_HEADER, sha));
+        Map.of(StorageWire.CHUNK_SHA256_HEADER, sha, "Content-Type", contentType));
+  }
+
+  private Reply complete(String upload, String body) {
+    return ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", body);
   }
 
   private static byte[] part(byte[] file, int n) {
@@ -83,7 +97,8 @@ class StorageServiceTest {
     assertRefused(chunk(upload, 7, first, RequestSignature.sha256Hex(first)), 400, "out of range");
     assertRefused(chunk(upload, 3, first, RequestSignature.sha256Hex(first)), 400, "must be 123 bytes");
     assertEquals(204, chunk(upload, 0, first, RequestSignature.sha256Hex(first)).status());
-    assertEquals(204, chunk(upload, 2, part(file, 2), RequestSignature.sha256Hex(part(file, 2))).status());
+    assertEquals(204, chunk(upload, 2, part(file, 2), RequestSignature.sha256Hex(part(file, 2)), "application/json")
+        .status(), "a chunk sent with another content type is read the ordinary way, and checked the same");
     assertEquals("[0,2]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
         .get("received").toString(), "an interrupted upload knows what it has");
     assertRefused(ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}"), 409,
@@ -109,6 +124,80 @@ class StorageServiceTest {
     assertRefused(ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}"), 400,
         "File checksum mismatch");
     assertEquals(0, files());
+  }
+
+  @Test
+  void theFileChecksumMayBeSentOnCompletionInsteadOfAtTheStart() {
+    byte[] file = new byte[2 * CHUNK + 5];
+    new Random(2).nextBytes(file);
+    Reply started = ada.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":\"late.bin\",\"size\":"
+        + file.length + ",\"chunkSize\":" + CHUNK + "}");
+    assertEquals(201, started.status(), started.body());
+    String upload = json(started).get("id").asText();
+    for (int n = 0; n < 3; n++) {
+      assertEquals(204, chunk(upload, n, part(file, n), RequestSignature.sha256Hex(part(file, n))).status());
+    }
+    assertRefused(complete(upload, "{}"), 400, "Field 'sha256' is required");
+    assertRefused(complete(upload, "{\"sha256\":\"abc\"}"), 400, "64 lowercase hex digits");
+    assertRefused(complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(new byte[1]) + "\"}"), 400,
+        "File checksum mismatch");
+    assertEquals(0, files(), "a wrong file checksum publishes nothing");
+    Reply done = complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}");
+    assertEquals(200, done.status(), done.body());
+    assertEquals(RequestSignature.sha256Hex(file), json(done).get("sha256").asText());
+    assertEquals(done.body(), complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}").body(),
+        "completing twice publishes once");
+    assertEquals(1, files());
+  }
+
+  @Test
+  void aChecksumAnnouncedAtTheStartCannotBeReplacedOnCompletion() {
+    byte[] file = "hello".getBytes(StandardCharsets.UTF_8);
+    String upload = json(start("a.txt", file)).get("id").asText();
+    chunk(upload, 0, file, RequestSignature.sha256Hex(file));
+    assertRefused(complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(new byte[0]) + "\"}"), 400,
+        "was announced with SHA-256");
+    assertEquals(0, files());
+    assertEquals(200, complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}").status());
+  }
+
+  @Test
+  void aBinaryBodyIsCoveredByTheSignatureLikeAnyOther() throws Exception {
+    byte[] file = new byte[CHUNK];
+    new Random(3).nextBytes(file);
+    String upload = json(start("signed.bin", file)).get("id").asText();
+    String path = "/t/storage/drives/" + drive + "/uploads/" + upload + "/chunks/0";
+    byte[] other = file.clone();
+    other[CHUNK - 1] ^= 1;
+    Request.Builder request = new Request.Builder().url(server.url() + path)
+        .put(RequestBody.create(other, MediaType.get("application/octet-stream")))
+        .header(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(other));
+    RequestSignature.sign(ada.key, ada.certificate, "PUT", path, file, java.time.Instant.now().getEpochSecond())
+        .forEach(request::header);
+    try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
+      assertEquals(401, response.code());
+      assertTrue(response.body().string().contains("signature does not match"));
+    }
+    assertEquals("[]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
+        .get("received").toString(), "nothing stored");
+  }
+
+  @Test
+  void aBinaryBodyOverTheRequestLimitIsRefusedBeforeItIsRead() throws Exception {
+    String upload = json(start("big.bin", new byte[1])).get("id").asText();
+    String path = "/t/storage/drives/" + drive + "/uploads/" + upload + "/chunks/0";
+    byte[] body = new byte[16 * 1024 * 1024 + 1];
+    Request.Builder request = new Request.Builder().url(server.url() + path)
+        .put(RequestBody.create(body, MediaType.get("application/octet-stream")))
+        .header(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(body));
+    RequestSignature.sign(ada.key, ada.certificate, "PUT", path, body, java.time.Instant.now().getEpochSecond())
+        .forEach(request::header);
+    try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
+      assertEquals(413, response.code());
+      assertTrue(response.body().string().contains("over the limit of 16777216"));
+    }
+    assertEquals("[]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
+        .get("received").toString(), "nothing stored");
   }
 
   @ParameterizedTest

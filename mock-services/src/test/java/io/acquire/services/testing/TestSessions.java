@@ -90,7 +90,8 @@ public final class TestSessions {
           Instant.now().getEpochSecond());
       Request.Builder request = new Request.Builder().url(target + path)
           .method(method, bytes == null && !method.equals("POST") && !method.equals("PUT")
-              ? null : RequestBody.create(body, JSON));
+              ? null : RequestBody.create(body, extraHeaders.containsKey("Content-Type")
+                  ? MediaType.get(extraHeaders.get("Content-Type")) : JSON));
       headers.forEach(request::header);
       extraHeaders.forEach(request::header);
       try (Response response = http.newCall(request.build()).execute()) {

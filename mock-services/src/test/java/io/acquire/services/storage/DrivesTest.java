@@ -1,0 +1,188 @@
+package io.acquire.services.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.acquire.client.wire.RequestSignature;
+import io.acquire.services.http.ApiException;
+import io.acquire.services.store.JsonObjects;
+import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.store.ObjectStore;
+import io.acquire.services.store.StoredObject;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Chunks and completion below the HTTP layer: what completing reads back, and when. */
+class DrivesTest {
+  private static final int CHUNK = 64 * 1024;
+  private final CountingStore store = new CountingStore();
+  private final Drives drives = new Drives(new JsonObjects(store), Clock.systemUTC());
+  private final Drives.DriveRecord drive = drives.open("ada", "inputs");
+  private final byte[] file = random(3 * CHUNK + 7);
+  private final String sha256 = RequestSignature.sha256Hex(file);
+
+  private static byte[] random(int size) {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    return bytes;
+  }
+
+  private Drives.Upload start() {
+    return drives.startUpload(drive, "f.bin", file.length, null, CHUNK);
+  }
+
+  private void put(Drives.Upload upload, int n) {
+    byte[] part = Arrays.copyOfRange(file, n * CHUNK, Math.min(file.length, (n + 1) * CHUNK));
+    String sha = RequestSignature.sha256Hex(part);
+    drives.putChunk(upload, n, part, sha, sha);
+  }
+
+  private byte[] content(long version) throws Exception {
+    return drives.open(drives.version(drive, "f.bin", version), 0).readAllBytes();
+  }
+
+  @Test
+  void completingAnUploadWhoseChunksCameInOrderReadsNoneBack() throws Exception {
+    Drives.Upload upload = start();
+    for (int n = 0; n < 4; n++) {
+      put(upload, n);
+    }
+    store.chunkReads.set(0);
+    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(0, store.chunkReads.get(), "hashed as the chunks arrived");
+    assertArrayEquals(file, content(1));
+  }
+
+  @Test
+  void completingAnUploadWhoseChunksCameOutOfOrderReadsThemBack() throws Exception {
+    Drives.Upload upload = start();
+    for (int n : List.of(0, 2, 1, 3)) {
+      put(upload, n);
+    }
+    store.chunkReads.set(0);
+    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(4, store.chunkReads.get(), "chunk 2 came before chunk 1, which did not come within the grace");
+    assertArrayEquals(file, content(1));
+  }
+
+  @Test
+  void aChunkWaitsForItsPredecessorWhileThatIsStillArriving() throws Exception {
+    Drives.Upload upload = start();
+    put(upload, 0);
+    store.slowChunk = 1;
+    CompletableFuture<Void> first = CompletableFuture.runAsync(() -> put(upload, 1));
+    while (store.slowStarted.get() == 0) {
+      Thread.onSpinWait();
+    }
+    put(upload, 2); // stored while chunk 1 is still being written; waits to be hashed after it
+    first.join();
+    put(upload, 3);
+    store.chunkReads.set(0);
+    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(0, store.chunkReads.get());
+  }
+
+  @Test
+  void aChunkThatOvertakesTheOneBeforeItWaitsForIt() throws Exception {
+    Drives.Upload upload = start();
+    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> put(upload, 1));
+    while (store.chunkWrites.get() == 0) {
+      Thread.onSpinWait(); // chunk 1 is stored first, and waits for chunk 0 to be hashed
+    }
+    put(upload, 0);
+    second.join();
+    put(upload, 2);
+    put(upload, 3);
+    store.chunkReads.set(0);
+    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(0, store.chunkReads.get());
+  }
+
+  @Test
+  void theRunningHashStillCatchesAWrongFileChecksum() {
+    Drives.Upload upload = start();
+    for (int n = 0; n < 4; n++) {
+      put(upload, n);
+    }
+    String wrong = RequestSignature.sha256Hex(new byte[1]);
+    ApiException refused = assertThrows(ApiException.class, () -> drives.complete(upload, wrong));
+    assertEquals(400, refused.status());
+    assertEquals(sha256, drives.complete(upload, sha256).sha256(), "the chunks are still there to complete with");
+  }
+
+  @Test
+  void aChunkIsWrittenOnce() throws Exception {
+    Drives.Upload upload = start();
+    put(upload, 0);
+    put(upload, 0); // the same bytes again, as a retry sends them: harmless
+    byte[] other = random(CHUNK);
+    String otherSha = RequestSignature.sha256Hex(other);
+    ApiException refused = assertThrows(ApiException.class, () -> drives.putChunk(upload, 0, other, otherSha, otherSha));
+    assertEquals(409, refused.status());
+    for (int n = 1; n < 4; n++) {
+      put(upload, n);
+    }
+    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertArrayEquals(file, content(1));
+  }
+
+  /** Counts reads of chunks; can make one chunk's write slow. */
+  private static final class CountingStore implements ObjectStore {
+    private final MemoryObjectStore store = new MemoryObjectStore();
+    final AtomicInteger chunkReads = new AtomicInteger();
+    final AtomicInteger slowStarted = new AtomicInteger();
+    final AtomicInteger chunkWrites = new AtomicInteger();
+    volatile int slowChunk = -1;
+
+    @Override
+    public Optional<StoredObject> get(String key) {
+      if (key.startsWith("storage/chunks/")) {
+        chunkReads.incrementAndGet();
+      }
+      return store.get(key);
+    }
+
+    @Override
+    public String put(String key, byte[] data) {
+      return store.put(key, data);
+    }
+
+    @Override
+    public Optional<String> putIfAbsent(String key, byte[] data) {
+      if (key.startsWith("storage/chunks/")) {
+        chunkWrites.incrementAndGet();
+      }
+      if (key.startsWith("storage/chunks/") && key.endsWith(String.format("/%06d", slowChunk))) {
+        slowStarted.incrementAndGet();
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return store.putIfAbsent(key, data);
+    }
+
+    @Override
+    public Optional<String> putIfVersion(String key, byte[] data, String expectedVersion) {
+      return store.putIfVersion(key, data, expectedVersion);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return store.list(prefix);
+    }
+
+    @Override
+    public boolean delete(String key) {
+      return store.delete(key);
+    }
+  }
+}
