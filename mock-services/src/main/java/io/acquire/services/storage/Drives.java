@@ -98,19 +98,19 @@ public final class Drives {
           + "starting with a letter or digit.");
     }
     String nameKey = nameKey(owner, name);
+    Optional<DriveRecord> named = objects.get(nameKey, String.class).flatMap(this::get);
+    if (named.isPresent()) {
+      return named.get();
+    }
+    // The record is written before the name points to it, so whoever finds the name finds the
+    // drive; a racer that loses the name drops its unnamed record.
     String id = "drv_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    if (objects.putIfAbsent(nameKey, id)) {
-      objects.put(driveKey(id), new DriveRecord(id, owner, name, readOnly, clock.instant()));
+    objects.put(driveKey(id), new DriveRecord(id, owner, name, readOnly, clock.instant()));
+    if (!objects.putIfAbsent(nameKey, id)) {
+      store.delete(driveKey(id));
     }
-    String existing = objects.get(nameKey, String.class).orElseThrow();
-    for (int i = 0; i < 100; i++) {
-      Optional<DriveRecord> drive = get(existing);
-      if (drive.isPresent()) {
-        return drive.get();
-      }
-      Thread.onSpinWait(); // the creator has claimed the name and is writing the record
-    }
-    throw new IllegalStateException("drive " + existing + " was named but never written");
+    String winner = objects.get(nameKey, String.class).orElseThrow();
+    return get(winner).orElseThrow(() -> new IllegalStateException("drive " + winner + " is named but missing"));
   }
 
   public Optional<DriveRecord> get(String id) {
