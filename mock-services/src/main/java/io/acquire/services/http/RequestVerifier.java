@@ -2,7 +2,6 @@ package io.acquire.services.http;
 
 import io.acquire.client.wire.Base64Url;
 import io.acquire.client.wire.RequestSignature;
-import io.acquire.client.wire.SessionCertificate;
 import io.acquire.client.wire.SessionClaims;
 import io.acquire.client.wire.VerifyingKey;
 import io.acquire.services.store.ObjectStore;
@@ -48,6 +47,7 @@ public final class RequestVerifier {
   private final Clock clock;
   private final Function<String, Optional<VerifyingKey>> issuerKeys;
   private final Duration window;
+  private final CertificateCache certificates = new CertificateCache();
 
   /**
    * @param issuerKeys the public key of a trusted issuer ({@code identity} or {@code compute})
@@ -119,7 +119,7 @@ public final class RequestVerifier {
       }
       VerifyingKey key = issuerKeys.apply(issuer).orElseThrow(() -> ApiException.unauthorized(
           "No " + issuer + " service is registered with this backend, so its certificates cannot be checked."));
-      SessionClaims claims = SessionCertificate.verify(token, key).claims();
+      SessionClaims claims = certificates.verify(token, key);
       if (job && !JOB_SCOPE.matcher(claims.scope()).matches()) {
         throw new IllegalArgumentException("compute may only grant access to drives, not '" + claims.scope() + "'");
       }
