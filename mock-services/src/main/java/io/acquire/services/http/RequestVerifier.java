@@ -2,6 +2,7 @@ package io.acquire.services.http;
 
 import io.acquire.client.wire.Base64Url;
 import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.SessionCertificate;
 import io.acquire.client.wire.SessionClaims;
 import io.acquire.client.wire.VerifyingKey;
 import io.acquire.services.store.ObjectStore;
