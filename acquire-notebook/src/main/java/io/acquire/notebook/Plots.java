@@ -63,7 +63,11 @@ public final class Plots {
    */
   @SafeVarargs
   public static LivePlot live(Job job, Function<Job, TimeSeries>... series) {
-    return LivePlot.show(job, List.of(series));
+    List<Function<Job, TimeSeries>> named = new java.util.ArrayList<>();
+    for (Function<Job, TimeSeries> s : series) {
+      named.add(Objects.requireNonNull(s, "series == null"));
+    }
+    return LivePlot.show(job, named);
   }
 
   private static XYPlot panel(String label, List<? extends Number> x, List<? extends Number> y, Color colour) {
