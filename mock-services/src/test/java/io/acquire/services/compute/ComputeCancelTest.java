@@ -9,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.acquire.client.wire.RequestSignature;
 import io.acquire.services.compute.ComputeFixture.Person;
-import io.acquire.services.store.MemoryObjectStore;
-import io.acquire.services.store.ObjectStore;
 import io.acquire.services.store.StoredObject;
+import io.acquire.services.testing.ForwardingStore;
 import io.acquire.services.testing.TestSessions.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,13 +27,12 @@ class ComputeCancelTest {
    * the executor goes on: here the owner's cancel, landing between the executor's look at
    * the queue and its start of the job.
    */
-  static final class InterleavingStore implements ObjectStore {
-    final MemoryObjectStore delegate = new MemoryObjectStore();
+  static final class InterleavingStore extends ForwardingStore {
     final AtomicReference<Runnable> onExecutorRead = new AtomicReference<>();
 
     @Override
     public Optional<StoredObject> get(String key) {
-      Optional<StoredObject> value = delegate.get(key);
+      Optional<StoredObject> value = super.get(key);
       if (key.startsWith("compute/jobs/") && Thread.currentThread().getName().equals("compute-executor")) {
         Runnable hook = onExecutorRead.getAndSet(null);
         if (hook != null) {
@@ -44,32 +41,8 @@ class ComputeCancelTest {
       }
       return value;
     }
-
-    @Override
-    public String put(String key, byte[] data) {
-      return delegate.put(key, data);
-    }
-
-    @Override
-    public Optional<String> putIfAbsent(String key, byte[] data) {
-      return delegate.putIfAbsent(key, data);
-    }
-
-    @Override
-    public Optional<String> putIfVersion(String key, byte[] data, String expectedVersion) {
-      return delegate.putIfVersion(key, data, expectedVersion);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return delegate.delete(key);
-    }
   }
+
 
   @Test
   void aCancelThatLandsWhileTheJobStartsEndsItCancelled() {

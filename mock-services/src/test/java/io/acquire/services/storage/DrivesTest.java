@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.acquire.client.wire.RequestSignature;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.store.JsonObjects;
-import io.acquire.services.store.MemoryObjectStore;
-import io.acquire.services.store.ObjectStore;
 import io.acquire.services.store.StoredObject;
+import io.acquire.services.testing.ForwardingStore;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -134,8 +133,7 @@ class DrivesTest {
   }
 
   /** Counts reads of chunks; can make one chunk's write slow. */
-  private static final class CountingStore implements ObjectStore {
-    private final MemoryObjectStore store = new MemoryObjectStore();
+  private static final class CountingStore extends ForwardingStore {
     final AtomicInteger chunkReads = new AtomicInteger();
     final AtomicInteger slowStarted = new AtomicInteger();
     final AtomicInteger chunkWrites = new AtomicInteger();
@@ -146,12 +144,7 @@ class DrivesTest {
       if (key.startsWith("storage/chunks/")) {
         chunkReads.incrementAndGet();
       }
-      return store.get(key);
-    }
-
-    @Override
-    public String put(String key, byte[] data) {
-      return store.put(key, data);
+      return super.get(key);
     }
 
     @Override
@@ -167,22 +160,7 @@ class DrivesTest {
           throw new IllegalStateException(e);
         }
       }
-      return store.putIfAbsent(key, data);
-    }
-
-    @Override
-    public Optional<String> putIfVersion(String key, byte[] data, String expectedVersion) {
-      return store.putIfVersion(key, data, expectedVersion);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return store.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return store.delete(key);
+      return super.putIfAbsent(key, data);
     }
   }
 }
