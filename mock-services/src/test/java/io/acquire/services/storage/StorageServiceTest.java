@@ -161,6 +161,18 @@ class StorageServiceTest {
     assertEquals(200, complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}").status());
   }
 
+  /** A chunk PUT as the SDK sends it (application/octet-stream), signed over {@code signed}, carrying {@code sent}. */
+  private Reply putOctets(String path, byte[] sent, byte[] signed) throws java.io.IOException {
+    Request.Builder request = new Request.Builder().url(server.url() + path)
+        .put(RequestBody.create(sent, MediaType.get("application/octet-stream")))
+        .header(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(sent));
+    RequestSignature.sign(ada.key, ada.certificate, "PUT", path, signed, java.time.Instant.now().getEpochSecond())
+        .forEach(request::header);
+    try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
+      return new Reply(response.code(), response.body().string());
+    }
+  }
+
   @Test
   void aBinaryBodyIsCoveredByTheSignatureLikeAnyOther() throws Exception {
     byte[] file = new byte[CHUNK];
@@ -169,15 +181,7 @@ class StorageServiceTest {
     String path = "/t/storage/drives/" + drive + "/uploads/" + upload + "/chunks/0";
     byte[] other = file.clone();
     other[CHUNK - 1] ^= 1;
-    Request.Builder request = new Request.Builder().url(server.url() + path)
-        .put(RequestBody.create(other, MediaType.get("application/octet-stream")))
-        .header(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(other));
-    RequestSignature.sign(ada.key, ada.certificate, "PUT", path, file, java.time.Instant.now().getEpochSecond())
-        .forEach(request::header);
-    try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
-      assertEquals(401, response.code());
-      assertTrue(response.body().string().contains("signature does not match"));
-    }
+    assertRefused(putOctets(path, other, file), 401, "signature does not match");
     assertEquals("[]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
         .get("received").toString(), "nothing stored");
   }
@@ -187,15 +191,7 @@ class StorageServiceTest {
     String upload = json(start("big.bin", new byte[1])).get("id").asText();
     String path = "/t/storage/drives/" + drive + "/uploads/" + upload + "/chunks/0";
     byte[] body = new byte[16 * 1024 * 1024 + 1];
-    Request.Builder request = new Request.Builder().url(server.url() + path)
-        .put(RequestBody.create(body, MediaType.get("application/octet-stream")))
-        .header(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(body));
-    RequestSignature.sign(ada.key, ada.certificate, "PUT", path, body, java.time.Instant.now().getEpochSecond())
-        .forEach(request::header);
-    try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
-      assertEquals(413, response.code());
-      assertTrue(response.body().string().contains("over the limit of 16777216"));
-    }
+    assertRefused(putOctets(path, body, body), 413, "over the limit of 16777216");
     assertEquals("[]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
         .get("received").toString(), "nothing stored");
   }
