@@ -25,9 +25,7 @@ import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Caller;
 import io.acquire.services.http.Routes;
-import io.acquire.services.http.SignedHandler;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,30 +88,24 @@ public final class AccountingService implements Service {
   public void mount(Routes routes) {
     // Every endpoint is a person's: a job's credential (scope drive:...) carries its owner's
     // name but must not see, spend or release the owner's money.
-    routes.post("/accounts", forPeople(routes, this::createAccount))
-        .get("/accounts", forPeople(routes, (ctx, caller) -> ctx.json(new AccountList(
+    routes.post("/accounts", routes.forPeople(this::createAccount))
+        .get("/accounts", routes.forPeople((ctx, caller) -> ctx.json(new AccountList(
             ledger.accountsOf(caller.username()).stream().map(this::view).toList()))))
-        .get("/accounts/{id}", forPeople(routes, (ctx, caller) ->
+        .get("/accounts/{id}", routes.forPeople((ctx, caller) ->
             ctx.json(view(ledger.owned(ctx.pathParam("id"), caller.username())))))
-        .put("/accounts/{id}/limits", forPeople(routes, this::setLimits))
-        .get("/accounts/{id}/statement", forPeople(routes, this::statement))
-        .post("/transfers", forPeople(routes, this::transfer))
-        .post("/holds", forPeople(routes, this::hold))
-        .get("/holds/{id}", forPeople(routes, (ctx, caller) -> ctx.json(holdResult(ownedHold(ctx, caller)))))
-        .post("/holds/{id}/capture", forPeople(routes, this::capture))
-        .post("/holds/{id}/void", forPeople(routes, (ctx, caller) -> {
+        .put("/accounts/{id}/limits", routes.forPeople(this::setLimits))
+        .get("/accounts/{id}/statement", routes.forPeople(this::statement))
+        .post("/transfers", routes.forPeople(this::transfer))
+        .post("/holds", routes.forPeople(this::hold))
+        .get("/holds/{id}", routes.forPeople((ctx, caller) -> ctx.json(holdResult(ownedHold(ctx, caller)))))
+        .post("/holds/{id}/capture", routes.forPeople(this::capture))
+        .post("/holds/{id}/void", routes.forPeople((ctx, caller) -> {
           Hold hold = ownedHold(ctx, caller);
           ledger.voidHold(hold);
           ctx.json(holdResult(hold));
         }));
   }
 
-  private static Handler forPeople(Routes routes, SignedHandler handler) {
-    return routes.signed((ctx, caller) -> {
-      requireUser(caller);
-      handler.handle(ctx, caller);
-    });
-  }
 
   private void createAccount(Context ctx, Caller caller) {
     CreateAccount request = Bodies.json(ctx, CreateAccount.class);
@@ -263,9 +255,4 @@ public final class AccountingService implements Service {
     return amount == null ? 0 : positiveOrZero(field, amount);
   }
 
-  private static void requireUser(Caller caller) {
-    if (!caller.hasUserScope()) {
-      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot manage accounts.");
-    }
-  }
 }

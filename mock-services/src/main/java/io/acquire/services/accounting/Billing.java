@@ -75,10 +75,6 @@ public final class Billing {
     }
   }
 
-  /** active, captured, voided, expired or refused. */
-  public String holdStatus(String holdId) {
-    return ledger.holdRecord(holdId).map(ledger::holdStatus).orElse("refused");
-  }
 
   private void requireCurrency(Money amount) {
     if (!amount.currency().equals(currency())) {

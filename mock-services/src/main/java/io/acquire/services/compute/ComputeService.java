@@ -87,18 +87,16 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   public void mount(Routes routes) {
     routes.get("/prices", ctx -> ctx.json(new PriceList(prices.currency(), prices.offers(),
             prices.quoteValidity().toSeconds())))
-        .post("/quotes", routes.signed(this::quote))
-        .post("/jobs", routes.signed(this::submit))
-        .get("/jobs", routes.signed((ctx, caller) -> {
-          requireUser(caller);
+        .post("/quotes", routes.forPeople(this::quote))
+        .post("/jobs", routes.forPeople(this::submit))
+        .get("/jobs", routes.forPeople((ctx, caller) -> {
           ctx.json(new JobList(jobs.of(caller.username()).stream().map(JobRecord::view).toList()));
         }))
-        .get("/jobs/{id}", routes.signed((ctx, caller) -> ctx.json(owned(ctx, caller).view())))
-        .post("/jobs/{id}/cancel", routes.signed(this::cancel));
+        .get("/jobs/{id}", routes.forPeople((ctx, caller) -> ctx.json(owned(ctx, caller).view())))
+        .post("/jobs/{id}/cancel", routes.forPeople(this::cancel));
   }
 
   private void quote(Context ctx, Caller caller) {
-    requireUser(caller);
     JobRequest request = Bodies.json(ctx, JobRequest.class);
     Workload workload = Workload.named(Bodies.required("workload", request.workload(), 64))
         .orElseThrow(() -> ApiException.badRequest("Unknown workload '" + request.workload() + "'; the price list "
@@ -128,7 +126,6 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   }
 
   private void submit(Context ctx, Caller caller) {
-    requireUser(caller);
     String quoteId = Bodies.required("quote", Bodies.json(ctx, Submit.class).quote(), 64);
     QuoteRecord quote = jobs.quote(quoteId).filter(q -> q.owner().equals(caller.username()))
         .orElseThrow(() -> ApiException.notFound("You have no quote " + quoteId + "."));
@@ -168,7 +165,6 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   }
 
   private JobRecord owned(Context ctx, Caller caller) {
-    requireUser(caller);
     String id = ctx.pathParam("id");
     return jobs.get(id).filter(j -> j.owner().equals(caller.username()))
         .orElseThrow(() -> ApiException.notFound("You have no job " + id + "."));
@@ -276,9 +272,4 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
         .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
   }
 
-  private static void requireUser(Caller caller) {
-    if (!caller.hasUserScope()) {
-      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot use compute.");
-    }
-  }
 }

@@ -39,4 +39,18 @@ public final class Routes {
   public Handler signed(SignedHandler handler) {
     return ctx -> handler.handle(ctx, verifier.verify(ctx));
   }
+
+  /**
+   * {@link #signed}, and only for a person's own session: a job's credential carries its
+   * owner's name but reaches nothing beyond the drives its scope names (403 here).
+   */
+  public Handler forPeople(SignedHandler handler) {
+    return signed((ctx, caller) -> {
+      if (!caller.hasUserScope()) {
+        throw ApiException.forbidden("This session's scope (" + caller.scope() + ") is a job's credential, which "
+            + "reaches only the drives it names; this endpoint is for people's sessions.");
+      }
+      handler.handle(ctx, caller);
+    });
+  }
 }

@@ -39,14 +39,10 @@ public final class StorageService implements Service {
 
   @Override
   public void mount(Routes routes) {
-    routes.post("/drives", routes.signed((ctx, caller) -> {
-          requireUser(caller);
-          ctx.json(info(drives.open(caller.username(), Bodies.json(ctx, OpenDrive.class).name())));
-        }))
-        .get("/drives", routes.signed((ctx, caller) -> {
-          requireUser(caller);
-          ctx.json(new DriveList(drives.of(caller.username()).stream().map(StorageService::info).toList()));
-        }))
+    routes.post("/drives", routes.forPeople((ctx, caller) ->
+            ctx.json(info(drives.open(caller.username(), Bodies.json(ctx, OpenDrive.class).name())))))
+        .get("/drives", routes.forPeople((ctx, caller) ->
+            ctx.json(new DriveList(drives.of(caller.username()).stream().map(StorageService::info).toList()))))
         .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(readable(ctx, caller)))))
         .post("/drives/{drive}/uploads", routes.signed((ctx, caller) -> {
           DriveRecord drive = writable(ctx, caller);
@@ -202,9 +198,4 @@ public final class StorageService implements Service {
     return new DriveInfo(drive.id(), drive.name(), drive.owner(), drive.readOnly(), drive.createdAt());
   }
 
-  private static void requireUser(Caller caller) {
-    if (!caller.hasUserScope()) {
-      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot create or list drives.");
-    }
-  }
 }

@@ -242,8 +242,8 @@ class StorageServiceTest {
     assertEquals(201, job.send("POST", "/t/storage/drives/" + output.id() + "/uploads", "{\"path\":\"x\",\"size\":0,"
         + "\"sha256\":\"" + RequestSignature.sha256Hex(new byte[0]) + "\"}").status(), "the job may write its drive");
     assertRefused(job.send("GET", "/t/storage/drives/" + drive + "/files", null), 404, "covers no drive");
-    assertRefused(job.send("POST", "/t/storage/drives", "{\"name\":\"sneaky\"}"), 403, "cannot create or list");
-    assertRefused(job.send("GET", "/t/storage/drives", null), 403, "cannot create or list");
+    assertRefused(job.send("POST", "/t/storage/drives", "{\"name\":\"sneaky\"}"), 403, "is for people's sessions");
+    assertRefused(job.send("GET", "/t/storage/drives", null), 403, "is for people's sessions");
 
     Session reader = sessions.login("ada", "drive:" + drive + ":read drive:" + output.id() + ":write",
         java.time.Duration.ofMinutes(5));
