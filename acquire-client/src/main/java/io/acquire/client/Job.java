@@ -166,19 +166,19 @@ public final class Job {
   }
 
   public TimeSeries getTemperature() {
-    return series("temperature_K");
+    return series("temperature_K", "Temperature");
   }
 
   public TimeSeries getKineticEnergy() {
-    return series("kinetic_kJmol");
+    return series("kinetic_kJmol", "Kinetic energy");
   }
 
   public TimeSeries getPotentialEnergy() {
-    return series("potential_kJmol");
+    return series("potential_kJmol", "Potential energy");
   }
 
   public TimeSeries getTotalEnergy() {
-    return series("total_kJmol");
+    return series("total_kJmol", "Total energy");
   }
 
   /**
@@ -186,12 +186,14 @@ public final class Job {
    * as {@code temperature_K} or {@code total_kJmol}.
    */
   public TimeSeries series(String column) {
+    int underscore = column.lastIndexOf('_');
+    return series(column, capitalise((underscore > 0 ? column.substring(0, underscore) : column).replace('_', ' ')));
+  }
+
+  private TimeSeries series(String column, String name) {
     Map<String, List<Double>> records = records();
     int underscore = column.lastIndexOf('_');
-    String quantity = underscore > 0 ? column.substring(0, underscore) : column;
     String unit = underscore > 0 ? unitLabel(column.substring(underscore + 1)) : "";
-    String name = quantity.equals("total") || quantity.equals("kinetic") || quantity.equals("potential")
-        ? capitalise(quantity) + " energy" : capitalise(quantity.replace('_', ' '));
     List<Double> times = records.getOrDefault("time_ps", List.of());
     List<Double> values = records.get(column);
     if (values == null) {

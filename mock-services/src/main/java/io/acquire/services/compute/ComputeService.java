@@ -188,7 +188,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     if (!sessionId.equals(started.credential())) {
       // A cancel that lands while the executor is starting the job: the executor has taken the
       // job off its queue, so unless it ends here it would stay queued until recovery failed it.
-      if (!started.isFinal() && started.status().equals(JobRecord.QUEUED) && started.cancelRequested()) {
+      if (started.status().equals(JobRecord.QUEUED) && started.cancelRequested()) {
         finish(job.id(), JobRecord.CANCELLED, null, "cancelled before it started", false);
       }
       return Optional.empty();
