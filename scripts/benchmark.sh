@@ -5,7 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-mvn -B -q -ntp -pl mock-services -am test-compile
-mvn -B -q -ntp -pl mock-services dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$root/mock-services/target/benchmark.classpath" >/dev/null
-exec java ${JAVA_OPTS:-} -cp "mock-services/target/test-classes:mock-services/target/classes:acquire-client/target/classes:$(cat mock-services/target/benchmark.classpath)" "$@"
+# One reactor build, so the client resolves to its fresh classes even on a machine where
+# it was never installed; each module writes its own target/benchmark.classpath.
+mvn -B -q -ntp -pl mock-services -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/benchmark.classpath >/dev/null
+exec java ${JAVA_OPTS:-} -cp "mock-services/target/test-classes:mock-services/target/classes:$(cat mock-services/target/benchmark.classpath)" "$@"
