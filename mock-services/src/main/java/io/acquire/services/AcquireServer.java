@@ -69,14 +69,16 @@ public final class AcquireServer implements AutoCloseable {
   private final Javalin app;
   private final List<Service> services;
   private final java.util.concurrent.ScheduledExecutorService sweeper;
+  private final Map<Class<?>, AutoCloseable> shared;
   private final ObjectStore store;
   private final boolean ownsStore;
   private final String url;
 
-  private AcquireServer(Javalin app, List<Service> services, ObjectStore store, boolean ownsStore, String url,
-      java.util.concurrent.ScheduledExecutorService sweeper) {
+  private AcquireServer(Javalin app, List<Service> services, Map<Class<?>, AutoCloseable> shared, ObjectStore store,
+      boolean ownsStore, String url, java.util.concurrent.ScheduledExecutorService sweeper) {
     this.app = app;
     this.services = services;
+    this.shared = shared;
     this.sweeper = sweeper;
     this.store = store;
     this.ownsStore = ownsStore;
@@ -110,6 +112,13 @@ public final class AcquireServer implements AutoCloseable {
     sweeper.shutdownNow();
     app.stop();
     services.forEach(Service::close);
+    for (AutoCloseable component : shared.values()) {
+      try {
+        component.close();
+      } catch (Exception e) {
+        log.warn("Closing {} failed", component.getClass().getSimpleName(), e);
+      }
+    }
     if (ownsStore) {
       store.close();
     }
@@ -217,9 +226,10 @@ public final class AcquireServer implements AutoCloseable {
 
       List<ServiceContext> contexts = new ArrayList<>();
       List<Service> started = new ArrayList<>();
+      Map<Class<?>, AutoCloseable> shared = new LinkedHashMap<>();
       for (String name : services) {
         ServiceContext context = new ServiceContext(name, store, clock, ServiceKeys.load(store, name), verifier,
-            root::get, options);
+            root::get, options, shared);
         Service service = SERVICES.get(name).apply(context);
         String base = "/t/" + name;
         app.get(base, ctx -> ctx.json(context.info()));
@@ -250,7 +260,7 @@ public final class AcquireServer implements AutoCloseable {
           log.warn("Nonce sweep failed; it will run again", e);
         }
       }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
-      return new AcquireServer(app, started, store, ownsStore, url, sweeper);
+      return new AcquireServer(app, started, shared, store, ownsStore, url, sweeper);
     }
 
     private static String stripSlash(String url) {

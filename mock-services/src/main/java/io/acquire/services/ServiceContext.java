@@ -21,9 +21,10 @@ public final class ServiceContext {
   private final RequestVerifier verifier;
   private final Supplier<String> publicUrl;
   private final Map<String, String> options;
+  private final Map<Class<?>, AutoCloseable> shared;
 
   ServiceContext(String name, ObjectStore store, Clock clock, SigningKey signingKey, RequestVerifier verifier,
-      Supplier<String> publicUrl, Map<String, String> options) {
+      Supplier<String> publicUrl, Map<String, String> options, Map<Class<?>, AutoCloseable> shared) {
     this.name = name;
     this.store = store;
     this.clock = clock;
@@ -31,6 +32,22 @@ public final class ServiceContext {
     this.verifier = verifier;
     this.publicUrl = publicUrl;
     this.options = Map.copyOf(options);
+    this.shared = shared;
+  }
+
+  /**
+   * The one {@code type} of this server, made by {@code create} on first use and closed
+   * with the server: for state that services in one process share, such as the ledger
+   * that accounting and compute both use.
+   */
+  public <T extends AutoCloseable> T shared(Class<T> type, Supplier<T> create) {
+    synchronized (shared) {
+      return type.cast(shared.computeIfAbsent(type, t -> create.get()));
+    }
+  }
+
+  public java.time.Duration signatureWindow() {
+    return verifier.window();
   }
 
   public String name() {

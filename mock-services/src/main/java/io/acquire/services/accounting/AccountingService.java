@@ -20,7 +20,9 @@ import io.acquire.client.wire.SigningKey;
 import io.acquire.services.Service;
 import io.acquire.services.ServiceContext;
 import io.acquire.services.accounting.Records.AccountMeta;
-import io.acquire.services.accounting.Records.Hold;
+import io.acquire.services.accounting.Records.AccountState;
+import io.acquire.services.accounting.Records.HoldRecord;
+import io.acquire.services.accounting.Records.TransferRecord;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Caller;
@@ -30,11 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Accounting at {@code /t/accounting}: accounts with overdraft limits and daily caps,
@@ -42,7 +39,6 @@ import org.slf4j.LoggerFactory;
  * See docs/accounts.md for the rules and {@link Ledger} for why they hold under concurrency.
  */
 public final class AccountingService implements Service {
-  private static final Logger log = LoggerFactory.getLogger(AccountingService.class);
   private static final Duration MAX_HOLD = Duration.ofDays(7);
   /** The currency of all accounts unless the operator sets {@code accounting.currency}. */
   public static final String DEFAULT_CURRENCY = "GBP";
@@ -50,170 +46,117 @@ public final class AccountingService implements Service {
   private final Ledger ledger;
   private final Clock clock;
   private final SigningKey signingKey;
-  private final Money demoCredit;
-  private final ScheduledExecutorService recovery;
 
   public AccountingService(ServiceContext context) {
     this.clock = context.clock();
     this.signingKey = context.signingKey();
-    String currency = context.option("currency", DEFAULT_CURRENCY);
-    this.ledger = new Ledger(context.objects(), clock, currency);
-    this.demoCredit = Money.of(context.option("demo-credit", "100.00"), currency);
-    this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "accounting-recovery");
-      thread.setDaemon(true);
-      return thread;
-    });
-    int finished = ledger.recover();
-    if (finished > 0) {
-      log.info("Finished {} transfers left half done by an earlier process", finished);
-    }
-    recovery.scheduleWithFixedDelay(this::recoverQuietly, 30, 30, TimeUnit.SECONDS);
-  }
-
-  private void recoverQuietly() {
-    try {
-      ledger.recover();
-    } catch (RuntimeException e) {
-      log.warn("Transfer recovery failed; it will run again", e);
-    }
-  }
-
-  @Override
-  public void close() {
-    recovery.shutdownNow();
+    this.ledger = Ledger.of(context);
   }
 
   @Override
   public void mount(Routes routes) {
     // Every endpoint is a person's: a job's credential (scope drive:...) carries its owner's
-    // name but must not see, spend or release the owner's money.
-    routes.post("/accounts", routes.forPeople(this::createAccount))
+    // name but must not see, spend or release the owner's money. Changes leave their nonce
+    // to the ledger, which records it in the same write as the change.
+    routes.post("/accounts", routes.forPeopleClaimingOwnNonce(this::createAccount))
         .get("/accounts", routes.forPeople((ctx, caller) -> ctx.json(new AccountList(
             ledger.accountsOf(caller.username()).stream().map(this::view).toList()))))
         .get("/accounts/{id}", routes.forPeople((ctx, caller) ->
             ctx.json(view(ledger.owned(ctx.pathParam("id"), caller.username())))))
-        .put("/accounts/{id}/limits", routes.forPeople(this::setLimits))
+        .put("/accounts/{id}/limits", routes.forPeopleClaimingOwnNonce(this::setLimits))
         .get("/accounts/{id}/statement", routes.forPeople(this::statement))
-        .post("/transfers", routes.forPeople(this::transfer))
-        .post("/holds", routes.forPeople(this::hold))
+        .post("/transfers", routes.forPeopleClaimingOwnNonce(this::transfer))
+        .post("/holds", routes.forPeopleClaimingOwnNonce(this::hold))
         .get("/holds/{id}", routes.forPeople((ctx, caller) -> ctx.json(holdResult(ownedHold(ctx, caller)))))
-        .post("/holds/{id}/capture", routes.forPeople(this::capture))
-        .post("/holds/{id}/void", routes.forPeople((ctx, caller) -> {
-          Hold hold = ownedHold(ctx, caller);
-          ledger.voidHold(hold);
-          ctx.json(holdResult(hold));
-        }));
+        .post("/holds/{id}/capture", routes.forPeopleClaimingOwnNonce(this::capture))
+        .post("/holds/{id}/void", routes.forPeopleClaimingOwnNonce((ctx, caller) ->
+            ctx.json(holdResult(ledger.voidHold(caller, ctx.pathParam("id"))))));
   }
-
 
   private void createAccount(Context ctx, Caller caller) {
     CreateAccount request = Bodies.json(ctx, CreateAccount.class);
     String name = Bodies.required("name", request.name(), 64);
     long overdraft = nonNegative("overdraftLimit", request.overdraftLimit());
     Long cap = request.dailyCap() == null ? null : nonNegative("dailyCap", request.dailyCap());
-    boolean first = ledger.accountsOf(caller.username()).isEmpty();
-    AccountMeta meta = ledger.createAccount(caller.username(), name, overdraft, cap);
-    if (first && demoCredit.isPositive()) {
-      // Demo credit from the operator's funding account, once per user whatever races.
-      ledger.transfer(Ledger.SYSTEM, "demo-credit:" + caller.username(), ledger.meta(Ledger.FUNDING).orElseThrow(),
-          meta, demoCredit.minorUnits(), null, "demo credit");
-    }
-    ctx.status(201).json(view(meta));
+    AccountMeta meta = ledger.createAccount(caller, name, overdraft, cap);
+    ctx.status(201).json(view(ledger.owned(meta.id(), caller.username())));
   }
 
   private void setLimits(Context ctx, Caller caller) {
-    AccountMeta meta = ledger.owned(ctx.pathParam("id"), caller.username());
     SetLimits request = Bodies.json(ctx, SetLimits.class);
     long overdraft = nonNegative("overdraftLimit", request.overdraftLimit());
     Long cap = request.dailyCap() == null ? null : nonNegative("dailyCap", request.dailyCap());
-    ctx.json(view(ledger.setLimits(meta, overdraft, cap)));
+    AccountMeta meta = ledger.setLimits(caller, ctx.pathParam("id"), overdraft, cap);
+    ctx.json(view(ledger.owned(meta.id(), caller.username())));
   }
 
   private void statement(Context ctx, Caller caller) {
-    AccountMeta meta = ledger.owned(ctx.pathParam("id"), caller.username());
-    List<StatementLine> lines = ledger.journal(meta.id()).stream().map(e -> new StatementLine(e.seq(), e.at(),
-        e.kind(), money(e.amountMinor()), money(e.balanceMinor()), e.reference(), e.counterparty(), e.description(),
-        e.previousHash(), e.hash())).toList();
-    ctx.json(new Statement(meta.id(), lines));
+    AccountState account = ledger.owned(ctx.pathParam("id"), caller.username());
+    List<StatementLine> lines = ledger.journal(account.meta().id()).stream().map(e -> new StatementLine(e.seq(),
+        e.at(), e.kind(), money(e.amountMinor()), money(e.balanceMinor()), e.reference(), e.counterparty(),
+        e.description(), e.previousHash(), e.hash())).toList();
+    ctx.json(new Statement(account.meta().id(), lines));
   }
 
   private void transfer(Context ctx, Caller caller) {
     Transfer request = Bodies.json(ctx, Transfer.class);
     String key = Bodies.required("idempotencyKey", request.idempotencyKey(), 128);
-    AccountMeta from = ledger.owned(Bodies.required("from", request.from(), 64), caller.username());
-    AccountMeta to = ledger.meta(Bodies.required("to", request.to(), 64))
-        .orElseThrow(() -> ApiException.notFound("No account " + request.to() + "."));
-    if (from.id().equals(to.id())) {
+    String from = Bodies.required("from", request.from(), 64);
+    String to = Bodies.required("to", request.to(), 64);
+    if (from.equals(to)) {
       throw ApiException.badRequest("A transfer needs two different accounts.");
     }
     long amount = positive("amount", request.amount());
     String description = request.description() == null ? "" : Bodies.required("description", request.description(), 200);
-    Records.Transfer t = ledger.transfer(caller.username(), key, from, to, amount, null, description);
-    answer(ctx, t);
+    answer(ctx, ledger.transfer(caller, key, from, to, amount, description));
   }
 
   private void hold(Context ctx, Caller caller) {
     CreateHold request = Bodies.json(ctx, CreateHold.class);
     String key = Bodies.required("idempotencyKey", request.idempotencyKey(), 128);
-    AccountMeta account = ledger.owned(Bodies.required("account", request.account(), 64), caller.username());
+    String account = Bodies.required("account", request.account(), 64);
     long amount = positive("amount", request.amount());
     if (request.expiresInSeconds() <= 0 || request.expiresInSeconds() > MAX_HOLD.toSeconds()) {
       throw ApiException.badRequest("Field 'expiresInSeconds' must be between 1 and " + MAX_HOLD.toSeconds() + ".");
     }
     String description = request.description() == null ? "hold" : Bodies.required("description", request.description(), 200);
-    Hold hold = ledger.hold(caller.username(), key, account, amount,
-        clock.instant().plusSeconds(request.expiresInSeconds()), description);
+    HoldRecord hold = ledger.hold(caller, key, account, amount, clock.instant().plusSeconds(request.expiresInSeconds()),
+        description);
     ctx.status(201).json(holdResult(hold));
   }
 
   private void capture(Context ctx, Caller caller) {
-    Hold hold = ownedHold(ctx, caller);
     Capture request = Bodies.json(ctx, Capture.class);
     long amount = positiveOrZero("amount", request.amount());
-    AccountMeta to = request.to() == null ? ledger.meta(Ledger.REVENUE).orElseThrow()
-        : ledger.meta(request.to()).orElseThrow(() -> ApiException.notFound("No account " + request.to() + "."));
-    if (amount > hold.amountMinor()) {
-      throw ApiException.badRequest("Cannot capture " + money(amount) + ": the hold is for " + money(hold.amountMinor()) + ".");
-    }
-    String status = ledger.holdStatus(hold);
-    if (!status.equals("active") && !status.equals("captured")) {
-      throw ApiException.conflict("Hold " + hold.id() + " is " + status + "; only an active hold can be captured.");
-    }
     if (amount == 0) {
-      ledger.voidHold(hold);
-      ctx.json(holdResult(hold));
-      return;
+      throw ApiException.badRequest("Field 'amount' must be more than zero; to release the whole hold, void it "
+          + "(POST /holds/{id}/void).");
     }
-    answer(ctx, ledger.capture(hold, amount, to));
+    String to = request.to() == null ? Ledger.REVENUE : Bodies.required("to", request.to(), 64);
+    answer(ctx, ledger.capture(caller, ctx.pathParam("id"), amount, to));
   }
 
-  private Hold ownedHold(Context ctx, Caller caller) {
-    Hold hold = ledger.holdRecord(ctx.pathParam("id"))
-        .orElseThrow(() -> ApiException.notFound("You have no hold " + ctx.pathParam("id") + "."));
-    ledger.owned(hold.account(), caller.username());
-    return hold;
+  private HoldRecord ownedHold(Context ctx, Caller caller) {
+    String id = ctx.pathParam("id");
+    return ledger.hold(id).filter(h -> ledger.account(h.account())
+            .map(a -> a.meta().owner().equals(caller.username()) && !caller.username().equals(Ledger.SYSTEM))
+            .orElse(false))
+        .orElseThrow(() -> ApiException.notFound("You have no hold " + id + "."));
   }
 
-  private void answer(Context ctx, Records.Transfer t) {
-    if (t.status().equals("failed")) {
-      throw new ApiException(402, "insufficient_funds", t.reason());
-    }
-    if (!t.status().equals("completed")) {
-      throw new ApiException(503, "in_progress", "Transfer " + t.id() + " is still in progress; repeat the request "
-          + "with the same idempotency key to see it finish.");
-    }
-    Receipt receipt = new Receipt(t.id(), t.from(), t.to(), money(t.amountMinor()), t.createdAt(),
-        t.debitSeq(), t.creditSeq());
+  private void answer(Context ctx, TransferRecord t) {
+    Receipt receipt = new Receipt(t.id(), t.from(), t.to(), money(t.amountMinor()), t.at(), t.debitSeq(), t.creditSeq());
     ctx.json(new SignedReceipt(receipt, Base64Url.encode(signingKey.sign(Json.write(receipt)))));
   }
 
-  private HoldResult holdResult(Hold hold) {
-    return new HoldResult(hold.id(), hold.account(), money(hold.amountMinor()), hold.expiresAt(), ledger.holdStatus(hold));
+  private HoldResult holdResult(HoldRecord hold) {
+    return new HoldResult(hold.id(), hold.account(), money(hold.amountMinor()), hold.expiresAt(),
+        hold.status(clock.instant()));
   }
 
-  AccountView view(AccountMeta meta) {
-    Entry latest = ledger.latest(meta.id());
+  AccountView view(AccountState account) {
+    AccountMeta meta = account.meta();
+    Entry latest = account.latest();
     Instant now = clock.instant();
     long held = latest.heldMinor(now);
     List<HoldView> holds = latest.holds().entrySet().stream().filter(e -> e.getValue().expiresAt().isAfter(now))
@@ -254,5 +197,4 @@ public final class AccountingService implements Service {
   private long nonNegative(String field, Money amount) {
     return amount == null ? 0 : positiveOrZero(field, amount);
   }
-
 }

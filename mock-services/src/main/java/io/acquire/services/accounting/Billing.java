@@ -2,23 +2,20 @@ package io.acquire.services.accounting;
 
 import io.acquire.client.Money;
 import io.acquire.services.ServiceContext;
-import io.acquire.services.accounting.Records.AccountMeta;
-import io.acquire.services.accounting.Records.Hold;
 import io.acquire.services.http.ApiException;
 import java.time.Instant;
 
 /**
- * What other services may do with a user's money, in process over the shared store:
- * reserve a price with a hold, then settle it. Compute uses it to guarantee a job's quote.
- * The ledger's rules (ownership, overdraft, daily cap, idempotency) apply as they do to
- * the user's own calls.
+ * What other services may do with a user's money, in process: reserve a price with a hold,
+ * then settle it. Compute uses it to guarantee a job's quote. The ledger's rules
+ * (ownership, overdraft, daily cap, idempotency) apply as they do to the user's own calls,
+ * and only this settles the holds it placed.
  */
 public final class Billing {
   private final Ledger ledger;
 
   public Billing(ServiceContext context) {
-    this.ledger = new Ledger(context.objects(), context.clock(),
-        context.optionOf("accounting", "currency", AccountingService.DEFAULT_CURRENCY));
+    this.ledger = Ledger.of(context);
   }
 
   public String currency() {
@@ -27,7 +24,7 @@ public final class Billing {
 
   /** The account's id if {@code user} owns it; a 404 naming it otherwise. */
   public String requireOwned(String user, String accountId) {
-    return ledger.owned(accountId, user).id();
+    return ledger.owned(accountId, user).meta().id();
   }
 
   /**
@@ -39,8 +36,7 @@ public final class Billing {
   public String hold(String user, String accountId, Money amount, Instant expiresAt, String description,
       String idempotencyKey) {
     requireCurrency(amount);
-    AccountMeta account = ledger.owned(accountId, user);
-    return ledger.hold(user, idempotencyKey, account, amount.minorUnits(), expiresAt, description).id();
+    return ledger.holdFor(user, idempotencyKey, accountId, amount.minorUnits(), expiresAt, description).id();
   }
 
   /**
@@ -52,29 +48,8 @@ public final class Billing {
    */
   public Money settle(String holdId, Money amount) {
     requireCurrency(amount);
-    Hold hold = ledger.holdRecord(holdId).orElseThrow(() -> new IllegalArgumentException("no hold " + holdId));
-    if (amount.minorUnits() > hold.amountMinor()) {
-      throw new IllegalArgumentException("cannot settle " + amount + " against a hold of " + hold.amountMinor()
-          + " minor units");
-    }
-    switch (ledger.holdStatus(hold)) {
-      case "active" -> {
-        if (amount.isPositive()) {
-          ledger.capture(hold, amount.minorUnits(), ledger.meta(Ledger.REVENUE).orElseThrow());
-        } else {
-          ledger.voidHold(hold);
-        }
-        return amount;
-      }
-      case "captured" -> {
-        return Money.ofMinorUnits(ledger.transferRecord(Ledger.captureId(hold)).orElseThrow().amountMinor(), currency());
-      }
-      default -> {
-        return Money.zero(currency());
-      }
-    }
+    return Money.ofMinorUnits(ledger.settle(holdId, amount.minorUnits()), currency());
   }
-
 
   private void requireCurrency(Money amount) {
     if (!amount.currency().equals(currency())) {

@@ -1,8 +1,11 @@
 package io.acquire.services.accounting;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 
-/** What the ledger stores besides journals. */
+/** What the ledger's log holds: every change is written as the new state of what it changed. */
 final class Records {
   private Records() {}
 
@@ -12,39 +15,103 @@ final class Records {
    * @param dailyCapMinor null when there is no cap
    */
   record AccountMeta(String id, String owner, String name, String currency, long overdraftMinor, Long dailyCapMinor,
-      Instant createdAt) {}
+      Instant createdAt) {
 
-  /**
-   * A transfer's intent, written before any money moves. Its status is the truth that the
-   * journals converge to: {@code pending} (maybe debited), {@code debited}, {@code completed},
-   * or {@code failed} (any debit is reversed).
-   *
-   * @param fromStartSeq and {@code toStartSeq}: journal positions before the transfer, where
-   *     a search for its lines starts
-   * @param holdId set for a capture: the debit consumes this hold
-   * @param debitSeq and {@code creditSeq}: the journal lines that did it, once completed (else -1)
-   */
-  record Transfer(String id, String requester, String from, String to, long amountMinor, String currency,
-      String holdId, String description, Instant createdAt, long fromStartSeq, long toStartSeq, String status,
-      String reason, long debitSeq, long creditSeq) {
-
-    Transfer withStatus(String newStatus, String newReason) {
-      return new Transfer(id, requester, from, to, amountMinor, currency, holdId, description, createdAt,
-          fromStartSeq, toStartSeq, newStatus, newReason, debitSeq, creditSeq);
-    }
-
-    Transfer completed(long debit, long credit) {
-      return new Transfer(id, requester, from, to, amountMinor, currency, holdId, description, createdAt,
-          fromStartSeq, toStartSeq, "completed", null, debit, credit);
-    }
-
-    boolean sameRequest(Transfer other) {
-      return from.equals(other.from) && to.equals(other.to) && amountMinor == other.amountMinor
-          && java.util.Objects.equals(holdId, other.holdId);
+    AccountMeta withLimits(long overdraft, Long dailyCap) {
+      return new AccountMeta(id, owner, name, currency, overdraft, dailyCap, createdAt);
     }
   }
 
-  /** Where a hold lives and what it was asked for; its state is in the account's journal. */
-  record Hold(String id, String requester, String account, long amountMinor, Instant expiresAt, long startSeq,
-      Instant createdAt, String description) {}
+  /**
+   * A transfer or capture that happened, kept for its idempotency key.
+   *
+   * @param idempotencyKey null for the ledger's own transfers (demo credit, captures)
+   * @param holdId set for a capture: the hold it consumed
+   * @param debitSeq and {@code creditSeq}: its lines in the two accounts' journals
+   */
+  record TransferRecord(String id, String requester, String idempotencyKey, String from, String to, long amountMinor,
+      String holdId, String description, Instant at, long debitSeq, long creditSeq) {
+
+    boolean sameRequest(String otherFrom, String otherTo, long otherAmount) {
+      return from.equals(otherFrom) && to.equals(otherTo) && amountMinor == otherAmount;
+    }
+  }
+
+  /**
+   * A hold and what became of it.
+   *
+   * @param outcome null while it stands, then {@code captured} or {@code voided}; a hold
+   *     that stands past {@code expiresAt} has expired without any record changing
+   * @param captureId the transfer that captured it
+   */
+  record HoldRecord(String id, String requester, String idempotencyKey, String account, long amountMinor,
+      Instant expiresAt, String description, Instant createdAt, String outcome, long capturedMinor, String captureId,
+      Instant endedAt) {
+
+    static final String CAPTURED = "captured";
+    static final String VOIDED = "voided";
+
+    /** {@code active}, {@code expired}, {@code captured} or {@code voided} at {@code now}. */
+    String status(Instant now) {
+      if (outcome != null) {
+        return outcome;
+      }
+      return expiresAt.isAfter(now) ? "active" : "expired";
+    }
+
+    HoldRecord ended(String how, long captured, String transferId, Instant at) {
+      return new HoldRecord(id, requester, idempotencyKey, account, amountMinor, expiresAt, description, createdAt,
+          how, captured, transferId, at);
+    }
+
+    /** When it stopped mattering: ended, or expired. */
+    Instant over() {
+      return endedAt != null ? endedAt : expiresAt;
+    }
+  }
+
+  /**
+   * One line of one account's journal, as it appears in the log.
+   *
+   * @param previousBatch the log position of the account's line before this one (-1 for its
+   *     first), so a statement walks back through the log without an index
+   */
+  record Line(String account, long previousBatch, Entry entry) {}
+
+  /** A signed request's nonce, recorded with the change the request made, so a replay is refused. */
+  record NonceUse(String key, long signedAt) {}
+
+  /**
+   * One commit of the log: everything the requests in it changed, written with one
+   * conditional put. {@code previousHash} is the SHA-256 of the previous batch's stored
+   * bytes, so the log is a hash chain from its first batch.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  record Batch(long seq, Instant at, String previousHash, List<AccountMeta> accounts, List<Line> lines,
+      List<TransferRecord> transfers, List<HoldRecord> holds, List<NonceUse> nonces) {
+
+    Batch {
+      Objects.requireNonNull(at, "at == null");
+      previousHash = previousHash == null ? "" : previousHash;
+      accounts = accounts == null ? List.of() : accounts;
+      lines = lines == null ? List.of() : lines;
+      transfers = transfers == null ? List.of() : transfers;
+      holds = holds == null ? List.of() : holds;
+      nonces = nonces == null ? List.of() : nonces;
+    }
+  }
+
+  /**
+   * An account's current state.
+   *
+   * @param batch the log position of its newest line
+   */
+  record AccountState(AccountMeta meta, Entry latest, long batch) {}
+
+  /**
+   * The whole state as of batch {@code seq}, so a process starting up replays only the
+   * batches after it. Derived from the log; any process may write one.
+   */
+  record Checkpoint(long seq, Instant at, String hash, List<AccountState> accounts, List<TransferRecord> transfers,
+      List<HoldRecord> holds, List<NonceUse> nonces) {}
 }

@@ -4,8 +4,13 @@ import io.acquire.client.wire.SessionClaims;
 import java.time.Instant;
 import java.util.Arrays;
 
-/** Who signed a request, as proven by its session certificate and signature. */
-public record Caller(String username, String sessionId, String scope, Instant expiresAt) {
+/**
+ * Who signed a request, as proven by its session certificate and signature.
+ *
+ * @param nonce and {@code signedAt}: the request's nonce and signing time (epoch seconds),
+ *     claimed once by {@link RequestVerifier} or, for the ledger's changes, by the ledger
+ */
+public record Caller(String username, String sessionId, String scope, Instant expiresAt, String nonce, long signedAt) {
   /** A person's own session, as opposed to a job's credential for named drives. */
   public boolean hasUserScope() {
     return SessionClaims.SCOPE_USER.equals(scope);

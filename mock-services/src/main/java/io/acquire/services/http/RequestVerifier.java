@@ -62,7 +62,22 @@ public final class RequestVerifier {
     this.window = window;
   }
 
+  /** {@link #authenticate} and {@link #claimNonce}: what every signed endpoint but the ledger's changes needs. */
+  public Duration window() {
+    return window;
+  }
+
   public Caller verify(Context ctx) {
+    Caller caller = authenticate(ctx);
+    claimNonce(caller);
+    return caller;
+  }
+
+  /**
+   * Proves who signed the request, leaving its nonce unclaimed: the caller must see that it
+   * is claimed once, before acting, or a replay would act again.
+   */
+  public Caller authenticate(Context ctx) {
     String token = header(ctx, RequestSignature.CERTIFICATE_HEADER);
     String timestampText = header(ctx, RequestSignature.TIMESTAMP_HEADER);
     String nonce = header(ctx, RequestSignature.NONCE_HEADER);
@@ -104,11 +119,15 @@ public final class RequestVerifier {
     if (store.get(SessionKeys.revoked(claims.sessionId())).isPresent()) {
       throw ApiException.unauthorized("Session has been logged out. Log in again.");
     }
-    byte[] seenAt = Long.toString(timestamp).getBytes(StandardCharsets.US_ASCII);
-    if (store.putIfAbsent(SessionKeys.nonce(claims.sessionId(), nonce), seenAt).isEmpty()) {
+    return new Caller(claims.user(), claims.sessionId(), claims.scope(), claims.expiresAt(), nonce, timestamp);
+  }
+
+  /** Claims the request's nonce with a conditional put, so it is accepted once across all processes. */
+  public void claimNonce(Caller caller) {
+    byte[] seenAt = Long.toString(caller.signedAt()).getBytes(StandardCharsets.US_ASCII);
+    if (store.putIfAbsent(SessionKeys.nonce(caller.sessionId(), caller.nonce()), seenAt).isEmpty()) {
       throw ApiException.unauthorized("Nonce was already used: this request is a replay.");
     }
-    return new Caller(claims.user(), claims.sessionId(), claims.scope(), claims.expiresAt());
   }
 
   private SessionClaims trustedClaims(String token) {

@@ -45,12 +45,25 @@ public final class Routes {
    * owner's name but reaches nothing beyond the drives its scope names (403 here).
    */
   public Handler forPeople(SignedHandler handler) {
-    return signed((ctx, caller) -> {
+    return signed(peopleOnly(handler));
+  }
+
+  /**
+   * {@link #forPeople}, but the request's nonce is left for the handler to claim: for the
+   * ledger, which records it in the same write as the change the request makes (one write
+   * instead of two) and claims it in the store when the request changes nothing.
+   */
+  public Handler forPeopleClaimingOwnNonce(SignedHandler handler) {
+    return ctx -> peopleOnly(handler).handle(ctx, verifier.authenticate(ctx));
+  }
+
+  private static SignedHandler peopleOnly(SignedHandler handler) {
+    return (ctx, caller) -> {
       if (!caller.hasUserScope()) {
         throw ApiException.forbidden("This session's scope (" + caller.scope() + ") is a job's credential, which "
             + "reaches only the drives it names; this endpoint is for people's sessions.");
       }
       handler.handle(ctx, caller);
-    });
+    };
   }
 }

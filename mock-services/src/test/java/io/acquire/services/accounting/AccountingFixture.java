@@ -27,6 +27,11 @@ final class AccountingFixture implements AutoCloseable {
     this.sessions = new TestSessions(store, server.url());
   }
 
+  /** A second ledger on {@code store}, as another process would open it: it replays the log. Close it. */
+  static Ledger openLedger(ObjectStore store) {
+    return new Ledger(store, Clock.systemUTC(), new Ledger.Settings("GBP", 0, 10_000, java.time.Duration.ofMinutes(5)));
+  }
+
   static String money(String amount) {
     return "{\"amount\":\"" + amount + "\",\"currency\":\"GBP\"}";
   }

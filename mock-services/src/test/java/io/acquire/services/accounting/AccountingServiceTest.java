@@ -87,7 +87,7 @@ class AccountingServiceTest {
     assertEquals(new BigDecimal("55.00"), fx.balance(ada, capped));
     assertEquals(lines, fx.account(ada, capped).get("journalLength").asLong(), "a refusal writes nothing");
     assertRefused(fx.transfer(ada, capped, other, "10.00", "past-cap"), 402, "daily cap",
-        "the failure is remembered under its key");
+        "a refusal leaves the key unused, so the same request is decided again");
   }
 
   @Test
@@ -119,7 +119,7 @@ class AccountingServiceTest {
     assertEquals(new BigDecimal("87.50"), amount(fx.account(ada, account).get("available")), "the rest is released");
     assertEquals(captured.body(), fx.capture(ada, id, "12.50").body(), "capturing again changes nothing");
     assertRefused(fx.capture(ada, id, "5.00"), 409, "already captured");
-    assertRefused(ada.send("POST", "/t/accounting/holds/" + id + "/void", "{}"), 409, "not active");
+    assertRefused(ada.send("POST", "/t/accounting/holds/" + id + "/void", "{}"), 409, "is captured; only an active hold");
     assertEquals(new BigDecimal("87.50"), fx.balance(ada, account));
   }
 
@@ -213,10 +213,11 @@ class AccountingServiceTest {
       assertEquals(sum, amount(line.get("balance")));
     }
     assertEquals(new BigDecimal("82.75"), sum);
-    Ledger ledger = new Ledger(new JsonObjects(fx.store), clock, "GBP");
-    List<Entry> journal = ledger.journal(from);
-    for (int i = 1; i < journal.size(); i++) {
-      assertTrue(journal.get(i).chainsFrom(journal.get(i - 1)), "line " + i + " chains from the one before");
+    try (Ledger ledger = AccountingFixture.openLedger(fx.store)) {
+      List<Entry> journal = ledger.journal(from);
+      for (int i = 1; i < journal.size(); i++) {
+        assertTrue(journal.get(i).chainsFrom(journal.get(i - 1)), "line " + i + " chains from the one before");
+      }
     }
   }
 }

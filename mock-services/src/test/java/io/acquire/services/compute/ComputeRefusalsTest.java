@@ -129,7 +129,7 @@ class ComputeRefusalsTest {
     assertQuoteRefused(r -> r.put("account", bob.account()), 404, "You have no account " + bob.account());
   }
 
-  /** The ledger's own name is "acquire"; a person who registers it must not own every account. */
+  /** A person named "acquire", like the operator, owns only their own accounts, never the operator's or anyone else's. */
   @Test
   void aUserNamedLikeTheLedgerCannotPayWithSomeoneElsesAccount() {
     Person bob = compute.person("bob");

@@ -29,7 +29,9 @@ public final class TestSessions {
   private static final MediaType JSON = MediaType.get("application/json");
 
   private final SigningKey issuerKey = SigningKey.generate();
-  private final OkHttpClient http = new OkHttpClient();
+  /** Idle connections kept for as many clients as a benchmark runs at once, so none reconnects per request. */
+  private final OkHttpClient http = new OkHttpClient.Builder()
+      .connectionPool(new okhttp3.ConnectionPool(64, 5, java.util.concurrent.TimeUnit.MINUTES)).build();
   private final String serverUrl;
 
   /** Registers this fake identity in {@code store}; call before the first signed request. */
@@ -81,6 +83,22 @@ public final class TestSessions {
     public Reply send(String method, String path, String jsonBody) {
       byte[] body = jsonBody == null ? null : jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       return sendBytes(method, path, body, Map.of());
+    }
+
+    /** A request signed once, which each call sends again exactly as it was: a replay from the second call on. */
+    public java.util.function.Supplier<Reply> signedOnce(String method, String path, String jsonBody) {
+      byte[] body = jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Map<String, String> headers = RequestSignature.sign(key, certificate, method, path, body,
+          Instant.now().getEpochSecond());
+      return () -> {
+        Request.Builder request = new Request.Builder().url(target + path).method(method, RequestBody.create(body, JSON));
+        headers.forEach(request::header);
+        try (Response response = http.newCall(request.build()).execute()) {
+          return new Reply(response.code(), response.body().string());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      };
     }
 
     /** Sends a signed request with a raw body (null for none) and extra headers. */
