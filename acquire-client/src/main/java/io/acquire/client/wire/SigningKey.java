@@ -1,6 +1,12 @@
 package io.acquire.client.wire;
 
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.signature.Ed25519PrivateKey;
+import com.google.crypto.tink.signature.Ed25519PublicKey;
 import com.google.crypto.tink.subtle.Ed25519Sign;
+import com.google.crypto.tink.util.Bytes;
+import com.google.crypto.tink.util.SecretBytes;
 import java.security.GeneralSecurityException;
 
 /**
@@ -11,12 +17,16 @@ import java.security.GeneralSecurityException;
  */
 public final class SigningKey {
   private final byte[] seed;
-  private final Ed25519Sign signer;
+  private final PublicKeySign signer;
   private final VerifyingKey verifyingKey;
 
   private SigningKey(Ed25519Sign.KeyPair pair) throws GeneralSecurityException {
+    Ed25519Engine.ensureRegistered();
     this.seed = pair.getPrivateKey();
-    this.signer = new Ed25519Sign(seed);
+    Ed25519PublicKey publicKey = Ed25519PublicKey.create(Bytes.copyFrom(pair.getPublicKey()));
+    // Tink's factory, not its Java class: it signs with BoringSSL when Conscrypt is registered.
+    this.signer = Ed25519Sign.create(Ed25519PrivateKey.create(publicKey,
+        SecretBytes.copyFrom(seed, InsecureSecretKeyAccess.get())));
     this.verifyingKey = VerifyingKey.fromBytes(pair.getPublicKey());
   }
 

@@ -234,6 +234,11 @@ final class Ledger implements AutoCloseable {
     return lines;
   }
 
+  /** For benchmarks: the position of the newest batch this process has applied. */
+  long verifyLogCount() {
+    return state.seq();
+  }
+
   /**
    * Reads the whole log from its first batch and checks that each chains from the one
    * before by hash; returns how many batches there are.

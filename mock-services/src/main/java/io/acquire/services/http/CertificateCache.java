@@ -5,34 +5,43 @@ import io.acquire.client.wire.SessionClaims;
 import io.acquire.client.wire.VerifyingKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * Certificates whose issuer signature this process has already checked. A session sends
- * the same certificate with every request, and an Ed25519 verification costs about as much
- * as the rest of a small request; the request's own signature is still checked every time.
+ * Certificates whose issuer signature this process has already checked, with their claims
+ * and session key parsed once. A session sends the same certificate with every request;
+ * the request's own signature is still checked every time.
  *
- * <p>Only the signature check is remembered, under the exact token and issuer key, so a
- * cached answer is the answer a fresh check would give; expiry and revocation are the
- * caller's to check on every request, as before. When full, the cache starts again empty.
+ * <p>An entry is used only under the exact token and while its issuer's key is the one that
+ * checked it, so a cached answer is the answer a fresh check would give; expiry and
+ * revocation are the caller's to check on every request. When full, the cache starts again
+ * empty.
  */
 final class CertificateCache {
   private static final int MAX_ENTRIES = 10_000;
 
-  private record Verified(VerifyingKey issuer, SessionClaims claims) {}
+  /** A checked certificate: its claims, the issuer key that signed it, and the session key it names. */
+  record Verified(SessionClaims claims, VerifyingKey issuerKey, VerifyingKey sessionKey) {}
 
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-  /** The certificate's claims if {@code issuer} signed it; else {@link IllegalArgumentException}, as {@link SessionCertificate#verify}. */
-  SessionClaims verify(String token, VerifyingKey issuer) {
+  /**
+   * The certificate, checked against the key {@code issuerKeyOf} gives for its issuer
+   * (which throws for an issuer it does not trust); otherwise {@link IllegalArgumentException},
+   * as {@link SessionCertificate#verify}, also for a malformed session key.
+   */
+  Verified verify(String token, Function<String, VerifyingKey> issuerKeyOf) {
     Verified known = token == null ? null : verified.get(token);
-    if (known != null && known.issuer().equals(issuer)) {
-      return known.claims();
+    if (known != null && known.issuerKey().equals(issuerKeyOf.apply(known.claims().issuer()))) {
+      return known;
     }
-    SessionClaims claims = SessionCertificate.verify(token, issuer).claims();
+    VerifyingKey issuerKey = issuerKeyOf.apply(SessionCertificate.parseUnverified(token).claims().issuer());
+    SessionClaims claims = SessionCertificate.verify(token, issuerKey).claims();
+    Verified fresh = new Verified(claims, issuerKey, claims.verifyingKey());
     if (verified.size() >= MAX_ENTRIES) {
       verified.clear();
     }
-    verified.put(token, new Verified(issuer, claims));
-    return claims;
+    verified.put(token, fresh);
+    return fresh;
   }
 }

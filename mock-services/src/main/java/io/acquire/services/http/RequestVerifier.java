@@ -83,7 +83,8 @@ public final class RequestVerifier {
     String nonce = header(ctx, RequestSignature.NONCE_HEADER);
     String signatureText = header(ctx, RequestSignature.SIGNATURE_HEADER);
 
-    SessionClaims claims = trustedClaims(token);
+    CertificateCache.Verified certificate = trustedCertificate(token);
+    SessionClaims claims = certificate.claims();
     Instant now = clock.instant();
     if (!now.isBefore(claims.expiresAt())) {
       throw ApiException.unauthorized("Session expired at " + claims.expiresAt() + ". Log in again.");
@@ -102,13 +103,12 @@ public final class RequestVerifier {
       throw ApiException.unauthorized(RequestSignature.NONCE_HEADER + " must be 16 to 128 base64url characters.");
     }
     byte[] signature;
-    VerifyingKey sessionKey;
     try {
       signature = Base64Url.decode(signatureText);
-      sessionKey = claims.verifyingKey();
     } catch (IllegalArgumentException e) {
-      throw ApiException.unauthorized("Request signature or session key is malformed: " + e.getMessage() + ".");
+      throw ApiException.unauthorized("Request signature is malformed: " + e.getMessage() + ".");
     }
+    VerifyingKey sessionKey = certificate.sessionKey();
     String digest = hashBody(ctx);
     ctx.attribute(BODY_SHA256, digest);
     byte[] canonical = RequestSignature.canonicalForDigest(ctx.method().name(), target(ctx), digest, timestamp, nonce);
@@ -130,23 +130,26 @@ public final class RequestVerifier {
     }
   }
 
-  private SessionClaims trustedClaims(String token) {
+  private CertificateCache.Verified trustedCertificate(String token) {
     try {
-      String issuer = SessionCertificate.parseUnverified(token).claims().issuer();
-      boolean job = issuer.equals("compute");
-      if (!job && !issuer.equals("identity")) {
-        throw new IllegalArgumentException("its issuer '" + issuer + "' is not trusted");
-      }
-      VerifyingKey key = issuerKeys.apply(issuer).orElseThrow(() -> ApiException.unauthorized(
-          "No " + issuer + " service is registered with this backend, so its certificates cannot be checked."));
-      SessionClaims claims = certificates.verify(token, key);
-      if (job && !JOB_SCOPE.matcher(claims.scope()).matches()) {
+      CertificateCache.Verified certificate = certificates.verify(token, this::trustedIssuerKey);
+      SessionClaims claims = certificate.claims();
+      if (claims.issuer().equals("compute") && !JOB_SCOPE.matcher(claims.scope()).matches()) {
         throw new IllegalArgumentException("compute may only grant access to drives, not '" + claims.scope() + "'");
       }
-      return claims;
+      return certificate;
     } catch (IllegalArgumentException e) {
       throw ApiException.unauthorized("Session certificate rejected: " + e.getMessage() + ". Log in again.");
     }
+  }
+
+  /** Identity's key for people's sessions, compute's for jobs' credentials; nobody else is trusted. */
+  private VerifyingKey trustedIssuerKey(String issuer) {
+    if (!issuer.equals("compute") && !issuer.equals("identity")) {
+      throw new IllegalArgumentException("its issuer '" + issuer + "' is not trusted");
+    }
+    return issuerKeys.apply(issuer).orElseThrow(() -> ApiException.unauthorized(
+        "No " + issuer + " service is registered with this backend, so its certificates cannot be checked."));
   }
 
   /** The verified request body's SHA-256 (lowercase hex), so handlers need not hash large bodies again. */
