@@ -134,6 +134,11 @@ final class Ledger implements AutoCloseable {
     this.state = loadNewestCheckpoint();
     catchUp();
     if (state.seq() < 0) {
+      if (!store.list("accounting/accounts/").isEmpty()) {
+        throw new IllegalStateException("This store holds accounts in an earlier pre-release's format "
+            + "(accounting/accounts and accounting/journals), which this version cannot read: it keeps the ledger "
+            + "as one log (accounting/log). Start with a new data directory, or run the version that wrote it.");
+      }
       writeGenesis();
     }
     this.committer = daemon(this::commitLoop, "ledger-committer");
@@ -232,11 +237,6 @@ final class Ledger implements AutoCloseable {
     }
     Collections.reverse(lines);
     return lines;
-  }
-
-  /** For benchmarks: the position of the newest batch this process has applied. */
-  long verifyLogCount() {
-    return state.seq();
   }
 
   /**

@@ -9,10 +9,14 @@ import io.acquire.services.store.ObjectStore;
 import io.acquire.services.testing.TestSessions;
 import io.acquire.services.testing.TestSessions.Reply;
 import io.acquire.services.testing.TestSessions.Session;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,42 +24,106 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ledger throughput: 16 concurrent clients, each its own user, sending signed transfers
- * over HTTP for a fixed time, against a durable local store and, as the baseline in the
- * same run, an in-memory store; plus signed reads, to show what the HTTP and signature
- * layer alone costs. Run with {@code scripts/benchmark.sh io.acquire.services.accounting.LedgerBenchmark}.
+ * over HTTP to one backend process, against a durable local store and, as baselines in the
+ * same run, an in-memory store and signed account reads (the HTTP and signature layer
+ * alone). Clients and backend share this JVM and the machine's cores, so every figure
+ * includes the clients' signing and HTTP too.
+ *
+ * <p>After a warm-up (so the JIT has compiled the request path), the three kinds run in
+ * alternating rounds, and the best and median of each are printed, with the CPU time this
+ * JVM spent per request and the requests per ledger batch. Every run ends by replaying the
+ * log and checking that the books balance exactly.
+ *
+ * <pre>scripts/benchmark.sh io.acquire.services.accounting.LedgerBenchmark [rounds] [seconds]</pre>
  */
 public final class LedgerBenchmark {
   private static final int CLIENTS = 16;
-  private static final long SECONDS = 15;
 
   private LedgerBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory("ledger-bench");
-    double durable;
-    try (LocalObjectStore store = LocalObjectStore.open(dir)) {
-      durable = run(store, "transfers, durable local store", true);
-    }
-    double memory = run(new MemoryObjectStore(), "transfers, in-memory store (baseline)", true);
-    double reads = run(new MemoryObjectStore(), "signed account reads, in-memory (HTTP + signature cost)", false);
-    System.out.printf("ratio durable / in-memory transfers: %.2f%n", durable / memory);
-    System.out.printf("ratio in-memory transfers / signed reads: %.2f%n", memory / reads);
+  private record Round(double perSecond, double cpuMicrosPerRequest, double perBatch) {}
+
+  private interface Kind {
+    Round run(int seconds) throws Exception;
   }
 
-  private static double run(ObjectStore store, String label, boolean transfers) throws Exception {
-    try (AcquireServer server = AcquireServer.builder().store(store).port(0)
-        .services(List.of("registry", "accounting")).option("accounting.demo-credit", "1000000.00").start()) {
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    Path dir = Files.createTempDirectory("ledger-bench");
+    try (LocalObjectStore durableStore = LocalObjectStore.open(dir);
+         Bench durable = new Bench(durableStore, true);
+         Bench memory = new Bench(new MemoryObjectStore(), true);
+         Bench reads = new Bench(new MemoryObjectStore(), false)) {
+      System.out.printf("warming up: %d s of transfers in memory%n", 2 * seconds);
+      memory.run(2 * seconds);
+      Map<String, Kind> kinds = new LinkedHashMap<>();
+      kinds.put("transfers, durable local store", durable::run);
+      kinds.put("transfers, in-memory store (baseline)", memory::run);
+      kinds.put("signed account reads, in-memory (HTTP + signatures)", reads::run);
+      Map<String, List<Round>> results = new LinkedHashMap<>();
+      for (int r = 0; r < rounds; r++) {
+        for (Map.Entry<String, Kind> kind : kinds.entrySet()) {
+          Round round = kind.getValue().run(seconds);
+          results.computeIfAbsent(kind.getKey(), k -> new ArrayList<>()).add(round);
+          System.out.printf("  round %d  %-52s %7.0f /s  %6.0f us CPU each  %5.1f per batch%n", r + 1,
+              kind.getKey(), round.perSecond(), round.cpuMicrosPerRequest(), round.perBatch());
+        }
+      }
+      System.out.printf("%n%d clients, %d rounds of %d s, %d cores%n", CLIENTS, rounds, seconds,
+          Runtime.getRuntime().availableProcessors());
+      for (Map.Entry<String, List<Round>> result : results.entrySet()) {
+        List<Round> sorted = result.getValue().stream().sorted(Comparator.comparingDouble(Round::perSecond)).toList();
+        System.out.printf("%-52s best %6.0f /s, median %6.0f /s, worst %6.0f /s; median CPU %5.0f us each%n",
+            result.getKey(), sorted.get(sorted.size() - 1).perSecond(), sorted.get(sorted.size() / 2).perSecond(),
+            sorted.get(0).perSecond(), sorted.get(sorted.size() / 2).cpuMicrosPerRequest());
+      }
+      double durableMedian = median(results.get("transfers, durable local store"));
+      double memoryMedian = median(results.get("transfers, in-memory store (baseline)"));
+      double readsMedian = median(results.get("signed account reads, in-memory (HTTP + signatures)"));
+      System.out.printf("ratio durable / in-memory transfers (medians): %.2f%n", durableMedian / memoryMedian);
+      System.out.printf("ratio in-memory transfers / signed reads (medians): %.2f%n", memoryMedian / readsMedian);
+      durable.checkBooks();
+      memory.checkBooks();
+      System.out.println("books balance exactly after every run (log replayed by a fresh ledger)");
+    }
+  }
+
+  private static double median(List<Round> rounds) {
+    return rounds.stream().mapToDouble(Round::perSecond).sorted().toArray()[rounds.size() / 2];
+  }
+
+  /** One backend with 16 funded users, kept across rounds. */
+  private static final class Bench implements AutoCloseable {
+    private final ObjectStore store;
+    private final boolean transfers;
+    private final AcquireServer server;
+    private final List<Session> users = new ArrayList<>();
+    private final List<String> accounts = new ArrayList<>();
+    private final AtomicLong keys = new AtomicLong();
+
+    Bench(ObjectStore store, boolean transfers) {
+      this.store = store;
+      this.transfers = transfers;
+      this.server = AcquireServer.builder().store(store).port(0).services(List.of("registry", "accounting"))
+          .option("accounting.demo-credit", "1000000.00").start();
       TestSessions issuer = new TestSessions(store, server.url());
-      List<Session> users = new ArrayList<>();
-      List<String> accounts = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
         Session user = issuer.login("bench" + i);
         users.add(user);
         accounts.add(json(user.send("POST", "/t/accounting/accounts", "{\"name\":\"main\"}")).get("id").asText());
       }
+    }
+
+    Round run(int seconds) throws Exception {
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       AtomicLong done = new AtomicLong();
       AtomicLong failed = new AtomicLong();
-      long deadline = System.nanoTime() + SECONDS * 1_000_000_000L;
+      long batchesBefore = batches();
+      long cpuBefore = os.getProcessCpuTime();
+      long start = System.nanoTime();
+      long deadline = start + seconds * 1_000_000_000L;
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       List<Future<?>> futures = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
@@ -66,7 +134,7 @@ public final class LedgerBenchmark {
             Reply reply = transfers
                 ? users.get(client).send("POST", "/t/accounting/transfers", "{\"from\":\"" + accounts.get(client)
                     + "\",\"to\":\"" + accounts.get((client + 1 + (int) (n % (CLIENTS - 1))) % CLIENTS)
-                    + "\",\"idempotencyKey\":\"" + client + "-" + n + "\",\"amount\":"
+                    + "\",\"idempotencyKey\":\"k" + keys.incrementAndGet() + "\",\"amount\":"
                     + AccountingFixture.money("0.01") + "}")
                 : users.get(client).send("GET", "/t/accounting/accounts/" + accounts.get(client), null);
             (reply.status() == 200 ? done : failed).incrementAndGet();
@@ -79,13 +147,36 @@ public final class LedgerBenchmark {
         f.get();
       }
       pool.shutdown();
-      double rate = done.get() / (double) SECONDS;
-      System.out.printf("%-58s %8.0f /s  (%d ok, %d failed, %d clients, %d s)%n", label, rate, done.get(),
-          failed.get(), CLIENTS, SECONDS);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e3;
+      if (failed.get() > 0) {
+        throw new AssertionError(failed.get() + " requests failed");
+      }
+      long batches = batches() - batchesBefore;
+      return new Round(done.get() / elapsed, cpu / done.get(), batches == 0 ? 0 : done.get() / (double) batches);
+    }
+
+    private long batches() {
+      long seq = 0;
+      while (store.get(Ledger.logKey(seq)).isPresent()) {
+        seq += 1024;
+      }
+      long low = Math.max(0, seq - 1024);
+      while (store.get(Ledger.logKey(low)).isPresent()) {
+        low++;
+      }
+      return low;
+    }
+
+    void checkBooks() {
       if (transfers) {
         LedgerConcurrencyTest.assertLedgerBalances(store, CLIENTS);
       }
-      return rate;
+    }
+
+    @Override
+    public void close() {
+      server.close();
     }
   }
 }

@@ -283,6 +283,16 @@ class LedgerTest {
     LedgerConcurrencyTest.assertLedgerBalances(store, 2);
   }
 
+  @Test
+  void aStoreWithAccountsInTheEarlierFormatIsRefusedRatherThanStartedEmpty() {
+    MemoryObjectStore store = new MemoryObjectStore();
+    store.put("accounting/accounts/acct_0123", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> AccountingFixture.openLedger(store));
+    assertTrue(refused.getMessage().contains("new data directory"), refused.getMessage());
+    assertTrue(store.list("accounting/log/").isEmpty(), "nothing written");
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
