@@ -180,24 +180,24 @@ class LedgerConcurrencyTest {
   }
 
   @Test
-  void sixteenThreadsNeverLoseOrDuplicateMoney() throws Exception {
+  void sixteenThreadsNeverLoseOrDuplicateMoney() throws Exception { // 2,000 operations
     MemoryObjectStore store = new MemoryObjectStore();
     try (AcquireServer server = AcquireServer.builder().store(store).port(0)
         .services(List.of("registry", "accounting")).start()) {
-      hammer(List.of(server.url()), store, 16, 60, () -> { });
+      hammer(List.of(server.url()), store, 16, 125, () -> { });
       assertLedgerBalances(store, USERS.size());
     }
   }
 
   @Test
-  void twoProcessesOnOneStoreSurviveOneBeingKilledMidRun() throws Exception {
+  void twoProcessesOnOneStoreSurviveOneBeingKilledMidRun() throws Exception { // 2,000 operations
     Process child = startChild();
     String childUrl = awaitReady(child);
     try (LocalObjectStore store = LocalObjectStore.open(data.resolve("store"));
          AcquireServer local = AcquireServer.builder().store(store).port(0)
              .services(List.of("registry", "accounting")).start()) {
       AtomicReference<String> restartedUrl = new AtomicReference<>();
-      hammer(List.of(local.url(), childUrl), store, 16, 40, () -> {
+      hammer(List.of(local.url(), childUrl), store, 16, 125, () -> {
         child.destroyForcibly();
         try {
           child.waitFor(30, TimeUnit.SECONDS);
