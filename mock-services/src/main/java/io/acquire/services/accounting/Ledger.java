@@ -94,6 +94,7 @@ final class Ledger implements AutoCloseable {
   private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
   private final Thread committer;
   private final ExecutorService checkpointer = Executors.newSingleThreadExecutor(r -> daemon(r, "ledger-checkpoint"));
+  /** Batches written or read lately, which statements walk through. */
   private final Map<Long, Batch> recentBatches = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, Batch> eldest) {
