@@ -16,6 +16,7 @@ import io.acquire.services.ServiceContext;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Caller;
 import io.acquire.services.http.SessionKeys;
+import io.acquire.services.store.ObjectLog;
 import io.acquire.services.store.ObjectStore;
 import io.acquire.services.store.StoredObject;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * Double-entry accounts as one log of batches in the object store, correct with any number
  * of processes sharing it and after a crash at any point.
  *
- * <p>The log is the ledger: batch N+1 is written with a conditional put, so of any number
- * of processes exactly one writes each position, and a batch holds every change of the
+ * <p>The log is the ledger: batch N+1 is appended at position N+1 of the store's
+ * {@link ObjectLog}, so of any number of processes exactly one writes each position, and a batch holds every change of the
  * requests in it (both lines of a transfer, the hold it captures, the request's nonce), so
  * each request is all or nothing. Each process keeps the state the log describes in memory
  * and reads any newer batches before it decides or answers, so it never acts on a stale
@@ -73,7 +74,8 @@ final class Ledger implements AutoCloseable {
   private static final long UNLIMITED = 1_000_000_000_000_000L;
   private static final int MAX_BATCH = 256;
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
-  private static final String LOG = "accounting/log/";
+  /** The store's log that holds the ledger's batches. */
+  static final String LOG = "accounting-ledger";
   private static final String CHECKPOINTS = "accounting/checkpoints/";
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -86,6 +88,7 @@ final class Ledger implements AutoCloseable {
   record Settings(String currency, long demoCreditMinor, int checkpointEvery, Duration nonceWindow) {}
 
   private final ObjectStore store;
+  private final ObjectLog batches;
   private final Clock clock;
   private final Settings settings;
   /** Guards {@link #state}: deciding and reading share it, applying a batch excludes both. */
@@ -130,6 +133,7 @@ final class Ledger implements AutoCloseable {
 
   Ledger(ObjectStore store, Clock clock, Settings settings) {
     this.store = store;
+    this.batches = store.log(LOG);
     this.clock = clock;
     this.settings = settings;
     this.state = loadNewestCheckpoint();
@@ -248,16 +252,22 @@ final class Ledger implements AutoCloseable {
     String previous = "";
     long seq = 0;
     for (; ; seq++) {
-      Optional<StoredObject> object = store.get(logKey(seq));
-      if (object.isEmpty()) {
+      Optional<byte[]> bytes = batches.read(seq);
+      if (bytes.isEmpty()) {
         return seq;
       }
-      Batch batch = Json.read(object.get().data(), Batch.class);
+      Batch batch = Json.read(bytes.get(), Batch.class);
       if (batch.seq() != seq || !batch.previousHash().equals(previous)) {
         throw new IllegalStateException("ledger batch " + seq + " does not chain from the one before");
       }
-      previous = sha256(object.get().data());
+      previous = sha256(bytes.get());
     }
+  }
+
+  /** How many batches the log holds, as far as this process has read it. */
+  long batchCount() {
+    catchUp();
+    return state.seq() + 1;
   }
 
   private Batch batch(long seq) {
@@ -265,7 +275,7 @@ final class Ledger implements AutoCloseable {
     if (cached != null) {
       return cached;
     }
-    Batch batch = store.get(logKey(seq)).map(o -> Json.read(o.data(), Batch.class))
+    Batch batch = batches.read(seq).map(bytes -> Json.read(bytes, Batch.class))
         .orElseThrow(() -> new IllegalStateException("ledger batch " + seq + " is missing"));
     recentBatches.put(seq, batch);
     return batch;
@@ -681,11 +691,11 @@ final class Ledger implements AutoCloseable {
   private boolean append(long seq, byte[] bytes) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return store.putIfAbsent(logKey(seq), bytes).isPresent();
+        return batches.append(seq, bytes);
       } catch (RuntimeException e) {
-        Optional<StoredObject> there = readQuietly(logKey(seq));
+        Optional<byte[]> there = readQuietly(seq);
         if (there.isPresent()) {
-          return java.util.Arrays.equals(there.get().data(), bytes);
+          return java.util.Arrays.equals(there.get(), bytes);
         }
         if (attempt == 3) {
           throw e;
@@ -695,9 +705,9 @@ final class Ledger implements AutoCloseable {
     }
   }
 
-  private Optional<StoredObject> readQuietly(String key) {
+  private Optional<byte[]> readQuietly(long seq) {
     try {
-      return store.get(key);
+      return batches.read(seq);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
@@ -706,12 +716,11 @@ final class Ledger implements AutoCloseable {
   /** Applies every batch newer than the state that other processes (or this one) have written. */
   private void catchUp() {
     while (true) {
-      long next = state.seq() + 1;
-      Optional<StoredObject> object = store.get(logKey(next));
-      if (object.isEmpty()) {
+      Optional<byte[]> bytes = batches.read(state.seq() + 1);
+      if (bytes.isEmpty()) {
         return;
       }
-      apply(Json.read(object.get().data(), Batch.class), object.get().data());
+      apply(Json.read(bytes.get(), Batch.class), bytes.get());
     }
   }
 
@@ -799,10 +808,6 @@ final class Ledger implements AutoCloseable {
 
   private String money(long minor) {
     return Money.ofMinorUnits(minor, settings.currency()).toString();
-  }
-
-  static String logKey(long seq) {
-    return LOG + String.format("%016d", seq);
   }
 
   private static String checkpointKey(long seq) {

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -38,6 +40,9 @@ import java.util.function.Function;
  *
  * <p>A temporary file left by a crash is never listed or read, and is removed when a
  * store is opened once it is ten minutes old.
+ *
+ * <p>Logs ({@link #log}) live beside the objects, in {@code logs/<name>/}, as segment files
+ * that records are appended to ({@link SegmentLog}).
  *
  * <p>Writers to one key serialise on a stripe lock held both in this JVM (shared by every
  * instance open on the same directory) and, with an OS file lock, across every process
@@ -72,6 +77,7 @@ public final class LocalObjectStore implements ObjectStore {
   private final Path objects;
   private final boolean durable;
   private final Path[] lockFiles = new Path[STRIPES];
+  private final Map<String, SegmentLog> logs = new ConcurrentHashMap<>();
   private final ReentrantLock[] jvmLocks = new ReentrantLock[STRIPES];
 
   private LocalObjectStore(Path root, boolean durable) throws IOException {
@@ -82,7 +88,7 @@ public final class LocalObjectStore implements ObjectStore {
     Path locks = Files.createDirectories(this.root.resolve("locks")).toRealPath();
     for (int i = 0; i < STRIPES; i++) {
       lockFiles[i] = locks.resolve(i + ".lock");
-      jvmLocks[i] = JVM_LOCKS[Math.floorMod(lockFiles[i].toString().hashCode(), JVM_LOCKS.length)];
+      jvmLocks[i] = jvmLockFor(lockFiles[i]);
     }
     sweepStaleTempFiles(Instant.now().minus(STALE_TEMP));
   }
@@ -252,6 +258,23 @@ public final class LocalObjectStore implements ObjectStore {
     });
   }
 
+  /**
+   * The log as segment files in {@code logs/<name>/}: one write and one flush per append
+   * instead of an object's new file, rename and two flushes.
+   */
+  @Override
+  public ObjectLog log(String name) {
+    return logs.computeIfAbsent(ObjectLog.checkName(name), n -> {
+      Path directory = root.resolve("logs").resolve(n);
+      return new SegmentLog(directory, SegmentLog.DEFAULT_PER_SEGMENT, durable, jvmLockFor(directory));
+    });
+  }
+
+  /** The lock that excludes this JVM's writers of {@code path}, whichever store instance they use. */
+  static ReentrantLock jvmLockFor(Path path) {
+    return JVM_LOCKS[Math.floorMod(path.toAbsolutePath().normalize().toString().hashCode(), JVM_LOCKS.length)];
+  }
+
   /** Nothing to release: the store keeps no file open between calls. */
   @Override
   public void close() {}
@@ -283,7 +306,7 @@ public final class LocalObjectStore implements ObjectStore {
    * with several processes it can refuse a blocking lock with EDEADLK ("Resource deadlock
    * avoided") where no deadlock exists. Waiting briefly and asking again is correct.
    */
-  private static FileLock lockRetryingFalseDeadlocks(FileChannel channel) throws IOException {
+  static FileLock lockRetryingFalseDeadlocks(FileChannel channel) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
         return channel.lock();
@@ -344,7 +367,7 @@ public final class LocalObjectStore implements ObjectStore {
       Files.deleteIfExists(temp);
     }
     if (durable) {
-      force(directory);
+      forceDirectory(directory);
     }
     return version;
   }
@@ -368,7 +391,7 @@ public final class LocalObjectStore implements ObjectStore {
       // which its creator has not yet made the entry durable.
     }
     if (durable) {
-      force(parent);
+      forceDirectory(parent);
     }
   }
 
@@ -397,7 +420,7 @@ public final class LocalObjectStore implements ObjectStore {
   private void forceNearest(Path directory) throws IOException {
     while (true) {
       try {
-        force(directory);
+        forceDirectory(directory);
         return;
       } catch (NoSuchFileException e) {
         if (directory.equals(objects)) {
@@ -408,7 +431,7 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
-  private static void force(Path directory) throws IOException {
+  static void forceDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     }

@@ -38,6 +38,14 @@ public interface ObjectStore extends AutoCloseable {
   /** Deletes; true if there was an object. */
   boolean delete(String key);
 
+  /**
+   * The append-only log called {@code name} (see {@link ObjectLog#NAME}). By default its
+   * records are objects under {@code logs/<name>/}; a store may keep them more cheaply.
+   */
+  default ObjectLog log(String name) {
+    return new KeyedLog(this, name);
+  }
+
   @Override
   default void close() {}
 }

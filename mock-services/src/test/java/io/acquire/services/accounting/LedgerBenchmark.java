@@ -158,11 +158,11 @@ public final class LedgerBenchmark {
 
     private long batches() {
       long seq = 0;
-      while (store.get(Ledger.logKey(seq)).isPresent()) {
+      while (store.log(Ledger.LOG).read(seq).isPresent()) {
         seq += 1024;
       }
       long low = Math.max(0, seq - 1024);
-      while (store.get(Ledger.logKey(low)).isPresent()) {
+      while (store.log(Ledger.LOG).read(low).isPresent()) {
         low++;
       }
       return low;

@@ -121,7 +121,7 @@ class LedgerTest {
 
     @Override
     public Optional<String> putIfAbsent(String key, byte[] data) {
-      if (key.startsWith("accounting/log/")) {
+      if (key.startsWith("logs/" + Ledger.LOG + "/")) {
         batches.incrementAndGet();
         sleep(20);
       }
@@ -192,7 +192,7 @@ class LedgerTest {
 
     @Override
     public Optional<StoredObject> get(String key) {
-      if (key.startsWith("accounting/log/")) {
+      if (key.startsWith("logs/" + Ledger.LOG + "/")) {
         logReads.incrementAndGet();
       }
       return super.get(key);
@@ -238,7 +238,7 @@ class LedgerTest {
 
     @Override
     public Optional<String> putIfAbsent(String key, byte[] data) {
-      if (key.startsWith("accounting/log/") && failuresLeft > 0) {
+      if (key.startsWith("logs/" + Ledger.LOG + "/") && failuresLeft > 0) {
         failuresLeft--;
         if (landThenFail) {
           super.putIfAbsent(key, data);

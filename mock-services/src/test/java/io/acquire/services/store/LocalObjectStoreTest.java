@@ -2,6 +2,7 @@ package io.acquire.services.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,6 +77,83 @@ class LocalObjectStoreTest extends ObjectStoreContract {
       assertTrue(keys.stream().allMatch(k -> k.matches("churn/[0-7]")), "only whole objects are listed: " + keys);
       for (String key : keys) {
         assertTrue(StoreWorker.selfCheckPasses(store.get(key).orElseThrow().data()), "torn object " + key);
+      }
+    }
+  }
+
+  @Test
+  void aLogReadsBackAfterReopeningAndAcrossSegments() {
+    SegmentLog log = new SegmentLog(directory.resolve("logs/small"), 4, true,
+        LocalObjectStore.jvmLockFor(directory.resolve("logs/small")));
+    for (int i = 0; i < 10; i++) {
+      assertTrue(log.append(i, bytes("r" + i)));
+    }
+    assertFalse(log.append(12, bytes("gap")), "past the end, in a segment not yet started");
+    assertTrue(Files.exists(directory.resolve("logs/small/0000000000000002.seg")), "three segments of four");
+    SegmentLog reopened = new SegmentLog(directory.resolve("logs/small"), 4, true,
+        LocalObjectStore.jvmLockFor(directory.resolve("logs/small")));
+    for (int i = 9; i >= 0; i--) {
+      assertEquals("r" + i, new String(reopened.read(i).orElseThrow(), StandardCharsets.UTF_8));
+    }
+    assertFalse(reopened.append(9, bytes("taken")));
+    assertTrue(reopened.append(10, bytes("r10")));
+    assertEquals("r10", new String(log.read(10).orElseThrow(), StandardCharsets.UTF_8), "the first instance sees it");
+  }
+
+  @Test
+  void aTornTailIsNeverReadAndTheNextAppendCutsItOff() throws Exception {
+    ObjectLog log = store.log("torn");
+    for (int i = 0; i < 3; i++) {
+      assertTrue(log.append(i, bytes("whole " + i)));
+    }
+    Path segment = directory.resolve("logs/torn/0000000000000000.seg");
+    long whole = Files.size(segment);
+    // What a writer killed mid-append leaves: a header promising more bytes than follow.
+    byte[] torn = java.nio.ByteBuffer.allocate(30).putInt(0x41634c67).putLong(3).putInt(1000).putInt(42).array();
+    Files.write(segment, torn, java.nio.file.StandardOpenOption.APPEND);
+    try (LocalObjectStore fresh = LocalObjectStore.open(directory)) {
+      assertTrue(fresh.log("torn").read(3).isEmpty(), "a torn record is not a record");
+      assertEquals("whole 2", new String(fresh.log("torn").read(2).orElseThrow(), StandardCharsets.UTF_8));
+      assertTrue(fresh.log("torn").append(3, bytes("after the crash")));
+    }
+    assertEquals(whole + 20 + "after the crash".length(), Files.size(segment), "the torn bytes were cut off");
+    assertEquals("after the crash", new String(log.read(3).orElseThrow(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void twoProcessesAppendingToOneLogLoseNothingAndLeaveNoGaps() throws Exception {
+    Process a = java(StoreWorker.class, "append", directory.toString(), "a", "150");
+    Process b = java(StoreWorker.class, "append", directory.toString(), "b", "150");
+    assertEquals(0, a.waitFor(), new String(a.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertEquals(0, b.waitFor(), new String(b.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    ObjectLog log = store.log("shared");
+    java.util.Map<String, Integer> next = new java.util.HashMap<>(java.util.Map.of("a", 0, "b", 0));
+    for (int position = 0; position < 300; position++) {
+      String[] record = new String(log.read(position).orElseThrow(), StandardCharsets.UTF_8).split("/");
+      assertEquals((int) next.get(record[0]), Integer.parseInt(record[1]), "each worker's records in its order");
+      next.merge(record[0], 1, Integer::sum);
+    }
+    assertTrue(log.read(300).isEmpty());
+  }
+
+  @Test
+  void aProcessKilledMidAppendLeavesOnlyWholeRecords() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      Process writer = java(StoreWorker.class, "log-churn", directory.toString(), Long.toString(round));
+      String ready = new String(writer.getInputStream().readNBytes(6), StandardCharsets.US_ASCII);
+      assertEquals("ready\n", ready);
+      Thread.sleep(50 + new Random(round).nextInt(300));
+      writer.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+      try (LocalObjectStore fresh = LocalObjectStore.open(directory)) {
+        ObjectLog log = fresh.log("churn");
+        long position = 0;
+        for (Optional<byte[]> record; (record = log.read(position)).isPresent(); position++) {
+          assertTrue(StoreWorker.selfCheckPasses(record.get()), "torn record " + position);
+        }
+        assertTrue(position > 0);
+        assertTrue(log.append(position, StoreWorker.selfChecking(new Random(), 100)), "the log goes on after the crash");
+        assertTrue(StoreWorker.selfCheckPasses(log.read(position - 1).orElseThrow()));
       }
     }
   }

@@ -291,6 +291,80 @@ abstract class ObjectStoreContract {
     assertEquals(8, store.list("churn/").size());
   }
 
+  // Logs --------------------------------------------------------------------------------
+
+  /** Appends at the first free position, as a log's writers do; returns the position it got. */
+  static long appendAtEnd(ObjectLog log, byte[] record) {
+    long position = 0;
+    while (true) {
+      while (log.read(position).isPresent()) {
+        position++;
+      }
+      if (log.append(position, record)) {
+        return position;
+      }
+    }
+  }
+
+  @Test
+  void aLogReadsBackWhatWasAppendedInOrder() {
+    ObjectLog log = store.log("ledger");
+    assertTrue(log.read(0).isEmpty());
+    for (int i = 0; i < 10; i++) {
+      assertTrue(log.append(i, bytes("record " + i)));
+    }
+    assertTrue(log.append(10, new byte[0]), "an empty record is a record");
+    for (int i = 0; i < 10; i++) {
+      assertEquals("record " + i, new String(log.read(i).orElseThrow(), StandardCharsets.UTF_8));
+    }
+    assertEquals(0, log.read(10).orElseThrow().length);
+    assertTrue(log.read(11).isEmpty());
+    assertArrayEquals(bytes("record 3"), store.log("ledger").read(3).orElseThrow(), "the same log by name");
+    assertTrue(store.log("other").read(0).isEmpty(), "logs are separate");
+  }
+
+  @Test
+  void aTakenPositionOrOnePastTheEndIsRefusedAndChangesNothing() {
+    ObjectLog log = store.log("ledger");
+    assertTrue(log.append(0, bytes("first")));
+    assertFalse(log.append(0, bytes("again")), "position 0 is taken");
+    assertFalse(log.append(2, bytes("gap")), "position 1 is free, so 2 is not next");
+    assertEquals("first", new String(log.read(0).orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(log.read(2).isEmpty());
+    assertTrue(log.append(1, bytes("second")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "Upper", "has/slash", "..", "-leading", "space here"})
+  void badLogNamesAreRefused(String name) {
+    assertThrows(IllegalArgumentException.class, () -> store.log(name));
+  }
+
+  @Test
+  void negativePositionsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> store.log("ledger").read(-1));
+    assertThrows(IllegalArgumentException.class, () -> store.log("ledger").append(-1, bytes("x")));
+  }
+
+  @Test
+  void sixteenThreadsRacingForPositionsGetOneWinnerEachAndLeaveNoGaps() throws Exception {
+    ObjectLog log = store.log("race");
+    Set<String> written = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    runConcurrently(16, thread -> {
+      for (int i = 0; i < 20; i++) {
+        String record = thread + "/" + i;
+        appendAtEnd(log, bytes(record));
+        written.add(record);
+      }
+    });
+    Set<String> read = new HashSet<>();
+    for (int position = 0; position < 320; position++) {
+      assertTrue(read.add(new String(log.read(position).orElseThrow(), StandardCharsets.UTF_8)), "read twice");
+    }
+    assertTrue(log.read(320).isEmpty());
+    assertEquals(written, read, "every append is there once");
+  }
+
   interface ThreadBody {
     void run(int thread) throws Exception;
   }

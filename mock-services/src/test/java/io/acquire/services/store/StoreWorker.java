@@ -36,6 +36,25 @@ public final class StoreWorker {
           store.put("churn/" + random.nextInt(8), selfChecking(random, 1 + random.nextInt(3 << 20)));
         }
       }
+      case "append" -> {
+        // Appends this worker's numbered records wherever the log's end is, racing other workers.
+        ObjectLog log = store.log("shared");
+        String worker = args[2];
+        int count = Integer.parseInt(args[3]);
+        for (int i = 0; i < count; i++) {
+          ObjectStoreContract.appendAtEnd(log, (worker + "/" + i).getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      case "log-churn" -> {
+        Random random = new Random(Long.parseLong(args[2]));
+        ObjectLog log = store.log("churn");
+        ObjectStoreContract.appendAtEnd(log, selfChecking(random, 1024));
+        System.out.print("ready\n");
+        System.out.flush();
+        while (true) {
+          ObjectStoreContract.appendAtEnd(log, selfChecking(random, 1 + random.nextInt(1 << 20)));
+        }
+      }
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
