@@ -1,25 +1,16 @@
 package io.acquire.services.accounting;
 
 import io.acquire.client.Money;
-import io.acquire.client.wire.Json;
-import io.acquire.client.wire.RequestSignature;
 import io.acquire.services.accounting.Entry.HoldState;
 import io.acquire.services.accounting.Records.AccountMeta;
 import io.acquire.services.accounting.Records.AccountState;
-import io.acquire.services.accounting.Records.Batch;
-import io.acquire.services.accounting.Records.Checkpoint;
 import io.acquire.services.accounting.Records.HoldRecord;
 import io.acquire.services.accounting.Records.Line;
-import io.acquire.services.accounting.Records.NonceUse;
 import io.acquire.services.accounting.Records.TransferRecord;
 import io.acquire.services.ServiceContext;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Caller;
-import io.acquire.services.http.SessionKeys;
-import io.acquire.services.store.ObjectLog;
 import io.acquire.services.store.ObjectStore;
-import io.acquire.services.store.StoredObject;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,42 +18,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Double-entry accounts as one log of batches in the object store, correct with any number
- * of processes sharing it and after a crash at any point.
+ * Double-entry accounts, correct with any number of processes sharing the store and after
+ * a crash at any point: the rules (ownership, overdraft, daily cap, idempotency, holds)
+ * decided over the state of one log of batches ({@link LedgerLog}).
  *
- * <p>The log is the ledger: batch N+1 is appended at position N+1 of the store's
- * {@link ObjectLog}, so of any number of processes exactly one writes each position, and a batch holds every change of the
- * requests in it (both lines of a transfer, the hold it captures, the request's nonce), so
- * each request is all or nothing. Each process keeps the state the log describes in memory
- * and reads any newer batches before it decides or answers, so it never acts on a stale
- * balance. One thread per process decides and writes batches: requests that arrive while a
- * batch is being made durable go into the next one, so one write and its fsyncs serve many
- * requests (group commit). A process that loses the race for a position reads the winner's
- * batch and decides its requests again on top of it.
- *
- * <p>Checkpoints of the state every {@code checkpointEvery} batches let a starting process
- * replay only the batches after the newest. Each account's journal lines stay in the log,
- * each pointing at the batch of the line before, and chain by hash; the batches chain by the
- * hash of their bytes.
+ * <p>A batch holds every change of the requests in it, each as the new state of what it
+ * changed: both lines of a transfer, the hold a capture takes, a new account and its demo
+ * credit, the request's nonce. So each request is all or nothing. Each account's journal
+ * lines stay in the log, each pointing at the batch of the line before, and chain by hash.
  */
 final class Ledger implements AutoCloseable {
   /** Owner of the operator's accounts; not a valid username, so no person can be it. */
@@ -72,12 +41,8 @@ final class Ledger implements AutoCloseable {
   /** Who placed a job's hold: only compute settles it, or its owner could capture it into their own account. */
   static final String COMPUTE = "@compute";
   private static final long UNLIMITED = 1_000_000_000_000_000L;
-  private static final int MAX_BATCH = 256;
-  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
   /** The store's log that holds the ledger's batches. */
   static final String LOG = "accounting-ledger";
-  private static final String CHECKPOINTS = "accounting/checkpoints/";
-  private static final Logger log = LoggerFactory.getLogger(Ledger.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -87,24 +52,8 @@ final class Ledger implements AutoCloseable {
    */
   record Settings(String currency, long demoCreditMinor, int checkpointEvery, Duration nonceWindow) {}
 
-  private final ObjectStore store;
-  private final ObjectLog batches;
-  private final Clock clock;
+  private final LedgerLog log;
   private final Settings settings;
-  /** Guards {@link #state}: deciding and reading share it, applying a batch excludes both. */
-  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private LedgerState state;
-  private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
-  private final Thread committer;
-  private final ExecutorService checkpointer = Executors.newSingleThreadExecutor(r -> daemon(r, "ledger-checkpoint"));
-  /** Batches written or read lately, which statements walk through. */
-  private final Map<Long, Batch> recentBatches = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Batch> eldest) {
-      return size() > 512;
-    }
-  });
-  private volatile boolean closed;
 
   /**
    * This server's ledger, shared by accounting and compute, with the operator's options
@@ -132,28 +81,22 @@ final class Ledger implements AutoCloseable {
   }
 
   Ledger(ObjectStore store, Clock clock, Settings settings) {
-    this.store = store;
-    this.batches = store.log(LOG);
-    this.clock = clock;
-    this.settings = settings;
-    this.state = loadNewestCheckpoint();
-    catchUp();
-    if (state.seq() < 0) {
-      if (!store.list("accounting/accounts/").isEmpty()) {
-        throw new IllegalStateException("This store holds accounts in an earlier pre-release's format "
-            + "(accounting/accounts and accounting/journals), which this version cannot read: it keeps the ledger "
-            + "as one log (accounting/log). Start with a new data directory, or run the version that wrote it.");
-      }
-      writeGenesis();
+    if (store.log(LOG).read(0).isEmpty() && !store.list("accounting/accounts/").isEmpty()) {
+      throw new IllegalStateException("This store holds accounts in an earlier pre-release's format "
+          + "(accounting/accounts and accounting/journals), which this version cannot read: it keeps the ledger "
+          + "as one log (logs/" + LOG + "). Start with a new data directory, or run the version that wrote it.");
     }
-    this.committer = daemon(this::commitLoop, "ledger-committer");
-    committer.start();
+    this.settings = settings;
+    this.log = new LedgerLog(store, LOG, clock, settings.nonceWindow(), settings.checkpointEvery(), this::genesis);
   }
 
-  private static Thread daemon(Runnable body, String name) {
-    Thread thread = new Thread(body, name);
-    thread.setDaemon(true);
-    return thread;
+  /** Batch 0 opens the operator's funding and revenue accounts. */
+  private void genesis(Draft draft) {
+    for (String[] system : new String[][] {{FUNDING, "Funding (deposits come from here)"},
+        {REVENUE, "Revenue (captured holds go here)"}}) {
+      draft.putAccount(new AccountMeta(system[0], SYSTEM, system[1], settings.currency(), UNLIMITED, null, draft.at()));
+      draft.putLine(system[0], Entry.open(draft.at()));
+    }
   }
 
   String currency() {
@@ -162,28 +105,13 @@ final class Ledger implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    committer.interrupt();
-    checkpointer.shutdown();
-    try {
-      committer.join(5_000);
-      checkpointer.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    log.close();
   }
 
   // Reads ------------------------------------------------------------------------------
 
-  /** Runs {@code read} on the newest state of the log. */
   private <T> T read(Function<LedgerState, T> read) {
-    catchUp();
-    lock.readLock().lock();
-    try {
-      return read.apply(state);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return log.read(read);
   }
 
   Optional<AccountState> account(String id) {
@@ -228,7 +156,7 @@ final class Ledger implements AutoCloseable {
     long lineSeq = account.latest().seq();
     while (lineSeq >= 0) {
       Line line = null;
-      for (Line l : batch(batchSeq).lines()) {
+      for (Line l : log.batch(batchSeq).lines()) {
         if (l.account().equals(accountId) && l.entry().seq() == lineSeq) {
           line = l;
         }
@@ -244,41 +172,9 @@ final class Ledger implements AutoCloseable {
     return lines;
   }
 
-  /**
-   * Reads the whole log from its first batch and checks that each chains from the one
-   * before by hash; returns how many batches there are.
-   */
+  /** Reads the whole log and checks its hash chain; returns how many batches it holds. */
   long verifyLog() {
-    String previous = "";
-    long seq = 0;
-    for (; ; seq++) {
-      Optional<byte[]> bytes = batches.read(seq);
-      if (bytes.isEmpty()) {
-        return seq;
-      }
-      Batch batch = Json.read(bytes.get(), Batch.class);
-      if (batch.seq() != seq || !batch.previousHash().equals(previous)) {
-        throw new IllegalStateException("ledger batch " + seq + " does not chain from the one before");
-      }
-      previous = sha256(bytes.get());
-    }
-  }
-
-  /** How many batches the log holds, as far as this process has read it. */
-  long batchCount() {
-    catchUp();
-    return state.seq() + 1;
-  }
-
-  private Batch batch(long seq) {
-    Batch cached = recentBatches.get(seq);
-    if (cached != null) {
-      return cached;
-    }
-    Batch batch = batches.read(seq).map(bytes -> Json.read(bytes, Batch.class))
-        .orElseThrow(() -> new IllegalStateException("ledger batch " + seq + " is missing"));
-    recentBatches.put(seq, batch);
-    return batch;
+    return log.verify();
   }
 
   // Requests ----------------------------------------------------------------------------
@@ -289,7 +185,7 @@ final class Ledger implements AutoCloseable {
    */
   AccountMeta createAccount(Caller caller, String name, long overdraftMinor, Long dailyCapMinor) {
     String owner = caller.username();
-    return submit(caller, d -> {
+    return log.submit(caller, d -> {
       if (d.hasAccountNamed(owner, name)) {
         throw ApiException.conflict("You already have an account named '" + name + "'.");
       }
@@ -302,16 +198,16 @@ final class Ledger implements AutoCloseable {
         move(d, SYSTEM, null, d.account(FUNDING).orElseThrow(), d.account(meta.id()).orElseThrow(),
             settings.demoCreditMinor(), null, "demo credit");
       }
-      return changed(meta);
+      return LedgerLog.changed(meta);
     });
   }
 
   AccountMeta setLimits(Caller caller, String accountId, long overdraftMinor, Long dailyCapMinor) {
-    return submit(caller, d -> {
+    return log.submit(caller, d -> {
       AccountMeta meta = ownedIn(d, accountId, caller.username()).meta();
       AccountMeta updated = meta.withLimits(overdraftMinor, dailyCapMinor);
       d.putAccount(updated);
-      return changed(updated);
+      return LedgerLog.changed(updated);
     });
   }
 
@@ -319,14 +215,14 @@ final class Ledger implements AutoCloseable {
   TransferRecord transfer(Caller caller, String idempotencyKey, String fromId, String toId, long amountMinor,
       String description) {
     String requester = caller.username();
-    return submit(caller, d -> {
+    return log.submit(caller, d -> {
       Optional<TransferRecord> earlier = d.transferKeyed(requester, idempotencyKey);
       if (earlier.isPresent()) {
         if (!earlier.get().sameRequest(fromId, toId, amountMinor)) {
           throw ApiException.conflict("Idempotency key '" + idempotencyKey + "' was already used for a different "
               + "transfer; use a new key for a new transfer.");
         }
-        return unchanged(earlier.get());
+        return LedgerLog.unchanged(earlier.get());
       }
       AccountState from = ownedIn(d, fromId, requester);
       AccountState to = d.account(toId).orElseThrow(() -> ApiException.notFound("No account " + toId + "."));
@@ -343,7 +239,7 @@ final class Ledger implements AutoCloseable {
         throw insufficient("Account " + meta.id() + " would pass its daily cap of " + money(meta.dailyCapMinor())
             + ": spent today " + money(latest.spentOn(now)) + ", held " + money(held) + ".");
       }
-      return changed(move(d, requester, idempotencyKey, from, to, amountMinor, null, description));
+      return LedgerLog.changed(move(d, requester, idempotencyKey, from, to, amountMinor, null, description));
     });
   }
 
@@ -357,13 +253,13 @@ final class Ledger implements AutoCloseable {
   /** @param requester who settles it: the owner, or {@link #COMPUTE} for a job's price */
   private HoldRecord placeHold(Caller caller, String owner, String requester, String idempotencyKey,
       String accountId, long amountMinor, Instant expiresAt, String description) {
-    return submit(caller, d -> {
+    return log.submit(caller, d -> {
       Optional<HoldRecord> earlier = d.holdKeyed(requester, idempotencyKey);
       if (earlier.isPresent()) {
         if (!earlier.get().account().equals(accountId) || earlier.get().amountMinor() != amountMinor) {
           throw ApiException.conflict("Idempotency key '" + idempotencyKey + "' was already used for a different hold.");
         }
-        return unchanged(earlier.get());
+        return LedgerLog.unchanged(earlier.get());
       }
       AccountState account = ownedIn(d, accountId, owner);
       AccountMeta meta = account.meta();
@@ -385,7 +281,7 @@ final class Ledger implements AutoCloseable {
       holds.put(hold.id(), new HoldState(amountMinor, expiresAt));
       d.putLine(accountId, latest.next(now, "hold", 0, 0, hold.id(), null, description, holds));
       d.putHold(hold);
-      return changed(hold);
+      return LedgerLog.changed(hold);
     });
   }
 
@@ -395,7 +291,7 @@ final class Ledger implements AutoCloseable {
    * same transfer.
    */
   TransferRecord capture(Caller caller, String holdId, long amountMinor, String toId) {
-    return submit(caller, d -> {
+    return log.submit(caller, d -> {
       HoldRecord hold = settledByCaller(ownedHold(d, holdId, caller.username()), caller);
       if (HoldRecord.CAPTURED.equals(hold.outcome())) {
         TransferRecord earlier = d.transfer(hold.captureId()).orElseThrow();
@@ -403,15 +299,15 @@ final class Ledger implements AutoCloseable {
           throw ApiException.conflict("Hold " + hold.id() + " was already captured for " + money(earlier.amountMinor())
               + "; a hold is captured once.");
         }
-        return unchanged(earlier);
+        return LedgerLog.unchanged(earlier);
       }
-      return changed(captureStanding(d, hold, amountMinor, toId));
+      return LedgerLog.changed(captureStanding(d, hold, amountMinor, toId));
     });
   }
 
   /** Releases a standing hold whole. */
   HoldRecord voidHold(Caller caller, String holdId) {
-    return submit(caller, d -> changed(voidStanding(d, settledByCaller(ownedHold(d, holdId, caller.username()), caller))));
+    return log.submit(caller, d -> LedgerLog.changed(voidStanding(d, settledByCaller(ownedHold(d, holdId, caller.username()), caller))));
   }
 
   /**
@@ -431,7 +327,7 @@ final class Ledger implements AutoCloseable {
    *     was voided or had expired
    */
   long settle(String holdId, long amountMinor) {
-    return submit(null, d -> {
+    return log.submit(null, d -> {
       HoldRecord hold = d.hold(holdId).orElseThrow(() -> new IllegalArgumentException("no hold " + holdId));
       if (amountMinor > hold.amountMinor()) {
         throw new IllegalArgumentException("cannot settle " + money(amountMinor) + " against a hold of "
@@ -444,10 +340,10 @@ final class Ledger implements AutoCloseable {
           } else {
             voidStanding(d, hold);
           }
-          yield changed(amountMinor);
+          yield LedgerLog.changed(amountMinor);
         }
-        case HoldRecord.CAPTURED -> unchanged(hold.capturedMinor());
-        default -> unchanged(0L);
+        case HoldRecord.CAPTURED -> LedgerLog.unchanged(hold.capturedMinor());
+        default -> LedgerLog.unchanged(0L);
       };
     });
   }
@@ -531,275 +427,12 @@ final class Ledger implements AutoCloseable {
 
   // Deciding and committing ---------------------------------------------------------------
 
-  /** What deciding a request gave: its answer, and whether it changed anything. */
-  private record Decision<T>(T value, boolean changed) {}
-
-  private static <T> Decision<T> changed(T value) {
-    return new Decision<>(value, true);
-  }
-
-  private static <T> Decision<T> unchanged(T value) {
-    return new Decision<>(value, false);
-  }
-
-  /** A request waiting for the committer. {@code caller} is null for the ledger's in-process callers. */
-  private record Request<T>(Caller caller, Function<Draft, Decision<T>> decide, CompletableFuture<Decision<T>> answer) {}
-
-  /**
-   * Decides {@code decide} in the next batch and waits until that batch is durable. A
-   * signed request's nonce is recorded with its changes; a request that changes nothing
-   * (a refusal, a repeat) claims its nonce in the store instead, like any other service's.
-   */
-  private <T> T submit(Caller caller, Function<Draft, Decision<T>> decide) {
-    if (caller != null && store.get(SessionKeys.nonce(caller.sessionId(), caller.nonce())).isPresent()) {
-      throw replay();
-    }
-    Request<T> request = new Request<>(caller, decide, new CompletableFuture<>());
-    if (closed) {
-      throw unavailable();
-    }
-    queue.add(request);
-    Decision<T> decision;
-    try {
-      decision = request.answer().get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiException refused) {
-        claimInStore(caller);
-        throw refused;
-      }
-      if (e.getCause() instanceof IllegalArgumentException wrong) {
-        throw wrong;
-      }
-      throw new IllegalStateException("the ledger failed to decide a request", e.getCause());
-    } catch (TimeoutException e) {
-      throw unavailable();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable();
-    }
-    if (!decision.changed()) {
-      claimInStore(caller);
-    }
-    return decision.value();
-  }
-
-  private void claimInStore(Caller caller) {
-    if (caller != null && store.putIfAbsent(SessionKeys.nonce(caller.sessionId(), caller.nonce()),
-        Long.toString(caller.signedAt()).getBytes(StandardCharsets.US_ASCII)).isEmpty()) {
-      throw replay();
-    }
-  }
-
-  private static ApiException replay() {
-    return ApiException.unauthorized("Nonce was already used: this request is a replay.");
-  }
-
-  private static ApiException unavailable() {
-    return new ApiException(503, "unavailable", "The ledger could not commit in time; repeat the request (with the "
-        + "same idempotency key, so it happens once).");
-  }
-
-  private void commitLoop() {
-    List<Request<?>> work = new ArrayList<>();
-    while (!closed) {
-      try {
-        work.add(queue.take());
-        queue.drainTo(work, MAX_BATCH - 1);
-        commit(work);
-      } catch (InterruptedException e) {
-        if (closed) {
-          break;
-        }
-      } catch (RuntimeException e) {
-        log.error("The ledger could not commit {} requests; they are answered as unavailable", work.size(), e);
-        work.forEach(r -> r.answer().completeExceptionally(unavailable()));
-      } finally {
-        work.clear();
-      }
-    }
-    List<Request<?>> left = new ArrayList<>();
-    queue.drainTo(left);
-    left.forEach(r -> r.answer().completeExceptionally(unavailable()));
-  }
-
-  /** Decides {@code work} on the newest state and writes it as the next batch, again on top of any batch that won. */
-  private void commit(List<Request<?>> work) {
-    while (true) {
-      catchUp();
-      Draft draft;
-      List<Object> outcomes = new ArrayList<>(work.size());
-      lock.readLock().lock();
-      try {
-        draft = new Draft(state, clock.instant());
-        for (Request<?> request : work) {
-          outcomes.add(decide(draft, request));
-        }
-      } finally {
-        lock.readLock().unlock();
-      }
-      if (!draft.isEmpty()) {
-        Batch batch = draft.batch();
-        byte[] bytes = Json.write(batch);
-        if (!append(batch.seq(), bytes)) {
-          continue; // another process wrote this position: decide again on top of its batch
-        }
-        apply(batch, bytes);
-      }
-      for (int i = 0; i < work.size(); i++) {
-        answer(work.get(i), outcomes.get(i));
-      }
-      return;
-    }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void answer(Request request, Object outcome) {
-    if (outcome instanceof Throwable t) {
-      request.answer().completeExceptionally(t);
-    } else {
-      request.answer().complete(outcome);
-    }
-  }
-
-  /** A request's decision, or the exception that refused it; a refused request leaves nothing in the draft. */
-  private static Object decide(Draft draft, Request<?> request) {
-    int mark = draft.mark();
-    try {
-      Caller caller = request.caller();
-      if (caller != null && draft.nonceUsed(caller.sessionId() + "/" + caller.nonce())) {
-        throw replay();
-      }
-      Decision<?> decision = request.decide().apply(draft);
-      if (decision.changed() && caller != null) {
-        draft.useNonce(new NonceUse(caller.sessionId() + "/" + caller.nonce(), caller.signedAt()));
-      }
-      return decision;
-    } catch (ApiException | IllegalArgumentException refused) {
-      draft.rollBackTo(mark);
-      return refused;
-    } catch (RuntimeException e) {
-      draft.rollBackTo(mark);
-      log.error("Deciding a ledger request failed", e);
-      return e;
-    }
-  }
-
-  /**
-   * Writes batch {@code seq} if the position is free. A write that fails with an error may
-   * or may not have landed, so the position is read back: ours if it holds our bytes.
-   */
-  private boolean append(long seq, byte[] bytes) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return batches.append(seq, bytes);
-      } catch (RuntimeException e) {
-        Optional<byte[]> there = readQuietly(seq);
-        if (there.isPresent()) {
-          return java.util.Arrays.equals(there.get(), bytes);
-        }
-        if (attempt == 3) {
-          throw e;
-        }
-        log.warn("Writing ledger batch {} failed; trying again", seq, e);
-      }
-    }
-  }
-
-  private Optional<byte[]> readQuietly(long seq) {
-    try {
-      return batches.read(seq);
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Applies every batch newer than the state that other processes (or this one) have written. */
-  private void catchUp() {
-    while (true) {
-      Optional<byte[]> bytes = batches.read(state.seq() + 1);
-      if (bytes.isEmpty()) {
-        return;
-      }
-      apply(Json.read(bytes.get(), Batch.class), bytes.get());
-    }
-  }
-
-  private void apply(Batch batch, byte[] bytes) {
-    LedgerState applied;
-    lock.writeLock().lock();
-    try {
-      if (batch.seq() != state.seq() + 1) {
-        return; // a reader caught up with it first
-      }
-      state.apply(batch, sha256(bytes));
-      applied = state;
-    } finally {
-      lock.writeLock().unlock();
-    }
-    recentBatches.put(batch.seq(), batch);
-    if (batch.seq() > 0 && batch.seq() % settings.checkpointEvery() == 0) {
-      Checkpoint checkpoint;
-      lock.readLock().lock();
-      try {
-        checkpoint = applied.checkpoint();
-      } finally {
-        lock.readLock().unlock();
-      }
-      checkpointer.execute(() -> writeCheckpoint(checkpoint));
-    }
-  }
-
-  // Checkpoints and the first batch -------------------------------------------------------
-
-  private void writeCheckpoint(Checkpoint checkpoint) {
-    try {
-      store.putIfAbsent(checkpointKey(checkpoint.seq()), Json.write(checkpoint));
-      List<String> all = store.list(CHECKPOINTS);
-      for (String old : all.subList(0, Math.max(0, all.size() - 2))) {
-        store.delete(old);
-      }
-    } catch (RuntimeException e) {
-      log.warn("Writing ledger checkpoint {} failed; the next one will be tried", checkpoint.seq(), e);
-    }
-  }
-
-  private LedgerState loadNewestCheckpoint() {
-    List<String> checkpoints = store.list(CHECKPOINTS);
-    for (int i = checkpoints.size() - 1; i >= 0; i--) {
-      Optional<StoredObject> object = store.get(checkpoints.get(i));
-      if (object.isPresent()) {
-        return LedgerState.of(Json.read(object.get().data(), Checkpoint.class), settings.nonceWindow());
-      }
-    }
-    return new LedgerState(settings.nonceWindow());
-  }
-
-  /** Batch 0 opens the operator's funding and revenue accounts; whichever process writes it first wins. */
-  private void writeGenesis() {
-    Draft draft = new Draft(state, clock.instant());
-    for (String[] system : new String[][] {{FUNDING, "Funding (deposits come from here)"},
-        {REVENUE, "Revenue (captured holds go here)"}}) {
-      draft.putAccount(new AccountMeta(system[0], SYSTEM, system[1], settings.currency(), UNLIMITED, null, draft.at()));
-      draft.putLine(system[0], Entry.open(draft.at()));
-    }
-    Batch genesis = draft.batch();
-    byte[] bytes = Json.write(genesis);
-    if (append(0, bytes)) {
-      apply(genesis, bytes);
-    }
-    catchUp();
-  }
-
   // Helpers ------------------------------------------------------------------------------
 
   private static String newId(String prefix) {
     byte[] random = new byte[12];
     RANDOM.nextBytes(random);
     return prefix + HexFormat.of().formatHex(random);
-  }
-
-  private static String sha256(byte[] bytes) {
-    return RequestSignature.sha256Hex(bytes);
   }
 
   private ApiException insufficient(String message) {
@@ -810,7 +443,4 @@ final class Ledger implements AutoCloseable {
     return Money.ofMinorUnits(minor, settings.currency()).toString();
   }
 
-  private static String checkpointKey(long seq) {
-    return CHECKPOINTS + String.format("%016d", seq);
-  }
 }
