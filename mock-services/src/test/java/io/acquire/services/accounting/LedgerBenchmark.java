@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * alone). Clients and backend share this JVM and the machine's cores, so every figure
  * includes the clients' signing and HTTP too.
  *
- * <p>After a warm-up (so the JIT has compiled the request path), the three kinds run in
+ * <p>After a warm-up of each kind (so the JIT has compiled every path), the three kinds run in
  * alternating rounds, and the best and median of each are printed, with the CPU time this
  * JVM spent per request and the requests per ledger batch. Every run ends by replaying the
  * log and checking that the books balance exactly.
@@ -55,8 +55,11 @@ public final class LedgerBenchmark {
          Bench durable = new Bench(durableStore, true);
          Bench memory = new Bench(new MemoryObjectStore(), true);
          Bench reads = new Bench(new MemoryObjectStore(), false)) {
-      System.out.printf("warming up: %d s of transfers in memory%n", 2 * seconds);
-      memory.run(2 * seconds);
+      // Each kind once, unmeasured, so the JIT has compiled every path before any round counts.
+      System.out.printf("warming up: %d s of each kind%n", seconds);
+      memory.run(seconds);
+      durable.run(seconds);
+      reads.run(seconds);
       Map<String, Kind> kinds = new LinkedHashMap<>();
       kinds.put("transfers, durable local store", durable::run);
       kinds.put("transfers, in-memory store (baseline)", memory::run);
