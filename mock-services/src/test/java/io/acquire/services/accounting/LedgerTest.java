@@ -38,6 +38,14 @@ class LedgerTest {
     return builder.start();
   }
 
+  /** Ada, her account and Bob's, each opened with the demo credit. */
+  private record AdaAndBob(Session ada, String adas, String bobs) {
+    static AdaAndBob open(AccountingFixture fx) {
+      Session ada = fx.sessions.login("ada");
+      return new AdaAndBob(ada, fx.createAccount(ada, "main"), fx.createAccount(fx.sessions.login("bob"), "main"));
+    }
+  }
+
   private static String transferBody(String from, String to, String amount, String key) {
     return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"idempotencyKey\":\"" + key + "\",\"amount\":"
         + AccountingFixture.money(amount) + "}";
@@ -46,15 +54,14 @@ class LedgerTest {
   @Test
   void aReplayedTransferIsRefusedAndMovesMoneyOnce() {
     try (AccountingFixture fx = new AccountingFixture(new MemoryObjectStore(), Clock.systemUTC())) {
-      Session ada = fx.sessions.login("ada");
-      String from = fx.createAccount(ada, "main");
-      String to = fx.createAccount(fx.sessions.login("bob"), "main");
-      Supplier<Reply> request = ada.signedOnce("POST", "/t/accounting/transfers", transferBody(from, to, "5.00", "k1"));
+      AdaAndBob two = AdaAndBob.open(fx);
+      Supplier<Reply> request = two.ada().signedOnce("POST", "/t/accounting/transfers",
+          transferBody(two.adas(), two.bobs(), "5.00", "k1"));
       assertEquals(200, request.get().status());
       Reply replay = request.get();
       assertEquals(401, replay.status(), replay.body());
       assertTrue(replay.body().contains("replay"), replay.body());
-      assertEquals(new BigDecimal("95.00"), fx.balance(ada, from));
+      assertEquals(new BigDecimal("95.00"), fx.balance(two.ada(), two.adas()));
     }
   }
 
@@ -253,13 +260,12 @@ class LedgerTest {
   void aWriteThatFailsAfterLandingCountsOnce() {
     FailingLog store = new FailingLog();
     try (AccountingFixture fx = new AccountingFixture(store, Clock.systemUTC())) {
-      Session ada = fx.sessions.login("ada");
-      String from = fx.createAccount(ada, "main");
-      String to = fx.createAccount(fx.sessions.login("bob"), "main");
+      AdaAndBob two = AdaAndBob.open(fx);
       store.landThenFail = true;
       store.failuresLeft = 1;
-      assertEquals(200, fx.transfer(ada, from, to, "7.00", "landed").status(), "the batch is found where it landed");
-      assertEquals(new BigDecimal("93.00"), fx.balance(ada, from));
+      assertEquals(200, fx.transfer(two.ada(), two.adas(), two.bobs(), "7.00", "landed").status(),
+          "the batch is found where it landed");
+      assertEquals(new BigDecimal("93.00"), fx.balance(two.ada(), two.adas()));
     }
     LedgerConcurrencyTest.assertLedgerBalances(store, 2);
   }
@@ -268,17 +274,15 @@ class LedgerTest {
   void aWriteThatKeepsFailingIsUnavailableAndTheRetryHappensOnce() {
     FailingLog store = new FailingLog();
     try (AccountingFixture fx = new AccountingFixture(store, Clock.systemUTC())) {
-      Session ada = fx.sessions.login("ada");
-      String from = fx.createAccount(ada, "main");
-      String to = fx.createAccount(fx.sessions.login("bob"), "main");
+      AdaAndBob two = AdaAndBob.open(fx);
       store.failuresLeft = 3;
-      Reply failed = fx.transfer(ada, from, to, "7.00", "retry-me");
+      Reply failed = fx.transfer(two.ada(), two.adas(), two.bobs(), "7.00", "retry-me");
       assertEquals(503, failed.status(), failed.body());
       assertTrue(failed.body().contains("same idempotency key"), failed.body());
-      assertEquals(new BigDecimal("100.00"), fx.balance(ada, from), "nothing moved");
-      assertEquals(200, fx.transfer(ada, from, to, "7.00", "retry-me").status());
-      assertEquals(200, fx.transfer(ada, from, to, "7.00", "retry-me").status());
-      assertEquals(new BigDecimal("93.00"), fx.balance(ada, from), "moved once");
+      assertEquals(new BigDecimal("100.00"), fx.balance(two.ada(), two.adas()), "nothing moved");
+      assertEquals(200, fx.transfer(two.ada(), two.adas(), two.bobs(), "7.00", "retry-me").status());
+      assertEquals(200, fx.transfer(two.ada(), two.adas(), two.bobs(), "7.00", "retry-me").status());
+      assertEquals(new BigDecimal("93.00"), fx.balance(two.ada(), two.adas()), "moved once");
     }
     LedgerConcurrencyTest.assertLedgerBalances(store, 2);
   }
