@@ -283,7 +283,12 @@ final class LedgerLog implements AutoCloseable {
         Batch batch = draft.batch();
         byte[] bytes = Json.write(batch);
         if (!append(batch.seq(), bytes)) {
-          continue; // another process wrote this position: decide again on top of its batch
+          // Another process wrote this position: decide again on top of its batch.
+          catchUp();
+          if (state.seq() < batch.seq()) {
+            throw new IllegalStateException("ledger position " + batch.seq() + " was refused but holds no batch");
+          }
+          continue;
         }
         apply(batch, bytes);
       }

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 /**
  * Puts and gets per second of 1 KiB objects with 1 and 16 threads: durable local store,
  * the same without fsync, and memory as the baseline, all in one run so the ratios are fair.
+ * Then durable log appends of 8 KiB records (about a ledger batch) by one writer: the local
+ * store's segment log against the same log kept as one object per record, its baseline.
  * Run with {@code scripts/benchmark.sh io.acquire.services.store.StoreBenchmark [seconds per figure]}.
  */
 public final class StoreBenchmark {
@@ -60,11 +62,31 @@ public final class StoreBenchmark {
             threads, durable.puts() / fast.puts(), durable.gets() / fast.gets(),
             durable.puts() / memory.puts(), durable.gets() / memory.gets());
       }
+      try (LocalObjectStore store = LocalObjectStore.open(Files.createTempDirectory(scratch, "log"))) {
+        double segments = appends(store.log("segments"), millis);
+        double objects = appends(new KeyedLog(store, "objects"), millis);
+        System.out.printf(" 1 writer   durable log appends/s, 8 KiB records: segment log %.0f, object per record %.0f; "
+            + "ratio %.2f%n", segments, objects, segments / objects);
+      }
     } finally {
       try (Stream<Path> files = Files.walk(scratch)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
+  }
+
+  private static double appends(ObjectLog log, long millis) {
+    byte[] record = new byte[8 * 1024];
+    ThreadLocalRandom.current().nextBytes(record);
+    long start = System.nanoTime();
+    long deadline = start + millis * 1_000_000;
+    long position = 0;
+    while (System.nanoTime() < deadline) {
+      if (!log.append(position++, record)) {
+        throw new IllegalStateException("lost position " + (position - 1));
+      }
+    }
+    return position / ((System.nanoTime() - start) / 1e9);
   }
 
   /**
