@@ -32,10 +32,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,16 +53,16 @@ import okhttp3.Response;
  * inputs.download("md/argon.json", Path.of("copy.json"));
  * }</pre>
  *
- * <p>Files move in checksummed chunks (8 MiB), at most two held in memory at once, so
- * memory stays small whatever the file size. An upload runs on threads of its own (two
- * send chunks, one hashes the whole file); its progress is reported from them, one update
- * at a time. An interrupted upload resumes with
+ * <p>Files move in checksummed chunks (8 MiB) streamed from and to disk in 64 KiB slices,
+ * so memory stays small whatever the file size. An upload runs on threads of its own (one
+ * reads and hashes the file, four stream chunks); its progress is reported from them, one
+ * update at a time. An interrupted upload resumes with
  * {@link #resumeUpload} (the {@link UploadInterruptedException} names the upload); a download is written to a temporary file, checked against the
  * file's SHA-256, then moved into place, so a failed download never leaves a torn file.
  */
 public final class Drive {
   /** Chunks uploaded at once. */
-  private static final int IN_FLIGHT = 2;
+  private static final int IN_FLIGHT = 4;
   private static final int SLICE = 64 * 1024;
 
   private final Transport storage;
@@ -153,45 +152,41 @@ public final class Drive {
   }
 
   /**
-   * Sends the chunks the service lacks, {@value #IN_FLIGHT} at a time, so that one crosses
-   * the network while the service stores and syncs the other, and each is read and hashed
-   * while another is on the wire. Meanwhile another thread hashes the whole file for
-   * completion, reading it separately: if the file changes during the upload, its hash will
-   * not match the chunks and the service publishes nothing. At most {@value #IN_FLIGHT}
-   * chunks are held in memory.
+   * Sends the chunks the service lacks. One thread reads the file in order, hashing each
+   * chunk (and, for completion, the whole file) while the bytes are in the cache; {@value
+   * #IN_FLIGHT} senders stream the hashed chunks from the file, so that one crosses the
+   * network while the service stores and syncs another. No chunk is ever held in memory:
+   * each is read twice, from the page cache, in {@value #SLICE}-byte slices. If the file
+   * changes during the upload, the service finds a chunk or the whole file not matching its
+   * hash and publishes nothing.
    */
   private FileVersion send(UploadStatus upload, Path file, Progress progress) {
     Set<Integer> received = new HashSet<>(upload.received());
-    Queue<Integer> missing = new ConcurrentLinkedQueue<>();
     long alreadyDone = 0;
-    for (int n = 0; n < upload.chunks(); n++) {
-      if (received.contains(n)) {
-        alreadyDone += chunkLength(upload, n);
-      } else {
-        missing.add(n);
-      }
+    for (int n : received) {
+      alreadyDone += chunkLength(upload, n);
     }
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong done = new AtomicLong(alreadyDone);
+    BlockingQueue<HashedChunk> hashed = new ArrayBlockingQueue<>(IN_FLIGHT);
     ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + 1, runnable -> {
       Thread thread = new Thread(runnable, "acquire-upload-" + upload.id());
       thread.setDaemon(true);
       return thread;
     });
     try {
-      Future<String> fileSha256 = upload.sha256() != null ? CompletableFuture.completedFuture(null)
-          : threads.submit(() -> sha256(file, stop));
+      Future<String> fileSha256 = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
       List<Future<?>> senders = new ArrayList<>();
       for (int i = 0; i < IN_FLIGHT; i++) {
         senders.add(threads.submit(() -> {
-          sendChunks(upload, file, missing, stop, done, progress);
+          sendChunks(upload, file, hashed, stop, done, progress);
           return null;
         }));
       }
+      String sha256 = await(fileSha256, upload, stop);
       for (Future<?> sender : senders) {
         await(sender, upload, stop);
       }
-      String sha256 = await(fileSha256, upload, stop);
       return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", new CompleteUpload(sha256),
           FileVersion.class, Safety.SAFE);
     } finally {
@@ -199,33 +194,83 @@ public final class Drive {
     }
   }
 
-  /** One sender: takes missing chunks until none are left or another sender failed. */
-  private void sendChunks(UploadStatus upload, Path file, Queue<Integer> missing, AtomicBoolean stop, AtomicLong done,
-      Progress progress) throws IOException {
-    byte[] buffer = null;
+  /** A chunk ready to send; {@code n < 0} tells a sender that there are no more. */
+  private record HashedChunk(int n, String sha256) {
+    static final HashedChunk END = new HashedChunk(-1, null);
+  }
+
+  /**
+   * Reads the file once, in order: hashes the chunks the service lacks and hands them to
+   * the senders, and hashes the whole file (null if the upload announced its hash, or if
+   * another thread failed first).
+   */
+  private String hashChunks(UploadStatus upload, Path file, Set<Integer> received, BlockingQueue<HashedChunk> hashed,
+      AtomicBoolean stop) throws IOException, InterruptedException {
+    MessageDigest whole = upload.sha256() == null ? sha256Digest() : null;
+    byte[] slice = new byte[SLICE];
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      for (Integer n = missing.poll(); n != null && !stop.get(); n = missing.poll()) {
-        int length = (int) chunkLength(upload, n);
-        if (buffer == null || buffer.length != length) {
-          buffer = new byte[length]; // the last chunk may be shorter
+      for (int n = 0; n < upload.chunks() && !stop.get(); n++) {
+        boolean missing = !received.contains(n);
+        if (!missing && whole == null) {
+          continue;
         }
-        MessageDigest digest = sha256Digest();
+        MessageDigest chunk = sha256Digest();
         long position = (long) n * upload.chunkSize();
-        for (int at = 0; at < length; ) {
-          // Slices: read into the cache, hash while there (a whole chunk would also need a chunk-sized native buffer).
-          ByteBuffer slice = ByteBuffer.wrap(buffer, at, Math.min(SLICE, length - at));
-          while (slice.hasRemaining()) {
-            if (channel.read(slice, position + slice.position()) < 0) {
-              throw new IOException(file + " is shorter than the " + upload.size() + " bytes being uploaded");
-            }
+        for (long at = 0, length = chunkLength(upload, n); at < length; ) {
+          int count = read(channel, slice, position + at, (int) Math.min(SLICE, length - at), file, upload);
+          if (missing) {
+            chunk.update(slice, 0, count);
           }
-          digest.update(buffer, at, slice.position() - at);
-          at = slice.position();
+          if (whole != null) {
+            whole.update(slice, 0, count);
+          }
+          at += count;
         }
-        String sha256 = HexFormat.of().formatHex(digest.digest());
+        if (missing) {
+          handOver(hashed, new HashedChunk(n, HexFormat.of().formatHex(chunk.digest())), stop);
+        }
+      }
+    } finally {
+      for (int i = 0; i < IN_FLIGHT; i++) {
+        handOver(hashed, HashedChunk.END, stop);
+      }
+    }
+    return whole == null || stop.get() ? null : HexFormat.of().formatHex(whole.digest());
+  }
+
+  /** Queues for the senders, giving up once the upload is stopping (the senders may be gone). */
+  private static void handOver(BlockingQueue<HashedChunk> hashed, HashedChunk chunk, AtomicBoolean stop)
+      throws InterruptedException {
+    while (!hashed.offer(chunk, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (stop.get()) {
+        return;
+      }
+    }
+  }
+
+  /** Reads up to {@code length} bytes at {@code position}; at least one, or the file is too short. */
+  private static int read(FileChannel channel, byte[] slice, long position, int length, Path file, UploadStatus upload)
+      throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(slice, 0, length);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, position + buffer.position()) < 0) {
+        throw new IOException(file + " is shorter than the " + upload.size() + " bytes being uploaded");
+      }
+    }
+    return length;
+  }
+
+  /** One sender: streams hashed chunks from the file until none are left or another thread failed. */
+  private void sendChunks(UploadStatus upload, Path file, BlockingQueue<HashedChunk> hashed, AtomicBoolean stop,
+      AtomicLong done, Progress progress) throws InterruptedException {
+    try {
+      for (HashedChunk chunk = hashed.take(); chunk.n() >= 0 && !stop.get(); chunk = hashed.take()) {
+        int n = chunk.n();
+        long length = chunkLength(upload, n);
         try {
-          storage.call("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n, buffer, sha256,
-              Safety.SAFE, Map.of(StorageWire.CHUNK_SHA256_HEADER, sha256, "Content-Type", "application/octet-stream"));
+          storage.stream("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n,
+              new ChunkBody(file, upload, (long) n * upload.chunkSize(), length), chunk.sha256(), Safety.SAFE,
+              Map.of(StorageWire.CHUNK_SHA256_HEADER, chunk.sha256()));
         } catch (AcquireException e) {
           throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
               + " stopped at chunk " + n + " (" + e.getMessage() + "); call resumeUpload(\"" + upload.id()
@@ -235,9 +280,47 @@ public final class Drive {
           progress.update(Math.min(done.addAndGet(length), upload.size()), upload.size());
         }
       }
-    } catch (RuntimeException | IOException e) {
+    } catch (RuntimeException | InterruptedException e) {
       stop.set(true);
       throw e;
+    }
+  }
+
+  /** A chunk's bytes, read from the file each time they are written (again on a retry). */
+  private static final class ChunkBody extends okhttp3.RequestBody {
+    private static final okhttp3.MediaType BINARY = okhttp3.MediaType.get("application/octet-stream");
+    private final Path file;
+    private final UploadStatus upload;
+    private final long position;
+    private final long length;
+
+    ChunkBody(Path file, UploadStatus upload, long position, long length) {
+      this.file = file;
+      this.upload = upload;
+      this.position = position;
+      this.length = length;
+    }
+
+    @Override
+    public okhttp3.MediaType contentType() {
+      return BINARY;
+    }
+
+    @Override
+    public long contentLength() {
+      return length;
+    }
+
+    @Override
+    public void writeTo(okio.BufferedSink sink) throws IOException {
+      byte[] slice = new byte[SLICE];
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        for (long at = 0; at < length; ) {
+          int count = read(channel, slice, position + at, (int) Math.min(SLICE, length - at), file, upload);
+          sink.write(slice, 0, count);
+          at += count;
+        }
+      }
     }
   }
 
@@ -368,22 +451,6 @@ public final class Drive {
   public List<FileVersion> versions(String path) {
     return storage.get("/drives/" + id() + "/versions?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8),
         FileList.class).files();
-  }
-
-  /** The file's SHA-256, or null if {@code stop} was set first. */
-  private static String sha256(Path file, AtomicBoolean stop) throws IOException {
-    MessageDigest digest = sha256Digest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[4 * SLICE];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        if (stop.get()) {
-          return null;
-        }
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static MessageDigest sha256Digest() {

@@ -31,6 +31,7 @@ import okhttp3.ResponseBody;
 public final class Transport {
   private static final MediaType JSON = MediaType.get("application/json");
   private static final byte[] EMPTY = new byte[0];
+  private static final String EMPTY_SHA256 = RequestSignature.sha256Hex(EMPTY);
   /** Shown on the login page as "Browser or client", so people recognise where a login came from. */
   private static final String USER_AGENT = "acquire-java/0.1 (" + System.getProperty("os.name") + "; Java "
       + Runtime.version().feature() + ")";
@@ -89,8 +90,32 @@ public final class Transport {
     return call(method, path, body, null, safety, headers);
   }
 
-  /** {@link #call} for a body whose SHA-256 the caller already has (large chunks are hashed once). */
+  /** {@link #call} for a body whose SHA-256 the caller already has. */
   public Reply call(String method, String path, byte[] body, String bodySha256Hex, Safety safety,
+      Map<String, String> headers) {
+    byte[] bytes = body == null ? EMPTY : body;
+    // A body is JSON unless the caller names its type.
+    String type = headers.get("Content-Type");
+    RequestBody request = body == null && !method.equals("POST") && !method.equals("PUT")
+        ? null : RequestBody.create(bytes, type == null ? JSON : MediaType.get(type));
+    return exchange(method, path, request, bodySha256Hex != null ? bodySha256Hex : RequestSignature.sha256Hex(bytes),
+        safety, headers);
+  }
+
+  /**
+   * {@link #call} with a binary body the caller streams (a drive's chunks, read from their
+   * file as they are sent), announced by its SHA-256 in {@link
+   * RequestSignature#CONTENT_SHA256_HEADER} so that the service can stream it too. A
+   * retry writes {@code body} again, so it must be repeatable.
+   */
+  public Reply stream(String method, String path, RequestBody body, String bodySha256Hex, Safety safety,
+      Map<String, String> headers) {
+    Map<String, String> announced = new java.util.LinkedHashMap<>(headers);
+    announced.put(RequestSignature.CONTENT_SHA256_HEADER, Objects.requireNonNull(bodySha256Hex, "bodySha256Hex == null"));
+    return exchange(method, path, Objects.requireNonNull(body, "body == null"), bodySha256Hex, safety, announced);
+  }
+
+  private Reply exchange(String method, String path, RequestBody body, String bodySha256Hex, Safety safety,
       Map<String, String> headers) {
     HttpUrl url = resolve(path);
     int attempts = safety == Safety.SAFE ? retry.maxAttempts() : 1;
@@ -132,7 +157,7 @@ public final class Transport {
     HttpUrl url = resolve(path);
     Response response;
     try {
-      response = http.newCall(request("GET", url, null, null, headers)).execute();
+      response = http.newCall(request("GET", url, null, EMPTY_SHA256, headers)).execute();
     } catch (IOException e) {
       throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + ".", e);
     }
@@ -154,20 +179,15 @@ public final class Transport {
     return url;
   }
 
-  private Request request(String method, HttpUrl url, byte[] body, String bodySha256Hex, Map<String, String> headers) {
-    byte[] bytes = body == null ? EMPTY : body;
-    // A body is JSON unless the caller names its type (drive chunks are application/octet-stream).
-    String type = headers.get("Content-Type");
-    Request.Builder request = new Request.Builder().url(url)
-        .method(method, body == null && !method.equals("POST") && !method.equals("PUT")
-            ? null : RequestBody.create(bytes, type == null ? JSON : MediaType.get(type)));
+  private Request request(String method, HttpUrl url, RequestBody body, String bodySha256Hex,
+      Map<String, String> headers) {
+    Request.Builder request = new Request.Builder().url(url).method(method, body);
     request.header("User-Agent", USER_AGENT);
     headers.forEach(request::header);
     Session current = session.get();
     if (current != null) {
       String target = url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery());
-      String digest = bodySha256Hex != null ? bodySha256Hex : RequestSignature.sha256Hex(bytes);
-      RequestSignature.signDigest(current.key(), current.certificate(), method, target, digest,
+      RequestSignature.signDigest(current.key(), current.certificate(), method, target, bodySha256Hex,
           clock.instant().getEpochSecond()).forEach(request::header);
     }
     return request.build();

@@ -30,6 +30,13 @@ public final class RequestSignature {
   public static final String TIMESTAMP_HEADER = "X-Acquire-Timestamp";
   public static final String NONCE_HEADER = "X-Acquire-Nonce";
   public static final String SIGNATURE_HEADER = "X-Acquire-Signature";
+  /**
+   * A binary body's SHA-256 (lowercase hex), sent ahead of the body: the service checks the
+   * signature against it before the body arrives, streams the body, and refuses the request
+   * (400, nothing kept) if the bytes do not match. Optional; without it a service reads and
+   * hashes the whole body before checking the signature.
+   */
+  public static final String CONTENT_SHA256_HEADER = "X-Acquire-Content-SHA256";
   /** Echoed on every response and in every error body, to quote in bug reports. */
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
 

@@ -42,6 +42,9 @@ public final class RequestVerifier {
   public static final Pattern JOB_SCOPE = Pattern.compile("drive:[A-Za-z0-9_-]{1,64}:(read|write)"
       + "( drive:[A-Za-z0-9_-]{1,64}:(read|write)){0,15}");
   private static final String BINARY_BODY = "acquire.binaryBody";
+  /** Set on a body whose SHA-256 was declared ahead of it, until the body has been read and matched. */
+  private static final String UNREAD_BODY = "acquire.unreadBody";
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final String BINARY = "application/octet-stream";
 
   private final ObjectStore store;
@@ -152,7 +155,12 @@ public final class RequestVerifier {
         "No " + issuer + " service is registered with this backend, so its certificates cannot be checked."));
   }
 
-  /** The verified request body's SHA-256 (lowercase hex), so handlers need not hash large bodies again. */
+  /**
+   * The SHA-256 (lowercase hex) the request's signature was checked against, so handlers
+   * need not hash large bodies again: the body's own, or for a body declared ahead ({@link
+   * RequestSignature#CONTENT_SHA256_HEADER}) the declared one, which {@link #body} and
+   * {@link #bodyStream} hold the bytes to as they are read.
+   */
   public static String bodySha256(Context ctx) {
     String digest = ctx.attribute(BODY_SHA256);
     return digest != null ? digest : RequestSignature.sha256Hex(body(ctx));
@@ -160,18 +168,80 @@ public final class RequestVerifier {
 
   /**
    * The request body. Use this rather than {@code ctx.bodyAsBytes()}: a binary body has
-   * already been read from the connection by {@link #verify}.
+   * already been read from the connection by {@link #verify}, or is read here and matched
+   * against the SHA-256 declared for it.
    */
   public static byte[] body(Context ctx) {
     byte[] body = ctx.attribute(BINARY_BODY);
+    if (body == null && ctx.attribute(UNREAD_BODY) != null) {
+      try (InputStream in = bodyStream(ctx)) {
+        body = in.readAllBytes();
+      } catch (IOException e) {
+        throw ApiException.badRequest("Request body could not be read to its announced length.");
+      }
+      ctx.attribute(BINARY_BODY, body);
+    }
     return body != null ? body : ctx.bodyAsBytes();
   }
 
   /**
-   * Hashes the body. A binary body ({@value #BINARY}) of announced length, such as a drive
-   * chunk, is read here into an array of exactly that length and hashed slice by slice as
-   * it arrives; Javalin's own reader grows a buffer by copying, which for 8 MiB chunks cost
-   * about half the storage service's time. Other bodies go through Javalin as before.
+   * The request body as a stream. A body declared ahead of it ({@link
+   * RequestSignature#CONTENT_SHA256_HEADER}) streams from the connection, exactly its
+   * announced length, hashed as it is read: at the end it throws a 400 {@link ApiException}
+   * if the bytes are not the declared ones, or if the body ended early, so a handler that
+   * stores as it reads must keep nothing when the stream throws. Read it once.
+   */
+  public static InputStream bodyStream(Context ctx) {
+    if (ctx.attribute(UNREAD_BODY) == null) {
+      return new java.io.ByteArrayInputStream(body(ctx));
+    }
+    ctx.attribute(UNREAD_BODY, null);
+    String declared = ctx.attribute(BODY_SHA256);
+    long length = ctx.req().getContentLengthLong();
+    InputStream in;
+    try {
+      in = ctx.req().getInputStream();
+    } catch (IOException e) {
+      throw ApiException.badRequest("Request body could not be read: " + e.getMessage());
+    }
+    MessageDigest sha256 = sha256();
+    return new InputStream() {
+      private long read;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int wanted) throws IOException {
+        if (read == length) {
+          return -1;
+        }
+        int n = in.read(buffer, offset, (int) Math.min(wanted, length - read));
+        if (n < 0) {
+          throw ApiException.badRequest("Request body ended after " + read + " of its " + length + " bytes.");
+        }
+        sha256.update(buffer, offset, n);
+        read += n;
+        if (read == length && !HexFormat.of().formatHex(sha256.digest()).equals(declared)) {
+          throw ApiException.badRequest("Request body does not match its " + RequestSignature.CONTENT_SHA256_HEADER
+              + ": it was changed or damaged in transit; nothing was kept. Send it again.");
+        }
+        return n;
+      }
+    };
+  }
+
+  /**
+   * The body's SHA-256, to check the signature against. A binary body ({@value #BINARY})
+   * that declares its SHA-256 ahead ({@link RequestSignature#CONTENT_SHA256_HEADER}) is left
+   * on the connection for the handler to stream ({@link #bodyStream}), checked as it is
+   * read. Another binary body of announced length is read here into an array of exactly
+   * that length and hashed slice by slice as it arrives; Javalin's own reader grows a buffer
+   * by copying, which for 8 MiB chunks cost about half the storage service's time. Other
+   * bodies go through Javalin as before.
    */
   private static String hashBody(Context ctx) {
     long length = ctx.req().getContentLengthLong();
@@ -182,6 +252,15 @@ public final class RequestVerifier {
     Long limit = ctx.appData(MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
     if (length > Math.min(limit == null ? Integer.MAX_VALUE : limit, Integer.MAX_VALUE - 8)) {
       throw ApiException.tooLarge("Request body is " + length + " bytes, over the limit of " + limit + ".");
+    }
+    String declared = ctx.header(RequestSignature.CONTENT_SHA256_HEADER);
+    if (declared != null) {
+      if (!SHA256_HEX.matcher(declared).matches()) {
+        throw ApiException.badRequest(RequestSignature.CONTENT_SHA256_HEADER
+            + " must be the body's SHA-256 as 64 lowercase hex digits.");
+      }
+      ctx.attribute(UNREAD_BODY, Boolean.TRUE);
+      return declared;
     }
     byte[] body = new byte[(int) length];
     MessageDigest sha256 = sha256();

@@ -157,35 +157,35 @@ public final class Drives {
   }
 
   /**
-   * Stores chunk {@code n} after checking its length and that {@code actualSha256} (the
-   * digest of {@code data}, already computed when the request was verified) is the
-   * {@code claimedSha256} the client sent. A chunk is written once: sending it again with
-   * the same bytes is harmless, with other bytes a 409.
+   * Stores chunk {@code n}, streamed from {@code body} as it arrives: {@code length} bytes
+   * whose SHA-256 is {@code bodySha256} (already checked, or checked by {@code body} itself
+   * as it ends, throwing and so storing nothing if the bytes differ), which must be the
+   * {@code claimedSha256} the client sent for the chunk. A chunk is written once: sending it
+   * again with the same bytes is harmless, with other bytes a 409. The chunk then joins the
+   * upload's running hash, as it streams past if its turn has come, else once it has.
    */
-  void putChunk(Upload upload, int n, byte[] data, String claimedSha256, String actualSha256) {
+  void putChunk(Upload upload, int n, InputStream body, long length, String claimedSha256, String bodySha256) {
     if (n < 0 || n >= upload.chunks()) {
       throw ApiException.badRequest("Chunk " + n + " is out of range: this upload has chunks 0 to " + (upload.chunks() - 1) + ".");
     }
-    if (data.length != upload.chunkLength(n)) {
-      throw ApiException.badRequest("Chunk " + n + " must be " + upload.chunkLength(n) + " bytes, not " + data.length + ".");
+    if (length != upload.chunkLength(n)) {
+      throw ApiException.badRequest("Chunk " + n + " must be " + upload.chunkLength(n) + " bytes, not " + length + ".");
     }
-    if (claimedSha256 == null || !actualSha256.equals(claimedSha256)) {
+    if (claimedSha256 == null || !bodySha256.equals(claimedSha256)) {
       throw ApiException.badRequest("Chunk " + n + " checksum mismatch: its SHA-256 is not the one sent; send it again.");
     }
     RunningHashes.Running running = hashes.arriving(upload.id(), n);
+    RunningHashes.Turn turn = running.turn(n, body, length);
     boolean stored = false;
     try {
-      if (store.putIfAbsent(chunkKey(upload.id(), n), data).isEmpty()
-          && !Arrays.equals(data, store.get(chunkKey(upload.id(), n)).orElseThrow().data())) {
+      if (store.putIfAbsent(chunkKey(upload.id(), n), turn.stream(), length).isEmpty()
+          && !bodySha256.equals(sha256Hex(store.get(chunkKey(upload.id(), n)).orElseThrow().data()))) {
         throw ApiException.conflict("Chunk " + n + " was already received with other bytes, and an upload's chunks "
             + "cannot change; if the file changed, start a new upload.");
       }
-      running.stored(n, data);
       stored = true;
     } finally {
-      if (!stored) {
-        running.failed(n);
-      }
+      turn.end(stored, () -> store.get(chunkKey(upload.id(), n)).orElseThrow().data());
     }
   }
 
@@ -369,6 +369,10 @@ public final class Drives {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String sha256Hex(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
   }
 
   private static long versionOf(String key) {

@@ -1,5 +1,8 @@
 package io.acquire.services.storage;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
@@ -8,18 +11,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Each upload's whole-file SHA-256, computed as its chunks arrive in order, so that
+ * Each upload's whole-file SHA-256, computed as its chunks stream in, in order, so that
  * completing an upload need not read every chunk back. A memo of this process only: the
  * store stays the truth. Whenever a chunk cannot be hashed in its turn (it arrived at
  * another process, its predecessor is not on its way, too many uploads are open, this
- * process restarted) the upload's running hash is dropped and completion reads the chunks.
+ * process restarted, a chunk failed after it was hashed) the upload's running hash is
+ * dropped and completion reads the chunks.
  *
- * <p>Sound because chunks are written once: bytes hashed here are the bytes stored.
+ * <p>The next chunk to hash is hashed as it streams in; chunks arriving meanwhile (a client
+ * sends several at once) stream in alongside, untouched, and are hashed from the store once
+ * their turn comes, so receiving is never held up by hashing. Sound because chunks are
+ * written once and a chunk hashed here that then fails to be stored breaks the hash: bytes
+ * hashed here are the bytes stored.
  */
 final class RunningHashes {
-  /** How long a chunk waits for its predecessors, which are being received, to be hashed. */
+  /** How long a chunk waits for its predecessors, which are being received, to stream past. */
   private static final long WAIT_MILLIS = TimeUnit.MINUTES.toMillis(1);
   /**
    * How long a chunk waits for predecessors that are not yet arriving to start: a client
@@ -38,15 +47,12 @@ final class RunningHashes {
     };
   }
 
-  /**
-   * Called when chunk {@code n} starts arriving; returns the handle to call {@link
-   * Running#stored} or {@link Running#failed} on.
-   */
+  /** Called when chunk {@code n} starts arriving; returns the handle to take its {@link Running#turn} on. */
   Running arriving(String upload, int n) {
     Running running;
     synchronized (uploads) {
-      // Created by whichever chunk comes first: with chunks sent two at a time, chunk 1 may
-      // get here before chunk 0. If chunk 0 was stored long ago (a resumed upload), the
+      // Created by whichever chunk comes first: with chunks sent several at a time, chunk 1
+      // may get here before chunk 0. If chunk 0 was stored long ago (a resumed upload), the
       // grace below runs out once and the upload goes without.
       running = uploads.computeIfAbsent(upload, id -> new Running());
     }
@@ -61,6 +67,14 @@ final class RunningHashes {
       running = uploads.remove(upload);
     }
     return running == null ? Optional.empty() : running.finish(chunks);
+  }
+
+  /** A chunk's passage: read its bytes from {@link #stream}, then {@link #end} it, stored or not. */
+  interface Turn {
+    InputStream stream();
+
+    /** @param storedBytes the chunk as stored, read only if it must be hashed after the fact */
+    void end(boolean stored, Supplier<byte[]> storedBytes);
   }
 
   /** One upload's running hash: chunks before {@code next} are in it. */
@@ -78,11 +92,83 @@ final class RunningHashes {
     }
 
     /**
-     * Chunk {@code n}, now stored with exactly {@code data}, joins the hash once the chunks
-     * before it have: those on their way are waited for, and those not yet on their way
-     * are given a short grace to start.
+     * Chunk {@code n}'s passage, without waiting: if it is the next chunk to hash, its bytes
+     * join the hash as {@code body} is read; otherwise it streams in untouched, in parallel
+     * with the one being hashed, and {@link Turn#end} catches it up from the stored bytes.
      */
-    synchronized void stored(int n, byte[] data) {
+    Turn turn(int n, InputStream body, long length) {
+      boolean inTurn;
+      synchronized (this) {
+        inTurn = !broken && n == next;
+      }
+      if (inTurn && length == 0) {
+        passed(n); // an empty file's only chunk: nothing to stream past
+      }
+      if (!inTurn) {
+        return new Turn() {
+          @Override
+          public InputStream stream() {
+            return body;
+          }
+
+          @Override
+          public void end(boolean stored, Supplier<byte[]> storedBytes) {
+            if (stored) {
+              catchUp(n, storedBytes);
+            }
+            left(n, false);
+          }
+        };
+      }
+      return new Turn() {
+        private long hashed;
+
+        @Override
+        public InputStream stream() {
+          return new FilterInputStream(body) {
+            @Override
+            public int read() throws IOException {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int wanted) throws IOException {
+              int count = super.read(buffer, offset, wanted);
+              if (count > 0) {
+                digest.update(buffer, offset, count); // only the chunk in turn touches the digest
+                hashed += count;
+                if (hashed == length) {
+                  passed(n);
+                }
+              }
+              return count;
+            }
+          };
+        }
+
+        @Override
+        public void end(boolean stored, Supplier<byte[]> storedBytes) {
+          // Bytes that joined the hash but were not stored (refused, cut off, conflicting) spoil it.
+          left(n, !stored);
+        }
+      };
+    }
+
+    /**
+     * Hashes a chunk that streamed in out of turn, once the chunks before it have joined: those
+     * on their way are waited for, and those not yet on their way are given a short grace to
+     * start. Its response waits, not its bytes, which are already stored.
+     */
+    private void catchUp(int n, Supplier<byte[]> storedBytes) {
+      if (!awaitTurn(n)) {
+        return;
+      }
+      digest.update(storedBytes.get()); // n == next: no other chunk touches the digest until n passes
+      passed(n);
+    }
+
+    private synchronized boolean awaitTurn(int n) {
       long now = System.currentTimeMillis();
       long deadline = now + WAIT_MILLIS;
       long grace = now + GRACE_MILLIS;
@@ -90,7 +176,7 @@ final class RunningHashes {
         while (!broken && n > next) {
           long left = (predecessorsArriving(n) ? deadline : grace) - System.currentTimeMillis();
           if (left <= 0) {
-            broken = true;
+            broken = true; // a gap that nothing is filling
             break;
           }
           wait(left);
@@ -99,19 +185,21 @@ final class RunningHashes {
         Thread.currentThread().interrupt();
         broken = true;
       }
-      if (!broken && n == next) {
-        digest.update(data);
-        next++;
-      } else if (n > next) {
-        broken = true; // a gap that nothing is filling
-      }
-      // n < next: stored before, and chunks are written once, so already in the hash.
-      arriving.remove(n);
+      // n < next: hashed before, and chunks are written once, so already in the hash.
+      return !broken && n == next;
+    }
+
+    /** Chunk {@code n}'s bytes are all in the hash: the next chunk may take its turn. */
+    private synchronized void passed(int n) {
+      next = n + 1;
       notifyAll();
     }
 
-    /** Chunk {@code n} did not arrive after all (refused, or the connection dropped). */
-    synchronized void failed(int n) {
+    /** Chunk {@code n}'s request is over; {@code spoiled} if bytes it hashed were not stored. */
+    private synchronized void left(int n, boolean spoiled) {
+      if (spoiled || n == next) { // n == next: its turn came, but its bytes never all did
+        broken = true;
+      }
       arriving.remove(n);
       notifyAll();
     }

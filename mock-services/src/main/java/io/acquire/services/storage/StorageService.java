@@ -60,8 +60,9 @@ public final class StorageService implements Service {
           } catch (NumberFormatException e) {
             throw ApiException.badRequest("Chunk number must be a whole number, not '" + ctx.pathParam("n") + "'.");
           }
-          drives.putChunk(upload, n, RequestVerifier.body(ctx), ctx.header(StorageWire.CHUNK_SHA256_HEADER),
-              RequestVerifier.bodySha256(ctx));
+          long length = ctx.req().getContentLengthLong();
+          drives.putChunk(upload, n, RequestVerifier.bodyStream(ctx), length >= 0 ? length : RequestVerifier.body(ctx).length,
+              ctx.header(StorageWire.CHUNK_SHA256_HEADER), RequestVerifier.bodySha256(ctx));
           ctx.status(204);
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {

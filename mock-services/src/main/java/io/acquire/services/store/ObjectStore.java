@@ -1,5 +1,8 @@
 package io.acquire.services.store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +31,30 @@ public interface ObjectStore extends AutoCloseable {
 
   /** Writes only if no object has {@code key}; the new version, or empty if one existed. */
   Optional<String> putIfAbsent(String key, byte[] data);
+
+  /**
+   * {@link #putIfAbsent(String, byte[])} for exactly {@code length} bytes read from {@code in}:
+   * for large objects arriving over the network, which a store may write as they come instead
+   * of holding them. If reading fails or {@code in} ends early, nothing is stored and the
+   * failure is thrown (an {@link IOException} as an {@link UncheckedIOException}, an
+   * unchecked exception as itself): a stream that checks what it reads can veto the put.
+   * The stream is read to its end even when the key exists, so its checks always run.
+   */
+  default Optional<String> putIfAbsent(String key, InputStream in, long length) {
+    if (length < 0 || length > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("length must be 0 to " + (Integer.MAX_VALUE - 8) + ", not " + length);
+    }
+    byte[] data;
+    try {
+      data = in.readNBytes((int) length);
+      if (data.length < length) {
+        throw new IOException("the stream ended after " + data.length + " of " + length + " bytes");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read object " + key + ": " + e.getMessage(), e);
+    }
+    return putIfAbsent(key, data);
+  }
 
   /** Writes only if the current version is {@code expectedVersion}; the new version, or empty. */
   Optional<String> putIfVersion(String key, byte[] data, String expectedVersion);

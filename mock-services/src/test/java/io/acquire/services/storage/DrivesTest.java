@@ -9,6 +9,8 @@ import io.acquire.services.http.ApiException;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.StoredObject;
 import io.acquire.services.testing.ForwardingStore;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +42,7 @@ class DrivesTest {
   private void put(Drives.Upload upload, int n) {
     byte[] part = Arrays.copyOfRange(file, n * CHUNK, Math.min(file.length, (n + 1) * CHUNK));
     String sha = RequestSignature.sha256Hex(part);
-    drives.putChunk(upload, n, part, sha, sha);
+    drives.putChunk(upload, n, new ByteArrayInputStream(part), part.length, sha, sha);
   }
 
   private byte[] content(long version) throws Exception {
@@ -89,14 +91,18 @@ class DrivesTest {
   }
 
   @Test
-  void aChunkThatOvertakesTheOneBeforeItWaitsForIt() throws Exception {
+  void aChunkThatOvertakesTheOneBeforeItIsStoredAtOnceAndHashedAfterIt() throws Exception {
     Drives.Upload upload = start();
-    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> put(upload, 1));
-    while (store.chunkWrites.get() == 0) {
-      Thread.onSpinWait(); // chunk 1 is stored first, and waits for chunk 0 to be hashed
+    Thread second = new Thread(() -> put(upload, 1));
+    second.start();
+    while (second.getState() != Thread.State.TIMED_WAITING) {
+      Thread.onSpinWait(); // chunk 1 came first: stored, its answer waits for chunk 0 to be hashed
     }
+    assertEquals(1, store.chunkWrites.get(), "receiving is not held up by hashing");
+    assertEquals(0, store.chunkReads.get());
     put(upload, 0);
     second.join();
+    assertEquals(1, store.chunkReads.get(), "chunk 1, read back once chunk 0 was in the hash");
     put(upload, 2);
     put(upload, 3);
     store.chunkReads.set(0);
@@ -123,12 +129,39 @@ class DrivesTest {
     put(upload, 0); // the same bytes again, as a retry sends them: harmless
     byte[] other = random(CHUNK);
     String otherSha = RequestSignature.sha256Hex(other);
-    ApiException refused = assertThrows(ApiException.class, () -> drives.putChunk(upload, 0, other, otherSha, otherSha));
+    ApiException refused = assertThrows(ApiException.class, () -> drives.putChunk(upload, 0, new ByteArrayInputStream(other), other.length, otherSha, otherSha));
     assertEquals(409, refused.status());
     for (int n = 1; n < 4; n++) {
       put(upload, n);
     }
     assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertArrayEquals(file, content(1));
+  }
+
+  @Test
+  void aChunkCutOffMidStreamStoresNothingAndItsResendStillCompletes() throws Exception {
+    Drives.Upload upload = start();
+    put(upload, 0);
+    byte[] part = Arrays.copyOfRange(file, CHUNK, 2 * CHUNK);
+    String sha = RequestSignature.sha256Hex(part);
+    InputStream cutOff = new java.io.FilterInputStream(new ByteArrayInputStream(part, 0, CHUNK / 2)) {
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+        int n = super.read(buffer, offset, length);
+        if (n < 0) {
+          throw new java.io.EOFException("connection closed");
+        }
+        return n;
+      }
+    };
+    assertThrows(java.io.UncheckedIOException.class, () -> drives.putChunk(upload, 1, cutOff, CHUNK, sha, sha));
+    assertEquals(List.of(0), drives.received(upload), "half a chunk is not a chunk");
+    for (int n = 1; n < 4; n++) {
+      put(upload, n);
+    }
+    store.chunkReads.set(0);
+    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(4, store.chunkReads.get(), "half of chunk 1 went into the running hash, so completion reads back");
     assertArrayEquals(file, content(1));
   }
 

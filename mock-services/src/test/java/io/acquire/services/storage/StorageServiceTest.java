@@ -186,6 +186,41 @@ class StorageServiceTest {
         .get("received").toString(), "nothing stored");
   }
 
+  /** A chunk PUT streamed as the SDK streams it: its SHA-256 announced ahead, which the signature covers. */
+  private Reply putStreamed(String path, byte[] sent, String announced, String chunkSha, String signedSha)
+      throws java.io.IOException {
+    Request.Builder request = new Request.Builder().url(server.url() + path)
+        .put(RequestBody.create(sent, MediaType.get("application/octet-stream")))
+        .header(RequestSignature.CONTENT_SHA256_HEADER, announced)
+        .header(StorageWire.CHUNK_SHA256_HEADER, chunkSha);
+    RequestSignature.signDigest(ada.key, ada.certificate, "PUT", path, signedSha, java.time.Instant.now().getEpochSecond())
+        .forEach(request::header);
+    try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
+      return new Reply(response.code(), response.body().string());
+    }
+  }
+
+  @Test
+  void aStreamedChunkIsKeptOnlyIfItsBytesMatchTheSha256AnnouncedAheadOfThem() throws Exception {
+    byte[] file = new byte[CHUNK];
+    new Random(4).nextBytes(file);
+    String sha = RequestSignature.sha256Hex(file);
+    String upload = json(start("streamed.bin", file)).get("id").asText();
+    String path = "/t/storage/drives/" + drive + "/uploads/" + upload + "/chunks/0";
+    byte[] damaged = file.clone();
+    damaged[CHUNK / 2] ^= 1;
+    assertRefused(putStreamed(path, damaged, sha, sha, sha), 400, "does not match its X-Acquire-Content-SHA256");
+    assertRefused(putStreamed(path, file, "not-a-sha", sha, "not-a-sha"), 400, "64 lowercase hex digits");
+    String other = RequestSignature.sha256Hex(new byte[] {1});
+    assertRefused(putStreamed(path, file, sha, other, sha), 400, "Chunk 0 checksum mismatch");
+    assertRefused(putStreamed(path, file, sha, sha, other), 401, "signature does not match");
+    assertEquals("[]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
+        .get("received").toString(), "nothing stored");
+    assertEquals(204, putStreamed(path, file, sha, sha, sha).status());
+    assertEquals(200, complete(upload, "{}").status());
+    assertEquals(1, files());
+  }
+
   @Test
   void aBinaryBodyOverTheRequestLimitIsRefusedBeforeItIsRead() throws Exception {
     String upload = json(start("big.bin", new byte[1])).get("id").asText();

@@ -246,6 +246,19 @@ class LocalObjectStoreTest extends ObjectStoreContract {
     assertEquals(List.of("s/t/u"), store.list("s/"));
   }
 
+  @Test
+  void aStreamedPutThatFailsLeavesNoTempFileAndOneThatLosesLeavesTheWinner() throws Exception {
+    store.put("up/keep", bytes("sibling")); // so the directory stays and can be looked into
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+        () -> store.putIfAbsent("up/chunk", new java.io.ByteArrayInputStream(new byte[5]), 6));
+    assertTrue(store.putIfAbsent("up/chunk", new java.io.ByteArrayInputStream(bytes("winner")), 6).isPresent());
+    assertTrue(store.putIfAbsent("up/chunk", new java.io.ByteArrayInputStream(bytes("losers")), 6).isEmpty());
+    try (var files = Files.list(directory.resolve("objects/up.d"))) {
+      assertEquals(List.of("chunk.o", "keep.o"), files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    assertEquals("winner", new String(store.get("up/chunk").orElseThrow().data(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private static Process java(Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), main.getName()));

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,6 +77,47 @@ abstract class ObjectStoreContract {
     assertTrue(store.putIfAbsent("k", bytes("first")).isPresent());
     assertTrue(store.putIfAbsent("k", bytes("second")).isEmpty());
     assertEquals("first", new String(store.get("k").orElseThrow().data(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void streamedPutIfAbsentStoresExactlyTheStreamedBytesOnce() {
+    byte[] big = new byte[300_000]; // several of the local store's write slices
+    new java.util.Random(7).nextBytes(big);
+    assertTrue(store.putIfAbsent("streamed", new ByteArrayInputStream(big), big.length).isPresent());
+    assertArrayEquals(big, store.get("streamed").orElseThrow().data());
+    ByteArrayInputStream second = new ByteArrayInputStream(bytes("other"));
+    assertTrue(store.putIfAbsent("streamed", second, 5).isEmpty());
+    assertEquals(0, second.available(), "the stream is read to its end even when the key exists");
+    assertArrayEquals(big, store.get("streamed").orElseThrow().data());
+    assertTrue(store.putIfAbsent("empty", InputStream.nullInputStream(), 0).isPresent());
+    assertArrayEquals(new byte[0], store.get("empty").orElseThrow().data());
+  }
+
+  @Test
+  void aStreamedPutThatFailsStoresNothing() {
+    UncheckedIOException shortStream = assertThrows(UncheckedIOException.class,
+        () -> store.putIfAbsent("short", new ByteArrayInputStream(new byte[10]), 11));
+    assertTrue(shortStream.getMessage().contains("10 of 11"), shortStream.getMessage());
+    assertTrue(store.get("short").isEmpty());
+    // A checking stream vetoes the put by throwing once it has seen everything.
+    InputStream vetoing = new java.io.FilterInputStream(new ByteArrayInputStream(new byte[100_000])) {
+      private long read;
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+        int n = super.read(buffer, offset, length);
+        read += Math.max(n, 0);
+        if (read == 100_000) {
+          throw new IllegalStateException("checksum mismatch");
+        }
+        return n;
+      }
+    };
+    IllegalStateException veto = assertThrows(IllegalStateException.class,
+        () -> store.putIfAbsent("vetoed", vetoing, 100_000));
+    assertEquals("checksum mismatch", veto.getMessage());
+    assertTrue(store.get("vetoed").isEmpty());
+    assertTrue(store.list("").isEmpty(), "nothing listed: " + store.list(""));
   }
 
   @Test
