@@ -1,5 +1,6 @@
 package io.acquire.client;
 
+import io.acquire.client.internal.HashingPipe;
 import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
 import io.acquire.client.wire.RequestSignature;
@@ -153,12 +154,13 @@ public final class Drive {
 
   /**
    * Sends the chunks the service lacks. One thread reads the file in order, hashing each
-   * chunk (and, for completion, the whole file) while the bytes are in the cache; {@value
-   * #IN_FLIGHT} senders stream the hashed chunks from the file, so that one crosses the
-   * network while the service stores and syncs another. No chunk is ever held in memory:
-   * each is read twice, from the page cache, in {@value #SLICE}-byte slices. If the file
-   * changes during the upload, the service finds a chunk or the whole file not matching its
-   * hash and publishes nothing.
+   * chunk while its bytes are in the cache; {@value #IN_FLIGHT} senders stream the hashed
+   * chunks from the file, so that one crosses the network while the service stores and
+   * syncs another. No chunk is ever held in memory: each is read twice, from the page cache,
+   * in {@value #SLICE}-byte slices. If the file changes between the two reads, the service
+   * finds the chunk not matching its hash and keeps nothing of it. Completion sends the
+   * chunks' SHA-256 rather than the file's, which would cost a second hash of every byte;
+   * the service computes the file's SHA-256 as the chunks arrive and publishes that.
    */
   private FileVersion send(UploadStatus upload, Path file, Progress progress) {
     Set<Integer> received = new HashSet<>(upload.received());
@@ -175,7 +177,7 @@ public final class Drive {
       return thread;
     });
     try {
-      Future<String> fileSha256 = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
+      Future<String> chunksSha256 = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
       List<Future<?>> senders = new ArrayList<>();
       for (int i = 0; i < IN_FLIGHT; i++) {
         senders.add(threads.submit(() -> {
@@ -183,11 +185,11 @@ public final class Drive {
           return null;
         }));
       }
-      String sha256 = await(fileSha256, upload, stop);
+      String sums = await(chunksSha256, upload, stop);
       for (Future<?> sender : senders) {
         await(sender, upload, stop);
       }
-      return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", new CompleteUpload(sha256),
+      return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", new CompleteUpload(null, sums),
           FileVersion.class, Safety.SAFE);
     } finally {
       threads.shutdownNow();
@@ -200,34 +202,26 @@ public final class Drive {
   }
 
   /**
-   * Reads the file once, in order: hashes the chunks the service lacks and hands them to
-   * the senders, and hashes the whole file (null if the upload announced its hash, or if
-   * another thread failed first).
+   * Reads the file once, in order: hashes every chunk, hands those the service lacks to the
+   * senders, and returns the chunks' SHA-256 ({@link StorageWire#chunksSha256}) for
+   * completion, or null if another thread failed first.
    */
   private String hashChunks(UploadStatus upload, Path file, Set<Integer> received, BlockingQueue<HashedChunk> hashed,
       AtomicBoolean stop) throws IOException, InterruptedException {
-    MessageDigest whole = upload.sha256() == null ? sha256Digest() : null;
+    List<String> sums = new ArrayList<>();
     byte[] slice = new byte[SLICE];
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       for (int n = 0; n < upload.chunks() && !stop.get(); n++) {
-        boolean missing = !received.contains(n);
-        if (!missing && whole == null) {
-          continue;
-        }
         MessageDigest chunk = sha256Digest();
         long position = (long) n * upload.chunkSize();
         for (long at = 0, length = chunkLength(upload, n); at < length; ) {
           int count = read(channel, slice, position + at, (int) Math.min(SLICE, length - at), file, upload);
-          if (missing) {
-            chunk.update(slice, 0, count);
-          }
-          if (whole != null) {
-            whole.update(slice, 0, count);
-          }
+          chunk.update(slice, 0, count);
           at += count;
         }
-        if (missing) {
-          handOver(hashed, new HashedChunk(n, HexFormat.of().formatHex(chunk.digest())), stop);
+        sums.add(HexFormat.of().formatHex(chunk.digest()));
+        if (!received.contains(n)) {
+          handOver(hashed, new HashedChunk(n, sums.get(n)), stop);
         }
       }
     } finally {
@@ -235,7 +229,7 @@ public final class Drive {
         handOver(hashed, HashedChunk.END, stop);
       }
     }
-    return whole == null || stop.get() ? null : HexFormat.of().formatHex(whole.digest());
+    return stop.get() ? null : StorageWire.chunksSha256(sums);
   }
 
   /** Queues for the senders, giving up once the upload is stopping (the senders may be gone). */
@@ -356,19 +350,21 @@ public final class Drive {
   }
 
   /**
-   * Downloads a version ({@code 0} for the newest) to {@code target}, checking its SHA-256;
-   * resumes from where it stopped if the connection drops.
+   * Downloads a version ({@code 0} for the newest) to {@code target}, checking its SHA-256
+   * (on a thread of its own, so this one only moves bytes); resumes from where it stopped
+   * if the connection drops.
    */
   public FileVersion download(String path, long version, Path target, Progress progress) {
     String query = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
         + (version > 0 ? "&version=" + version : "");
     Path temp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".part");
-    MessageDigest digest = sha256Digest();
     long written = 0;
     long size = -1;
     String expected = null;
     long fileVersion = version;
-    try (OutputStream out = Files.newOutputStream(temp)) {
+    String actual;
+    try (OutputStream out = Files.newOutputStream(temp);
+         HashingPipe hashing = new HashingPipe(32, SLICE, "acquire-download-hash")) {
       for (int attempt = 1; ; attempt++) {
         Map<String, String> headers = written == 0 ? Map.of() : Map.of("Range", "bytes=" + written + "-");
         try (Response response = storage.openStream(query, headers)) {
@@ -378,11 +374,21 @@ public final class Drive {
             size = Long.parseLong(response.header(StorageWire.FILE_SIZE_HEADER));
           }
           InputStream in = response.body().byteStream();
-          byte[] buffer = new byte[64 * 1024];
-          int n;
-          while ((n = in.read(buffer)) > 0) {
+          while (true) {
+            byte[] buffer = hashing.buffer();
+            int n;
+            try {
+              n = in.readNBytes(buffer, 0, buffer.length);
+            } catch (IOException e) {
+              hashing.unused(buffer); // what it held is fetched again, from where the file stands
+              throw e;
+            }
+            if (n == 0) {
+              hashing.unused(buffer);
+              break;
+            }
             out.write(buffer, 0, n);
-            digest.update(buffer, 0, n);
+            hashing.hash(buffer, n);
             written += n;
             progress.update(written, size);
           }
@@ -394,10 +400,13 @@ public final class Drive {
           }
         }
       }
+      actual = hashing.finish();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + temp + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("Download of " + path + " was interrupted after " + written + " bytes.", e);
     }
-    String actual = HexFormat.of().formatHex(digest.digest());
     try {
       if (!actual.equals(expected) || written != size) {
         Files.deleteIfExists(temp);

@@ -151,6 +151,79 @@ class DriveEndToEndTest {
     assertEquals(Files.size(file), progress.get(4));
   }
 
+  /** A client whose first download response is changed by {@code damage} on its way in. */
+  private User withDamagedFirstDownload(java.util.function.UnaryOperator<okio.Source> damage) {
+    AtomicBoolean damaged = new AtomicBoolean();
+    OkHttpClient http = new OkHttpClient.Builder().addInterceptor(chain -> {
+      okhttp3.Response response = chain.proceed(chain.request());
+      if (!chain.request().url().encodedPath().endsWith("/content") || damaged.getAndSet(true)) {
+        return response;
+      }
+      okhttp3.ResponseBody body = response.body();
+      return response.newBuilder().body(okhttp3.ResponseBody.create(
+          okio.Okio.buffer(damage.apply(body.source())), body.contentType(), body.contentLength())).build();
+    }).build();
+    return RealLogins.loggedIn(User.builder().username("ada").identityUrl(server.url() + "/t/identity")
+        .httpClient(http).build());
+  }
+
+  @Test
+  void aDownloadCutOffMidwayResumesFromWhereItStopped() throws Exception {
+    Path file = randomFile("cut.bin", 3 * 1024 * 1024 + 5, 6);
+    User ada = withDamagedFirstDownload(source -> new okio.ForwardingSource(source) {
+      private long passed;
+
+      @Override
+      public long read(okio.Buffer sink, long byteCount) throws IOException {
+        if (passed > 1024 * 1024) {
+          throw new IOException("connection reset");
+        }
+        long n = super.read(sink, byteCount);
+        passed += Math.max(n, 0);
+        return n;
+      }
+    });
+    Drive inputs = Drive.open(ada, "inputs");
+    inputs.upload(file, "cut.bin");
+    Path back = dir.resolve("back.bin");
+    assertEquals(RequestSignature.sha256Hex(Files.readAllBytes(file)),
+        inputs.download("cut.bin", 0, back, Drive.Progress.NONE).sha256());
+    assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back));
+  }
+
+  @Test
+  void aDownloadDamagedInTransitIsRefusedAndWritesNothing() throws Exception {
+    Path file = randomFile("bent.bin", 1024 * 1024, 7);
+    User ada = withDamagedFirstDownload(source -> new okio.ForwardingSource(source) {
+      private boolean flipped;
+
+      @Override
+      public long read(okio.Buffer sink, long byteCount) throws IOException {
+        okio.Buffer chunk = new okio.Buffer();
+        long n = super.read(chunk, byteCount);
+        if (n > 0) {
+          byte[] bytes = chunk.readByteArray();
+          if (!flipped) {
+            bytes[0] ^= 1;
+            flipped = true;
+          }
+          sink.write(bytes);
+        }
+        return n;
+      }
+    });
+    Drive inputs = Drive.open(ada, "inputs");
+    inputs.upload(file, "bent.bin");
+    Path back = dir.resolve("back.bin");
+    io.acquire.client.InvalidResponseException refused = assertThrows(io.acquire.client.InvalidResponseException.class,
+        () -> inputs.download("bent.bin", back));
+    assertTrue(refused.getMessage().contains("does not match its checksum"), refused.getMessage());
+    assertTrue(Files.notExists(back), "nothing written");
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of("bent.bin"), left.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+    }
+  }
+
   @Test
   void concurrentUploadsOfOnePathMakeConsecutiveVersions() throws Exception {
     User ada = loggedIn("ada");

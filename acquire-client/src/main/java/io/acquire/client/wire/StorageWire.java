@@ -29,10 +29,31 @@ public final class StorageWire {
   public record StartUpload(String path, long size, String sha256, Integer chunkSize) {}
 
   /**
-   * {@code POST /drives/{id}/uploads/{upload}/complete}: the file's SHA-256, required
-   * unless it was announced when the upload started (then null, or the same).
+   * {@code POST /drives/{id}/uploads/{upload}/complete}: the file's SHA-256, or its chunks'
+   * ({@link #chunksSha256}), or both; at least one unless the file's SHA-256 was announced
+   * when the upload started (then null, or the same). The SDK sends {@code chunksSha256},
+   * which costs it no pass over the file beyond the chunks' own hashes; the service still
+   * computes the file's SHA-256 and publishes it.
    */
-  public record CompleteUpload(String sha256) {}
+  public record CompleteUpload(String sha256, String chunksSha256) {}
+
+  /**
+   * The SHA-256 of the chunks' SHA-256 digests (32 bytes each, in chunk order): one value
+   * that both sides can compute from hashes they already have, and that matches only if
+   * every chunk, in order, is the one hashed.
+   */
+  public static String chunksSha256(List<String> chunkSha256Hex) {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+    for (String chunk : chunkSha256Hex) {
+      digest.update(java.util.HexFormat.of().parseHex(chunk));
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
 
   /** An upload in progress: which chunks the service already holds, so an interrupted one resumes. */
   public record UploadStatus(String id, String path, long size, String sha256, int chunkSize, int chunks,

@@ -1,6 +1,8 @@
 package io.acquire.services.storage;
 
 import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.store.JsonObjects;
@@ -14,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,6 +184,7 @@ public final class Drives {
         throw ApiException.conflict("Chunk " + n + " was already received with other bytes, and an upload's chunks "
             + "cannot change; if the file changed, start a new upload.");
       }
+      running.stored(n, bodySha256);
       stored = true;
     } finally {
       turn.end(stored, () -> store.get(chunkKey(upload.id(), n)).orElseThrow().data());
@@ -198,25 +200,32 @@ public final class Drives {
   }
 
   /**
-   * Publishes the upload as the path's next version, once all chunks are in and the whole
-   * file checks out against its SHA-256: the one announced at the start, or else
-   * {@code claimedSha256}, sent now.
+   * Publishes the upload as the path's next version, once all chunks are in and they check
+   * out against what the client claims: the file's SHA-256 (announced at the start, or sent
+   * now) and/or its chunks' ({@link StorageWire#chunksSha256}). The version carries the
+   * file's SHA-256 either way, computed here.
    */
-  FileVersion complete(Upload upload, String claimedSha256) {
+  FileVersion complete(Upload upload, CompleteUpload claimed) {
+    String claimedSha256 = claimed == null ? null : claimed.sha256();
+    String claimedChunks = claimed == null ? null : claimed.chunksSha256();
     if (claimedSha256 != null && !SHA256.matcher(claimedSha256).matches()) {
       throw ApiException.badRequest("Field 'sha256' must be the file's SHA-256 as 64 lowercase hex digits.");
+    }
+    if (claimedChunks != null && !SHA256.matcher(claimedChunks).matches()) {
+      throw ApiException.badRequest("Field 'chunksSha256' must be the SHA-256 of the chunks' SHA-256s as 64 "
+          + "lowercase hex digits.");
     }
     if (upload.sha256() != null && claimedSha256 != null && !upload.sha256().equals(claimedSha256)) {
       throw ApiException.badRequest("File checksum mismatch: this upload was announced with SHA-256 "
           + upload.sha256() + ", not " + claimedSha256 + ".");
     }
     String expected = upload.sha256() != null ? upload.sha256() : claimedSha256;
-    if (expected == null) {
-      throw ApiException.badRequest("Field 'sha256' is required: send the whole file's SHA-256 to complete an "
-          + "upload that did not announce it.");
+    if (expected == null && claimedChunks == null) {
+      throw ApiException.badRequest("Field 'sha256' is required: send the whole file's SHA-256 (or 'chunksSha256', "
+          + "the SHA-256 of its chunks' SHA-256s) to complete an upload that did not announce it.");
     }
     Optional<Version> already = find(upload);
-    if (already.isPresent() && already.get().sha256().equals(expected)) {
+    if (already.isPresent() && (expected == null || already.get().sha256().equals(expected))) {
       return already.get().view(); // completing twice publishes once, and need not hash again
     }
     List<Integer> missing = new ArrayList<>();
@@ -229,18 +238,32 @@ public final class Drives {
     if (!missing.isEmpty()) {
       throw ApiException.conflict("Upload is missing chunks " + missing + "; send them, then complete again.");
     }
-    String actual = hashes.take(upload.id(), upload.chunks()).orElseGet(() -> {
-      MessageDigest digest = sha256();
-      for (int n = 0; n < upload.chunks(); n++) {
-        digest.update(store.get(chunkKey(upload.id(), n)).orElseThrow().data());
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    });
-    if (!actual.equals(expected)) {
+    RunningHashes.Sums sums = hashes.take(upload.id(), upload.chunks());
+    if (sums.fileSha256().isEmpty() || sums.chunkSha256().isEmpty()) {
+      sums = readBack(upload);
+    }
+    if (claimedChunks != null && !claimedChunks.equals(StorageWire.chunksSha256(sums.chunkSha256().orElseThrow()))) {
+      throw ApiException.badRequest("Chunks checksum mismatch: the chunks stored are not the ones hashed for "
+          + "'chunksSha256'; if the file changed, start a new upload.");
+    }
+    String actual = sums.fileSha256().orElseThrow();
+    if (expected != null && !actual.equals(expected)) {
       throw ApiException.badRequest("File checksum mismatch: the chunks add up to SHA-256 " + actual
           + ", not the announced " + expected + ".");
     }
     return publish(upload, actual);
+  }
+
+  /** The file's and each chunk's SHA-256, from the chunks as stored: when this process did not see them all arrive. */
+  private RunningHashes.Sums readBack(Upload upload) {
+    MessageDigest file = sha256();
+    List<String> chunks = new ArrayList<>();
+    for (int n = 0; n < upload.chunks(); n++) {
+      byte[] data = store.get(chunkKey(upload.id(), n)).orElseThrow().data();
+      file.update(data);
+      chunks.add(sha256Hex(data));
+    }
+    return new RunningHashes.Sums(Optional.of(HexFormat.of().formatHex(file.digest())), Optional.of(chunks));
   }
 
   private FileVersion publish(Upload upload, String sha256) {

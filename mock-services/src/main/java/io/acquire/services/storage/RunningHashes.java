@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -60,14 +63,19 @@ final class RunningHashes {
     return running;
   }
 
-  /** The hash of every chunk, if all were hashed here in order; forgets the upload. */
-  Optional<String> take(String upload, int chunks) {
+  /**
+   * What this process hashed of an upload, and forgets it: the whole file's SHA-256 if every
+   * chunk was hashed here in order, and each chunk's SHA-256 if every chunk was stored here.
+   */
+  Sums take(String upload, int chunks) {
     Running running;
     synchronized (uploads) {
       running = uploads.remove(upload);
     }
-    return running == null ? Optional.empty() : running.finish(chunks);
+    return running == null ? new Sums(Optional.empty(), Optional.empty()) : running.finish(chunks);
   }
+
+  record Sums(Optional<String> fileSha256, Optional<List<String>> chunkSha256) {}
 
   /** A chunk's passage: read its bytes from {@link #stream}, then {@link #end} it, stored or not. */
   interface Turn {
@@ -81,6 +89,7 @@ final class RunningHashes {
   static final class Running {
     private final MessageDigest digest = sha256();
     private final Set<Integer> arriving = new HashSet<>();
+    private final Map<Integer, String> chunkSha256 = new HashMap<>();
     private int next;
     private boolean broken;
 
@@ -213,11 +222,19 @@ final class RunningHashes {
       return true;
     }
 
-    private synchronized Optional<String> finish(int chunks) {
-      if (broken || next != chunks) {
-        return Optional.empty();
+    /** Chunk {@code n} is stored with these bytes' SHA-256. */
+    synchronized void stored(int n, String sha256) {
+      chunkSha256.put(n, sha256);
+    }
+
+    private synchronized Sums finish(int chunks) {
+      Optional<String> file = broken || next != chunks ? Optional.empty()
+          : Optional.of(java.util.HexFormat.of().formatHex(digest.digest()));
+      List<String> sums = new ArrayList<>();
+      for (int n = 0; n < chunks && chunkSha256.containsKey(n); n++) {
+        sums.add(chunkSha256.get(n));
       }
-      return Optional.of(java.util.HexFormat.of().formatHex(digest.digest()));
+      return new Sums(file, sums.size() == chunks ? Optional.of(sums) : Optional.empty());
     }
   }
 

@@ -68,8 +68,8 @@ public final class StorageService implements Service {
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
           Upload upload = upload(ctx, writable(ctx, caller));
           // The body may be empty when the file's SHA-256 was announced at the start.
-          String sha256 = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class).sha256();
-          ctx.json(drives.complete(upload, sha256));
+          CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
+          ctx.json(drives.complete(upload, claimed));
         }))
         .put("/drives/{drive}/files", routes.signed(this::writeSmall))
         .get("/drives/{drive}/files", routes.signed((ctx, caller) ->

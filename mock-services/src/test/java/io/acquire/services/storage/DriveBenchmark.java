@@ -135,11 +135,20 @@ public final class DriveBenchmark {
     ApproveLogin.approve(login.url(), "bench", "benchmark password", totp.code(Instant.now()));
     user.waitForLogin(Duration.ofSeconds(30));
     Drive drive = Drive.open(user, "bench");
-    Path back = dir.resolve("back.bin");
+    Path plainBack = dir.resolve("plain-back.bin");
+    Path driveBack = dir.resolve("drive-back.bin");
+    Path chunks = dir.resolve("server/store/objects/storage.d/chunks.d");
     String[] legs = {"plain PUT", "Drive upload", "plain GET", "Drive download"};
     List<Leg[]> rows = new ArrayList<>();
     HeapWatch heap = HeapWatch.start();
     // Round 0 warms both JVMs up (a cold server spent a third of its CPU compiling) and is not counted.
+    //
+    // Every leg first frees the gigabyte its previous round wrote (the plain server truncates
+    // its file; the harness deletes the last download and the stored chunks, whose versions
+    // are not read again), so each writes into memory just freed. On a VM, memory the guest
+    // touches for the first time, or again after handing it back to the host, cost whichever
+    // leg met it 3 to 4 times the CPU (measured by swapping the legs' order). A long-running
+    // server's page cache is full and recycles, so recycled memory is the fair case.
     for (int round = 0; round <= rounds; round++) {
       System.out.printf(round == 0 ? "warm-up round (not counted)%n" : "round %d%n", round);
       Leg[] row = new Leg[4];
@@ -149,25 +158,19 @@ public final class DriveBenchmark {
           check(r.code() == 204, "plain PUT failed: " + r.code());
         }
       });
+      deleteTree(chunks);
+      row[1] = Leg.time(legs[1], mib, serverPid, () -> drive.upload(file, "big.bin"));
+      Files.deleteIfExists(plainBack);
       row[2] = Leg.time(legs[2], mib, serverPid, () -> {
         try (Response r = http.newCall(new Request.Builder().url(rawUrl).build()).execute();
-             OutputStream out = Files.newOutputStream(back)) {
+             OutputStream out = Files.newOutputStream(plainBack)) {
           copy(r.body().byteStream(), out);
         }
       });
-      check(Files.mismatch(file, back) == -1, "plain GET bytes differ");
-      Files.delete(back);
-      Files.delete(dir.resolve("server/raw/file"));
-      row[1] = Leg.time(legs[1], mib, serverPid, () -> drive.upload(file, "big.bin"));
-      row[3] = Leg.time(legs[3], mib, serverPid, () -> drive.download("big.bin", back));
-      check(Files.mismatch(file, back) == -1, "downloaded bytes differ");
-      Files.delete(back);
-      // Each pair of legs deletes the 2 GiB it wrote (the server's copy and the client's), so
-      // that the next pair writes into memory just freed: on a VM, memory the guest touches
-      // for the first time cost whichever leg met it 3 to 4 times the CPU (measured by
-      // swapping the legs' order). A long-running server's page cache is full and recycles,
-      // so recycled memory is the fair case.
-      deleteTree(dir.resolve("server/store/objects/storage.d/chunks.d"));
+      check(Files.mismatch(file, plainBack) == -1, "plain GET bytes differ");
+      Files.deleteIfExists(driveBack);
+      row[3] = Leg.time(legs[3], mib, serverPid, () -> drive.download("big.bin", driveBack));
+      check(Files.mismatch(file, driveBack) == -1, "downloaded bytes differ");
       if (round > 0) {
         rows.add(row);
       }
@@ -271,6 +274,9 @@ public final class DriveBenchmark {
   }
 
   private static void deleteTree(Path root) throws java.io.IOException {
+    if (Files.notExists(root)) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(root)) {
       for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.StoredObject;
@@ -56,7 +58,7 @@ class DrivesTest {
       put(upload, n);
     }
     store.chunkReads.set(0);
-    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(0, store.chunkReads.get(), "hashed as the chunks arrived");
     assertArrayEquals(file, content(1));
   }
@@ -68,7 +70,7 @@ class DrivesTest {
       put(upload, n);
     }
     store.chunkReads.set(0);
-    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(4, store.chunkReads.get(), "chunk 2 came before chunk 1, which did not come within the grace");
     assertArrayEquals(file, content(1));
   }
@@ -86,7 +88,7 @@ class DrivesTest {
     first.join();
     put(upload, 3);
     store.chunkReads.set(0);
-    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(0, store.chunkReads.get());
   }
 
@@ -106,7 +108,7 @@ class DrivesTest {
     put(upload, 2);
     put(upload, 3);
     store.chunkReads.set(0);
-    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(0, store.chunkReads.get());
   }
 
@@ -117,9 +119,36 @@ class DrivesTest {
       put(upload, n);
     }
     String wrong = RequestSignature.sha256Hex(new byte[1]);
-    ApiException refused = assertThrows(ApiException.class, () -> drives.complete(upload, wrong));
+    ApiException refused = assertThrows(ApiException.class, () -> drives.complete(upload, new CompleteUpload(wrong, null)));
     assertEquals(400, refused.status());
-    assertEquals(sha256, drives.complete(upload, sha256).sha256(), "the chunks are still there to complete with");
+    assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256(), "the chunks are still there to complete with");
+  }
+
+  private List<String> chunkSums() {
+    List<String> sums = new java.util.ArrayList<>();
+    for (int n = 0; n < 4; n++) {
+      sums.add(RequestSignature.sha256Hex(Arrays.copyOfRange(file, n * CHUNK, Math.min(file.length, (n + 1) * CHUNK))));
+    }
+    return sums;
+  }
+
+  @Test
+  void theChunksSha256CompletesAnUploadAndTheVersionStillCarriesTheFilesSha256() throws Exception {
+    for (List<Integer> order : List.of(List.of(0, 1, 2, 3), List.of(3, 2, 1, 0))) {
+      Drives.Upload upload = start();
+      for (int n : order) {
+        put(upload, n);
+      }
+      List<String> swapped = new java.util.ArrayList<>(chunkSums());
+      java.util.Collections.swap(swapped, 1, 2);
+      ApiException refused = assertThrows(ApiException.class,
+          () -> drives.complete(upload, new CompleteUpload(null, StorageWire.chunksSha256(swapped))));
+      assertEquals(400, refused.status());
+      assertEquals(true, refused.getMessage().contains("Chunks checksum mismatch"), refused.getMessage());
+      assertEquals(sha256, drives.complete(upload, new CompleteUpload(null, StorageWire.chunksSha256(chunkSums())))
+          .sha256(), "published with the file's own SHA-256, whatever order the chunks came in");
+    }
+    assertArrayEquals(file, content(2));
   }
 
   @Test
@@ -134,7 +163,7 @@ class DrivesTest {
     for (int n = 1; n < 4; n++) {
       put(upload, n);
     }
-    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertArrayEquals(file, content(1));
   }
 
@@ -160,7 +189,7 @@ class DrivesTest {
       put(upload, n);
     }
     store.chunkReads.set(0);
-    assertEquals(sha256, drives.complete(upload, sha256).sha256());
+    assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(4, store.chunkReads.get(), "half of chunk 1 went into the running hash, so completion reads back");
     assertArrayEquals(file, content(1));
   }

@@ -139,8 +139,12 @@ class StorageServiceTest {
     }
     assertRefused(complete(upload, "{}"), 400, "Field 'sha256' is required");
     assertRefused(complete(upload, "{\"sha256\":\"abc\"}"), 400, "64 lowercase hex digits");
+    assertRefused(complete(upload, "{\"chunksSha256\":\"abc\"}"), 400, "SHA-256 of the chunks' SHA-256s");
     assertRefused(complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(new byte[1]) + "\"}"), 400,
         "File checksum mismatch");
+    String reversed = StorageWire.chunksSha256(List.of(RequestSignature.sha256Hex(part(file, 2)),
+        RequestSignature.sha256Hex(part(file, 1)), RequestSignature.sha256Hex(part(file, 0))));
+    assertRefused(complete(upload, "{\"chunksSha256\":\"" + reversed + "\"}"), 400, "Chunks checksum mismatch");
     assertEquals(0, files(), "a wrong file checksum publishes nothing");
     Reply done = complete(upload, "{\"sha256\":\"" + RequestSignature.sha256Hex(file) + "\"}");
     assertEquals(200, done.status(), done.body());
