@@ -54,12 +54,13 @@ import okhttp3.Response;
  * inputs.download("md/argon.json", Path.of("copy.json"));
  * }</pre>
  *
- * <p>Files move in checksummed chunks (8 MiB) streamed from and to disk in 64 KiB slices,
- * so memory stays small whatever the file size. An upload runs on threads of its own (one
+ * <p>Files move in checksummed chunks (8 MiB) streamed from and to disk in slices of 64
+ * KiB (uploads) and 256 KiB (downloads), so memory stays small whatever the file size. An upload runs on threads of its own (one
  * reads and hashes the file, four stream chunks); its progress is reported from them, one
  * update at a time. An interrupted upload resumes with
- * {@link #resumeUpload} (the {@link UploadInterruptedException} names the upload); a download is written to a temporary file, checked against the
- * file's SHA-256, then moved into place, so a failed download never leaves a torn file.
+ * {@link #resumeUpload} (the {@link UploadInterruptedException} names the upload); a download is written to a temporary file, checked
+ * against the file's SHA-256 (hashed on a thread of its own), then moved into place, so a
+ * failed download never leaves a torn file.
  */
 public final class Drive {
   /** Chunks uploaded at once. */
@@ -364,7 +365,7 @@ public final class Drive {
     long fileVersion = version;
     String actual;
     try (OutputStream out = Files.newOutputStream(temp);
-         HashingPipe hashing = new HashingPipe(32, SLICE, "acquire-download-hash")) {
+         HashingPipe hashing = new HashingPipe(8, 4 * SLICE, "acquire-download-hash")) {
       for (int attempt = 1; ; attempt++) {
         Map<String, String> headers = written == 0 ? Map.of() : Map.of("Range", "bytes=" + written + "-");
         try (Response response = storage.openStream(query, headers)) {
