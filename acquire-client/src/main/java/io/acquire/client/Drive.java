@@ -42,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import okhttp3.Response;
 
 /**
@@ -59,8 +60,8 @@ import okhttp3.Response;
  * reads and hashes the file, four stream chunks); its progress is reported from them, one
  * update at a time. An interrupted upload resumes with
  * {@link #resumeUpload} (the {@link UploadInterruptedException} names the upload); a download is written to a temporary file, checked
- * against the file's SHA-256 (hashed on a thread of its own), then moved into place, so a
- * failed download never leaves a torn file.
+ * against the file's checksum, then moved into place, so a failed download never leaves a
+ * torn file.
  */
 public final class Drive {
   /** Chunks uploaded at once. */
@@ -126,7 +127,7 @@ public final class Drive {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
     }
-    // The file's SHA-256 is sent on completion: it is computed while the chunks go out.
+    // No hash up front: completion carries the chunks' SHA-256s, computed as the chunks go out.
     UploadStatus upload = storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null, null),
         UploadStatus.class, Safety.UNSAFE);
     return send(upload, file, progress);
@@ -351,9 +352,11 @@ public final class Drive {
   }
 
   /**
-   * Downloads a version ({@code 0} for the newest) to {@code target}, checking its SHA-256
-   * (on a thread of its own, so this one only moves bytes); resumes from where it stopped
-   * if the connection drops.
+   * Downloads a version ({@code 0} for the newest) to {@code target}, checking it against the
+   * file's CRC32C, which the service computed from the verified chunks at upload (or, for
+   * a version stored before it recorded one, its SHA-256, hashed on a thread of its own);
+   * resumes from where it stopped if the connection drops. The version returned carries
+   * the file's SHA-256 as the service lists it.
    */
   public FileVersion download(String path, long version, Path target, Progress progress) {
     String query = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
@@ -361,35 +364,46 @@ public final class Drive {
     Path temp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".part");
     long written = 0;
     long size = -1;
-    String expected = null;
+    String expectedSha256 = null;
+    String expectedCrc32c = null;
     long fileVersion = version;
+    String expected;
     String actual;
+    // The CRC32C costs the download almost nothing (hardware accelerated); versions stored
+    // before the service recorded one are checked by SHA-256, on a thread of its own.
+    CRC32C crc32c = new CRC32C();
     try (OutputStream out = Files.newOutputStream(temp);
-         HashingPipe hashing = new HashingPipe(8, 4 * SLICE, "acquire-download-hash")) {
+         HashingPipe sha256 = new HashingPipe(8, 4 * SLICE, "acquire-download-hash")) {
       for (int attempt = 1; ; attempt++) {
         Map<String, String> headers = written == 0 ? Map.of() : Map.of("Range", "bytes=" + written + "-");
         try (Response response = storage.openStream(query, headers)) {
-          if (expected == null) {
-            expected = response.header(StorageWire.FILE_SHA256_HEADER);
+          if (expectedSha256 == null) {
+            expectedSha256 = response.header(StorageWire.FILE_SHA256_HEADER);
+            expectedCrc32c = response.header(StorageWire.FILE_CRC32C_HEADER);
             fileVersion = Long.parseLong(response.header(StorageWire.FILE_VERSION_HEADER));
             size = Long.parseLong(response.header(StorageWire.FILE_SIZE_HEADER));
           }
           InputStream in = response.body().byteStream();
           while (true) {
-            byte[] buffer = hashing.buffer();
+            byte[] buffer = sha256.buffer();
             int n;
             try {
               n = in.readNBytes(buffer, 0, buffer.length);
             } catch (IOException e) {
-              hashing.unused(buffer); // what it held is fetched again, from where the file stands
+              sha256.unused(buffer); // what it held is fetched again, from where the file stands
               throw e;
             }
             if (n == 0) {
-              hashing.unused(buffer);
+              sha256.unused(buffer);
               break;
             }
             out.write(buffer, 0, n);
-            hashing.hash(buffer, n);
+            if (expectedCrc32c != null) {
+              crc32c.update(buffer, 0, n);
+              sha256.unused(buffer);
+            } else {
+              sha256.hash(buffer, n);
+            }
             written += n;
             progress.update(written, size);
           }
@@ -401,7 +415,9 @@ public final class Drive {
           }
         }
       }
-      actual = hashing.finish();
+      String sha256Sum = sha256.finish();
+      expected = expectedCrc32c != null ? expectedCrc32c : expectedSha256;
+      actual = expectedCrc32c != null ? String.format("%08x", crc32c.getValue()) : sha256Sum;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + temp + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -418,7 +434,7 @@ public final class Drive {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot move the download into " + target + ": " + e.getMessage(), e);
     }
-    return new FileVersion(path, fileVersion, written, actual, null);
+    return new FileVersion(path, fileVersion, written, expectedSha256, null);
   }
 
   /**

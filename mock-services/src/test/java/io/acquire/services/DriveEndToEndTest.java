@@ -167,6 +167,28 @@ class DriveEndToEndTest {
         .httpClient(http).build());
   }
 
+  /** {@code source} with one bit flipped in the first read: in its first byte, or its last. */
+  private static okio.Source flippingOneBit(okio.Source source, boolean lastByte) {
+    return new okio.ForwardingSource(source) {
+      private boolean flipped;
+
+      @Override
+      public long read(okio.Buffer sink, long byteCount) throws IOException {
+        okio.Buffer chunk = new okio.Buffer();
+        long n = super.read(chunk, byteCount);
+        if (n > 0) {
+          byte[] bytes = chunk.readByteArray();
+          if (!flipped) {
+            bytes[lastByte ? bytes.length - 1 : 0] ^= 1;
+            flipped = true;
+          }
+          sink.write(bytes);
+        }
+        return n;
+      }
+    };
+  }
+
   @Test
   void aDownloadCutOffMidwayResumesFromWhereItStopped() throws Exception {
     Path file = randomFile("cut.bin", 3 * 1024 * 1024 + 5, 6);
@@ -194,24 +216,7 @@ class DriveEndToEndTest {
   @Test
   void aDownloadDamagedInTransitIsRefusedAndWritesNothing() throws Exception {
     Path file = randomFile("bent.bin", 1024 * 1024, 7);
-    User ada = withDamagedFirstDownload(source -> new okio.ForwardingSource(source) {
-      private boolean flipped;
-
-      @Override
-      public long read(okio.Buffer sink, long byteCount) throws IOException {
-        okio.Buffer chunk = new okio.Buffer();
-        long n = super.read(chunk, byteCount);
-        if (n > 0) {
-          byte[] bytes = chunk.readByteArray();
-          if (!flipped) {
-            bytes[0] ^= 1;
-            flipped = true;
-          }
-          sink.write(bytes);
-        }
-        return n;
-      }
-    });
+    User ada = withDamagedFirstDownload(source -> flippingOneBit(source, false));
     Drive inputs = Drive.open(ada, "inputs");
     inputs.upload(file, "bent.bin");
     Path back = dir.resolve("back.bin");
@@ -222,6 +227,29 @@ class DriveEndToEndTest {
     try (var left = Files.list(dir)) {
       assertEquals(List.of("bent.bin"), left.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
     }
+  }
+
+  @Test
+  void aVersionStoredBeforeCrc32cWasRecordedIsCheckedBySha256() throws Exception {
+    Path file = randomFile("old.bin", 1024 * 1024 + 3, 8);
+    User ada = withDamagedFirstDownload(source -> flippingOneBit(source, true));
+    Drive inputs = Drive.open(ada, "inputs");
+    inputs.upload(file, "old.bin");
+    // Rewrite the version as an older service stored it: without its CRC32C.
+    io.acquire.services.store.JsonObjects objects = new io.acquire.services.store.JsonObjects(server.store());
+    String key = server.store().list("storage/files/").get(0);
+    com.fasterxml.jackson.databind.node.ObjectNode version = (com.fasterxml.jackson.databind.node.ObjectNode)
+        objects.get(key, com.fasterxml.jackson.databind.JsonNode.class).orElseThrow();
+    assertTrue(version.has("crc32c"));
+    version.remove("crc32c");
+    objects.put(key, version);
+    Path back = dir.resolve("back.bin");
+    io.acquire.client.InvalidResponseException refused = assertThrows(io.acquire.client.InvalidResponseException.class,
+        () -> inputs.download("old.bin", back));
+    assertTrue(refused.getMessage().contains("does not match its checksum"), refused.getMessage());
+    assertTrue(Files.notExists(back));
+    assertEquals(RequestSignature.sha256Hex(Files.readAllBytes(file)), inputs.download("old.bin", back).sha256());
+    assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back));
   }
 
   @Test

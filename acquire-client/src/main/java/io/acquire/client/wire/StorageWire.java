@@ -9,6 +9,11 @@ public final class StorageWire {
   public static final String CHUNK_SHA256_HEADER = "X-Acquire-Chunk-SHA256";
   /** Headers of a download: the whole file's SHA-256, version and size (whatever range was asked for). */
   public static final String FILE_SHA256_HEADER = "X-Acquire-File-SHA256";
+  /**
+   * The whole file's CRC32C (8 hex digits, big-endian), which the SDK checks a download
+   * against; absent for versions stored before it was recorded, checked by SHA-256 instead.
+   */
+  public static final String FILE_CRC32C_HEADER = "X-Acquire-File-CRC32C";
   public static final String FILE_VERSION_HEADER = "X-Acquire-File-Version";
   public static final String FILE_SIZE_HEADER = "X-Acquire-File-Size";
 

@@ -59,7 +59,9 @@ public final class Drives {
     }
   }
 
-  record Version(String path, long version, long size, String sha256, String upload, int chunks, Instant createdAt) {
+  /** @param crc32c the file's CRC32C ({@link FileSums}); null in versions stored before it was recorded */
+  record Version(String path, long version, long size, String sha256, String crc32c, String upload, int chunks,
+      Instant createdAt) {
     FileVersion view() {
       return new FileVersion(path, version, size, sha256, createdAt);
     }
@@ -239,34 +241,34 @@ public final class Drives {
       throw ApiException.conflict("Upload is missing chunks " + missing + "; send them, then complete again.");
     }
     RunningHashes.Sums sums = hashes.take(upload.id(), upload.chunks());
-    if (sums.fileSha256().isEmpty() || sums.chunkSha256().isEmpty()) {
+    if (sums.file().isEmpty() || sums.chunkSha256().isEmpty()) {
       sums = readBack(upload);
     }
     if (claimedChunks != null && !claimedChunks.equals(StorageWire.chunksSha256(sums.chunkSha256().orElseThrow()))) {
       throw ApiException.badRequest("Chunks checksum mismatch: the chunks stored are not the ones hashed for "
           + "'chunksSha256'; if the file changed, start a new upload.");
     }
-    String actual = sums.fileSha256().orElseThrow();
-    if (expected != null && !actual.equals(expected)) {
-      throw ApiException.badRequest("File checksum mismatch: the chunks add up to SHA-256 " + actual
+    FileSums actual = sums.file().orElseThrow();
+    if (expected != null && !actual.sha256().equals(expected)) {
+      throw ApiException.badRequest("File checksum mismatch: the chunks add up to SHA-256 " + actual.sha256()
           + ", not the announced " + expected + ".");
     }
     return publish(upload, actual);
   }
 
-  /** The file's and each chunk's SHA-256, from the chunks as stored: when this process did not see them all arrive. */
+  /** The file's checksums and each chunk's SHA-256, from the chunks as stored: when this process did not see them all arrive. */
   private RunningHashes.Sums readBack(Upload upload) {
-    MessageDigest file = sha256();
+    FileSums.Hasher file = new FileSums.Hasher();
     List<String> chunks = new ArrayList<>();
     for (int n = 0; n < upload.chunks(); n++) {
       byte[] data = store.get(chunkKey(upload.id(), n)).orElseThrow().data();
       file.update(data);
       chunks.add(sha256Hex(data));
     }
-    return new RunningHashes.Sums(Optional.of(HexFormat.of().formatHex(file.digest())), Optional.of(chunks));
+    return new RunningHashes.Sums(Optional.of(file.finish()), Optional.of(chunks));
   }
 
-  private FileVersion publish(Upload upload, String sha256) {
+  private FileVersion publish(Upload upload, FileSums sums) {
     Optional<Version> already = find(upload);
     if (already.isPresent()) {
       return already.get().view();
@@ -274,8 +276,8 @@ public final class Drives {
     while (true) {
       List<String> versions = store.list(versionsPrefix(upload.drive(), upload.path()));
       long next = versions.isEmpty() ? 1 : versionOf(versions.get(versions.size() - 1)) + 1;
-      Version version = new Version(upload.path(), next, upload.size(), sha256, upload.id(), upload.chunks(),
-          clock.instant());
+      Version version = new Version(upload.path(), next, upload.size(), sums.sha256(), sums.crc32c(), upload.id(),
+          upload.chunks(), clock.instant());
       if (objects.putIfAbsent(versionsPrefix(upload.drive(), upload.path()) + String.format("%012d", next), version)) {
         return version.view();
       }
@@ -295,7 +297,7 @@ public final class Drives {
 
   /** Writes a whole stream as the path's next version, chunk by chunk: for services writing job outputs. */
   public FileVersion write(DriveRecord drive, String path, InputStream in, long size) throws IOException {
-    MessageDigest digest = sha256();
+    FileSums.Hasher digest = new FileSums.Hasher();
     Upload upload = new Upload("up_" + UUID.randomUUID().toString().replace("-", ""), drive.id(),
         DrivePaths.normalise(path), size, "0".repeat(64), DEFAULT_CHUNK, clock.instant());
     for (int n = 0; n < upload.chunks(); n++) {
@@ -306,10 +308,11 @@ public final class Drives {
       digest.update(data);
       store.put(chunkKey(upload.id(), n), data);
     }
-    Upload sealed = new Upload(upload.id(), upload.drive(), upload.path(), size,
-        HexFormat.of().formatHex(digest.digest()), upload.chunkSize(), upload.createdAt());
+    FileSums sums = digest.finish();
+    Upload sealed = new Upload(upload.id(), upload.drive(), upload.path(), size, sums.sha256(), upload.chunkSize(),
+        upload.createdAt());
     objects.put(uploadKey(sealed.id()), sealed);
-    return publish(sealed, sealed.sha256());
+    return publish(sealed, sums);
   }
 
   // Reading --------------------------------------------------------------------------------

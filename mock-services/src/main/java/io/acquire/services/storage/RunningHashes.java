@@ -3,8 +3,6 @@ package io.acquire.services.storage;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Each upload's whole-file SHA-256, computed as its chunks stream in, in order, so that
+ * Each upload's whole-file checksums ({@link FileSums}), computed as its chunks stream in, in order, so that
  * completing an upload need not read every chunk back. A memo of this process only: the
  * store stays the truth. Whenever a chunk cannot be hashed in its turn (it arrived at
  * another process, its predecessor is not on its way, too many uploads are open, this
@@ -64,8 +62,9 @@ final class RunningHashes {
   }
 
   /**
-   * What this process hashed of an upload, and forgets it: the whole file's SHA-256 if every
-   * chunk was hashed here in order, and each chunk's SHA-256 if every chunk was stored here.
+   * What this process hashed of an upload, and forgets it: the whole file's checksums if
+   * every chunk was hashed here in order, and each chunk's SHA-256 if every chunk was stored
+   * here.
    */
   Sums take(String upload, int chunks) {
     Running running;
@@ -75,7 +74,8 @@ final class RunningHashes {
     return running == null ? new Sums(Optional.empty(), Optional.empty()) : running.finish(chunks);
   }
 
-  record Sums(Optional<String> fileSha256, Optional<List<String>> chunkSha256) {}
+  /** @param file the whole file's checksums, if every chunk was hashed in order */
+  record Sums(Optional<FileSums> file, Optional<List<String>> chunkSha256) {}
 
   /** A chunk's passage: read its bytes from {@link #stream}, then {@link #end} it, stored or not. */
   interface Turn {
@@ -87,7 +87,7 @@ final class RunningHashes {
 
   /** One upload's running hash: chunks before {@code next} are in it. */
   static final class Running {
-    private final MessageDigest digest = sha256();
+    private final FileSums.Hasher digest = new FileSums.Hasher();
     private final Set<Integer> arriving = new HashSet<>();
     private final Map<Integer, String> chunkSha256 = new HashMap<>();
     private int next;
@@ -228,21 +228,12 @@ final class RunningHashes {
     }
 
     private synchronized Sums finish(int chunks) {
-      Optional<String> file = broken || next != chunks ? Optional.empty()
-          : Optional.of(java.util.HexFormat.of().formatHex(digest.digest()));
+      Optional<FileSums> file = broken || next != chunks ? Optional.empty() : Optional.of(digest.finish());
       List<String> sums = new ArrayList<>();
       for (int n = 0; n < chunks && chunkSha256.containsKey(n); n++) {
         sums.add(chunkSha256.get(n));
       }
       return new Sums(file, sums.size() == chunks ? Optional.of(sums) : Optional.empty());
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

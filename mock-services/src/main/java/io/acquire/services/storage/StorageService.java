@@ -126,6 +126,9 @@ public final class StorageService implements Service {
       to = m.group(2).isEmpty() ? to : Math.min(to, Long.parseLong(m.group(2)));
       ctx.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + version.size());
     }
+    if (version.crc32c() != null) {
+      ctx.header(StorageWire.FILE_CRC32C_HEADER, version.crc32c());
+    }
     ctx.header(StorageWire.FILE_SHA256_HEADER, version.sha256())
         .header(StorageWire.FILE_VERSION_HEADER, Long.toString(version.version()))
         .header(StorageWire.FILE_SIZE_HEADER, Long.toString(version.size()))

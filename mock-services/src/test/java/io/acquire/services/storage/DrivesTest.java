@@ -30,6 +30,19 @@ class DrivesTest {
   private final Drives.DriveRecord drive = drives.open("ada", "inputs");
   private final byte[] file = random(3 * CHUNK + 7);
   private final String sha256 = RequestSignature.sha256Hex(file);
+  private final String crc32c = crc32c(file);
+
+  private static String crc32c(byte[] bytes) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes);
+    return String.format("%08x", crc.getValue());
+  }
+
+  /** The newest version's checksums as stored: its SHA-256 and CRC32C. */
+  private List<String> storedSums() {
+    Drives.Version newest = drives.version(drive, "f.bin", null);
+    return List.of(newest.sha256(), newest.crc32c());
+  }
 
   private static byte[] random(int size) {
     byte[] bytes = new byte[size];
@@ -60,6 +73,7 @@ class DrivesTest {
     store.chunkReads.set(0);
     assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(0, store.chunkReads.get(), "hashed as the chunks arrived");
+    assertEquals(List.of(sha256, crc32c), storedSums());
     assertArrayEquals(file, content(1));
   }
 
@@ -72,6 +86,7 @@ class DrivesTest {
     store.chunkReads.set(0);
     assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(4, store.chunkReads.get(), "chunk 2 came before chunk 1, which did not come within the grace");
+    assertEquals(List.of(sha256, crc32c), storedSums(), "read back, the same checksums");
     assertArrayEquals(file, content(1));
   }
 
@@ -110,6 +125,7 @@ class DrivesTest {
     store.chunkReads.set(0);
     assertEquals(sha256, drives.complete(upload, new CompleteUpload(sha256, null)).sha256());
     assertEquals(0, store.chunkReads.get());
+    assertEquals(List.of(sha256, crc32c), storedSums(), "caught up from the store, the same checksums");
   }
 
   @Test
