@@ -187,9 +187,24 @@ public final class Drive {
           return null;
         }));
       }
-      String sums = await(chunksSha256, upload, stop);
-      for (Future<?> sender : senders) {
-        await(sender, upload, stop);
+      // Every thread is waited for: after a failure the others stop taking chunks but finish
+      // the ones on the wire, so that a resume has only what is really missing to send.
+      RuntimeException failure = null;
+      String sums = null;
+      for (Future<?> task : senders) {
+        try {
+          await(task, upload, stop);
+        } catch (RuntimeException e) {
+          failure = failure == null ? e : failure;
+        }
+      }
+      try {
+        sums = await(chunksSha256, upload, stop);
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
+      if (failure != null) {
+        throw failure;
       }
       return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", new CompleteUpload(null, sums),
           FileVersion.class, Safety.SAFE);
@@ -244,6 +259,17 @@ public final class Drive {
     }
   }
 
+  /** The next chunk to send, or {@link HashedChunk#END} once there are none or the upload is stopping. */
+  private static HashedChunk next(BlockingQueue<HashedChunk> hashed, AtomicBoolean stop) throws InterruptedException {
+    while (!stop.get()) {
+      HashedChunk chunk = hashed.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (chunk != null) {
+        return chunk;
+      }
+    }
+    return HashedChunk.END;
+  }
+
   /** Reads up to {@code length} bytes at {@code position}; at least one, or the file is too short. */
   private static int read(FileChannel channel, byte[] slice, long position, int length, Path file, UploadStatus upload)
       throws IOException {
@@ -260,7 +286,7 @@ public final class Drive {
   private void sendChunks(UploadStatus upload, Path file, BlockingQueue<HashedChunk> hashed, AtomicBoolean stop,
       AtomicLong done, Progress progress) throws InterruptedException {
     try {
-      for (HashedChunk chunk = hashed.take(); chunk.n() >= 0 && !stop.get(); chunk = hashed.take()) {
+      for (HashedChunk chunk = next(hashed, stop); chunk.n() >= 0; chunk = next(hashed, stop)) {
         int n = chunk.n();
         long length = chunkLength(upload, n);
         try {
