@@ -11,7 +11,8 @@ import java.util.concurrent.BlockingQueue;
  * a download's one thread only moves bytes from the network to the disk: hashing them too
  * would cap it at the speed of one core doing both. The buffers circulate: {@link #buffer}
  * takes a free one, {@link #hash} hands it over, and the hashing thread frees it again, so
- * memory stays at {@code buffers × size} bytes.
+ * memory stays at {@code buffers × size} bytes. The thread starts with the first {@link
+ * #hash}: a caller that only borrows buffers (a download checked another way) costs none.
  */
 public final class HashingPipe implements AutoCloseable {
   private static final byte[] END = new byte[0];
@@ -37,7 +38,6 @@ public final class HashingPipe implements AutoCloseable {
     }
     thread = new Thread(this::run, name);
     thread.setDaemon(true);
-    thread.start();
   }
 
   private void run() {
@@ -60,6 +60,9 @@ public final class HashingPipe implements AutoCloseable {
 
   /** Hands over {@code length} bytes of a buffer from {@link #buffer}, to be hashed after those before. */
   public void hash(byte[] buffer, int length) throws InterruptedException {
+    if (thread.getState() == Thread.State.NEW) {
+      thread.start();
+    }
     filled.put(new Filled(buffer, length));
   }
 
@@ -70,8 +73,10 @@ public final class HashingPipe implements AutoCloseable {
 
   /** The SHA-256 (lowercase hex) of everything handed over, once it is hashed. */
   public String finish() throws InterruptedException {
-    filled.put(new Filled(END, 0));
-    thread.join();
+    if (thread.getState() != Thread.State.NEW) {
+      filled.put(new Filled(END, 0));
+      thread.join();
+    }
     if (failure != null) {
       throw failure;
     }

@@ -48,16 +48,11 @@ public final class StorageWire {
    * every chunk, in order, is the one hashed.
    */
   public static String chunksSha256(List<String> chunkSha256Hex) {
-    java.security.MessageDigest digest;
-    try {
-      digest = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    byte[] digests = new byte[32 * chunkSha256Hex.size()];
+    for (int n = 0; n < chunkSha256Hex.size(); n++) {
+      System.arraycopy(java.util.HexFormat.of().parseHex(chunkSha256Hex.get(n)), 0, digests, 32 * n, 32);
     }
-    for (String chunk : chunkSha256Hex) {
-      digest.update(java.util.HexFormat.of().parseHex(chunk));
-    }
-    return java.util.HexFormat.of().formatHex(digest.digest());
+    return RequestSignature.sha256Hex(digests);
   }
 
   /** An upload in progress: which chunks the service already holds, so an interrupted one resumes. */

@@ -205,14 +205,8 @@ public final class RequestVerifier {
       throw ApiException.badRequest("Request body could not be read: " + e.getMessage());
     }
     MessageDigest sha256 = sha256();
-    return new InputStream() {
+    return new WatchedStream(in) {
       private long read;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
 
       @Override
       public int read(byte[] buffer, int offset, int wanted) throws IOException {

@@ -11,12 +11,9 @@ import io.acquire.services.store.ObjectStore;
 import io.acquire.services.store.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +179,7 @@ public final class Drives {
     boolean stored = false;
     try {
       if (store.putIfAbsent(chunkKey(upload.id(), n), turn.stream(), length).isEmpty()
-          && !bodySha256.equals(sha256Hex(store.get(chunkKey(upload.id(), n)).orElseThrow().data()))) {
+          && !bodySha256.equals(RequestSignature.sha256Hex(store.get(chunkKey(upload.id(), n)).orElseThrow().data()))) {
         throw ApiException.conflict("Chunk " + n + " was already received with other bytes, and an upload's chunks "
             + "cannot change; if the file changed, start a new upload.");
       }
@@ -263,7 +260,7 @@ public final class Drives {
     for (int n = 0; n < upload.chunks(); n++) {
       byte[] data = store.get(chunkKey(upload.id(), n)).orElseThrow().data();
       file.update(data);
-      chunks.add(sha256Hex(data));
+      chunks.add(RequestSignature.sha256Hex(data));
     }
     return new RunningHashes.Sums(Optional.of(file.finish()), Optional.of(chunks));
   }
@@ -387,18 +384,6 @@ public final class Drives {
         return n;
       }
     };
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String sha256Hex(byte[] data) {
-    return HexFormat.of().formatHex(sha256().digest(data));
   }
 
   private static long versionOf(String key) {

@@ -1,6 +1,6 @@
 package io.acquire.services.storage;
 
-import java.io.FilterInputStream;
+import io.acquire.services.http.WatchedStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -134,16 +134,10 @@ final class RunningHashes {
 
         @Override
         public InputStream stream() {
-          return new FilterInputStream(body) {
-            @Override
-            public int read() throws IOException {
-              byte[] one = new byte[1];
-              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
+          return new WatchedStream(body) {
             @Override
             public int read(byte[] buffer, int offset, int wanted) throws IOException {
-              int count = super.read(buffer, offset, wanted);
+              int count = in.read(buffer, offset, wanted);
               if (count > 0) {
                 digest.update(buffer, offset, count); // only the chunk in turn touches the digest
                 hashed += count;

@@ -167,10 +167,17 @@ class StorageServiceTest {
 
   /** A chunk PUT as the SDK sends it (application/octet-stream), signed over {@code signed}, carrying {@code sent}. */
   private Reply putOctets(String path, byte[] sent, byte[] signed) throws java.io.IOException {
+    return putSigned(path, sent, Map.of(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(sent)),
+        RequestSignature.sha256Hex(signed));
+  }
+
+  /** A binary PUT carrying {@code sent} and {@code headers}, signed over the digest {@code signedSha}. */
+  private Reply putSigned(String path, byte[] sent, Map<String, String> headers, String signedSha)
+      throws java.io.IOException {
     Request.Builder request = new Request.Builder().url(server.url() + path)
-        .put(RequestBody.create(sent, MediaType.get("application/octet-stream")))
-        .header(StorageWire.CHUNK_SHA256_HEADER, RequestSignature.sha256Hex(sent));
-    RequestSignature.sign(ada.key, ada.certificate, "PUT", path, signed, java.time.Instant.now().getEpochSecond())
+        .put(RequestBody.create(sent, MediaType.get("application/octet-stream")));
+    headers.forEach(request::header);
+    RequestSignature.signDigest(ada.key, ada.certificate, "PUT", path, signedSha, java.time.Instant.now().getEpochSecond())
         .forEach(request::header);
     try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
       return new Reply(response.code(), response.body().string());
@@ -193,15 +200,8 @@ class StorageServiceTest {
   /** A chunk PUT streamed as the SDK streams it: its SHA-256 announced ahead, which the signature covers. */
   private Reply putStreamed(String path, byte[] sent, String announced, String chunkSha, String signedSha)
       throws java.io.IOException {
-    Request.Builder request = new Request.Builder().url(server.url() + path)
-        .put(RequestBody.create(sent, MediaType.get("application/octet-stream")))
-        .header(RequestSignature.CONTENT_SHA256_HEADER, announced)
-        .header(StorageWire.CHUNK_SHA256_HEADER, chunkSha);
-    RequestSignature.signDigest(ada.key, ada.certificate, "PUT", path, signedSha, java.time.Instant.now().getEpochSecond())
-        .forEach(request::header);
-    try (Response response = new OkHttpClient().newCall(request.build()).execute()) {
-      return new Reply(response.code(), response.body().string());
-    }
+    return putSigned(path, sent, Map.of(RequestSignature.CONTENT_SHA256_HEADER, announced,
+        StorageWire.CHUNK_SHA256_HEADER, chunkSha), signedSha);
   }
 
   @Test
