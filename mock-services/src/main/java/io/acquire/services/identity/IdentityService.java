@@ -270,12 +270,24 @@ public final class IdentityService implements Service {
     });
   }
 
+  /**
+   * Every attempt is counted in the store (a conditional put) before the password and code
+   * are checked, against the login request's limit and then the user's: a burst of
+   * concurrent guesses gets at most the limit of checks, and the rest are refused without
+   * running bcrypt. An approval gives the user's count its attempt back.
+   */
   Outcome approve(String userCode, String password, String totpCode) {
     return decide(userCode, login -> {
-      if (retryAfterSeconds(login.username()) > 0) {
+      Instant now = clock.instant();
+      if (login.userKnown() && !reserveUserAttempt(login.username(), now)) {
         return Outcome.TOO_MANY_ATTEMPTS;
       }
-      Instant now = clock.instant();
+      if (!reserveLoginAttempt(login.id(), now)) {
+        releaseUserAttempt(login, now);
+        LoginRecord current = objects.get(loginKey(login.id()), LoginRecord.class).orElse(login);
+        return current.status().equals(LoginRecord.PENDING) || current.status().equals(LoginRecord.DENIED)
+            ? Outcome.TOO_MANY_ATTEMPTS : Outcome.ALREADY_DECIDED;
+      }
       Optional<UserRecord> user = login.userKnown()
           ? objects.get(userKey(login.username()), UserRecord.class) : Optional.empty();
       boolean passwordOk = passwordMatches(password, user.map(UserRecord::passwordHash).orElse(decoyHash))
@@ -283,8 +295,9 @@ public final class IdentityService implements Service {
       OptionalLong step = user.isPresent() && passwordOk
           ? Totp.fromBase32Unsafe(user.get().totpSecret()).verify(totpCode, now) : OptionalLong.empty();
       if (step.isEmpty() || !claimTotpStep(login.username(), step.getAsLong())) {
-        return recordFailure(login, now);
+        return recordFailure(login);
       }
+      releaseUserAttempt(login, now);
       String certificate = issueCertificate(login, now);
       LoginRecord decided = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
         LoginRecord l = current.orElseThrow();
@@ -292,6 +305,46 @@ public final class IdentityService implements Service {
             ? l.withStatus(LoginRecord.APPROVED, certificate) : l;
       });
       return certificate.equals(decided.certificate()) ? Outcome.APPROVED : Outcome.ALREADY_DECIDED;
+    });
+  }
+
+  /** Counts an attempt on the login request; false, counting nothing, once it has had its limit or is decided. */
+  private boolean reserveLoginAttempt(String loginId, Instant now) {
+    boolean[] reserved = new boolean[1];
+    objects.update(loginKey(loginId), LoginRecord.class, current -> {
+      LoginRecord login = current.orElseThrow();
+      reserved[0] = login.status().equals(LoginRecord.PENDING) && !login.expired(now)
+          && login.failures() < MAX_LOGIN_FAILURES;
+      return reserved[0] ? login.attempted() : login;
+    });
+    return reserved[0];
+  }
+
+  /** Counts an attempt against the user's window; false, counting nothing, once the window is full. */
+  private boolean reserveUserAttempt(String username, Instant now) {
+    boolean[] reserved = new boolean[1];
+    objects.update(userKey(username), UserRecord.class, current -> {
+      UserRecord user = current.orElseThrow();
+      List<Instant> recent = new ArrayList<>(recentFailures(user, now));
+      reserved[0] = recent.size() < MAX_USER_FAILURES;
+      if (reserved[0]) {
+        recent.add(now);
+      }
+      return user.withFailures(recent);
+    });
+    return reserved[0];
+  }
+
+  /** Gives back the attempt counted at {@code at}: it was approved, or never checked. */
+  private void releaseUserAttempt(LoginRecord login, Instant at) {
+    if (!login.userKnown()) {
+      return;
+    }
+    objects.update(userKey(login.username()), UserRecord.class, current -> {
+      UserRecord user = current.orElseThrow();
+      List<Instant> failures = new ArrayList<>(user.recentFailures() == null ? List.of() : user.recentFailures());
+      failures.remove(at);
+      return user.withFailures(failures);
     });
   }
 
@@ -321,17 +374,13 @@ public final class IdentityService implements Service {
     return claimed[0];
   }
 
-  private Outcome recordFailure(LoginRecord login, Instant now) {
-    LoginRecord updated = objects.update(loginKey(login.id()), LoginRecord.class,
-        current -> current.orElseThrow().failedOnce(MAX_LOGIN_FAILURES));
-    if (login.userKnown()) {
-      objects.update(userKey(login.username()), UserRecord.class, current -> {
-        UserRecord user = current.orElseThrow();
-        List<Instant> failures = new ArrayList<>(recentFailures(user, now));
-        failures.add(now);
-        return user.withFailures(failures);
-      });
-    }
+  /** The attempt was counted before it was checked; a login that has used its last attempt is denied. */
+  private Outcome recordFailure(LoginRecord login) {
+    LoginRecord updated = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
+      LoginRecord l = current.orElseThrow();
+      return l.status().equals(LoginRecord.PENDING) && l.failures() >= MAX_LOGIN_FAILURES
+          ? l.withStatus(LoginRecord.DENIED, null) : l;
+    });
     if (updated.status().equals(LoginRecord.DENIED)) {
       return Outcome.TOO_MANY_ATTEMPTS;
     }

@@ -9,7 +9,8 @@ import java.util.List;
  * @param passwordHash bcrypt, never the password
  * @param totpSecret the Base32 TOTP secret (plaintext in the store; see docs/security.md)
  * @param lastTotpStep the newest TOTP step accepted, so no code is accepted twice
- * @param recentFailures when approvals for this user last failed, for rate limiting
+ * @param recentFailures when approval attempts for this user were counted (before checking; an approved one
+ *     is taken back), for rate limiting
  */
 record UserRecord(
     String username,

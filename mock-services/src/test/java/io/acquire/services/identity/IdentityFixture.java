@@ -40,9 +40,14 @@ final class IdentityFixture implements AutoCloseable {
   final OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).build();
 
   IdentityFixture() {
+    this(4);
+  }
+
+  /** With a higher {@code bcryptCost}, each check takes long enough for requests to overlap. */
+  IdentityFixture(int bcryptCost) {
     server = AcquireServer.builder().store(store).port(0).clock(clock)
         .services(List.of("registry", "identity"))
-        .option("identity.bcrypt-cost", "4")
+        .option("identity.bcrypt-cost", Integer.toString(bcryptCost))
         .option("identity.poll-interval-seconds", "1")
         .start();
   }
