@@ -6,6 +6,7 @@ import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.VerifyingKey;
 import io.acquire.services.http.ApiException;
+import io.acquire.services.http.BodyLimit;
 import io.acquire.services.http.NonceSweeper;
 import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +219,10 @@ public final class AcquireServer implements AutoCloseable {
         config.http.disableCompression();
         config.router.ignoreTrailingSlashes = true;
         config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        // Bodies are bounded as they stream, chunked or not; Javalin checks only Content-Length.
+        config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+            new org.eclipse.jetty.servlet.FilterHolder(new BodyLimit(maxRequestBytes)), "/*",
+            java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
       });
       installErrorHandling(app);
 
@@ -269,8 +273,7 @@ public final class AcquireServer implements AutoCloseable {
   /** One JSON error shape for everything, with a request id on every response. */
   private static void installErrorHandling(Javalin app) {
     app.before(ctx -> {
-      // Request ids only tell requests apart in logs; they need no secure random source.
-      String requestId = "req_" + HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+      String requestId = BodyLimit.newRequestId();
       ctx.attribute(REQUEST_ID, requestId);
       ctx.header(RequestSignature.REQUEST_ID_HEADER, requestId);
     });
