@@ -18,6 +18,7 @@ import io.acquire.services.storage.StorageService;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.LocalObjectStore;
 import io.acquire.services.store.ObjectStore;
+import io.acquire.services.store.PrivateFiles;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -125,6 +126,8 @@ public final class AcquireServer implements AutoCloseable {
   public static final class Builder {
     private ObjectStore store;
     private boolean ownsStore;
+    private Path dataDirectory;
+    private KeyEncryptionKey keyEncryptionKey;
     private String host = "127.0.0.1";
     private int port = 8080;
     private String publicUrl;
@@ -143,10 +146,32 @@ public final class AcquireServer implements AutoCloseable {
       return this;
     }
 
-    /** Serve from a durable local store in {@code directory}, closed with the server. */
+    /**
+     * Serve from a durable local store in {@code directory}, closed with the server. The
+     * directory is made 0700 if absent; one that other users may read, write or enter is
+     * refused, since it holds the backend's secrets.
+     */
     public Builder dataDirectory(Path directory) {
+      try {
+        PrivateFiles.createDirectories(directory);
+        PrivateFiles.requirePrivate(directory);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot use data directory " + directory + ": " + e.getMessage(), e);
+      }
       this.store = LocalObjectStore.open(directory);
       this.ownsStore = true;
+      this.dataDirectory = directory;
+      return this;
+    }
+
+    /**
+     * The key that encrypts secrets at rest. Default: the keyset in the environment variable
+     * {@value KeyEncryptionKey#ENVIRONMENT}, else in {@code master-key.json} in the data
+     * directory or local store's root (made on first start); over another store given with
+     * {@link #store}, one made for this JVM and kept nowhere.
+     */
+    public Builder keyEncryptionKey(KeyEncryptionKey key) {
+      this.keyEncryptionKey = Objects.requireNonNull(key, "key == null");
       return this;
     }
 
@@ -201,6 +226,11 @@ public final class AcquireServer implements AutoCloseable {
         throw new IllegalStateException("A store is required: call store(...) or dataDirectory(...).");
       }
       ObjectStore store = this.store;
+      Path localRoot = dataDirectory != null ? dataDirectory
+          : store instanceof LocalObjectStore local ? local.root() : null;
+      KeyEncryptionKey kek = keyEncryptionKey != null ? keyEncryptionKey
+          : localRoot != null ? KeyEncryptionKey.fromEnvironmentOrFile(localRoot.resolve("master-key.json"))
+          : KeyEncryptionKey.forThisProcess();
       JsonObjects objects = new JsonObjects(store);
       AtomicReference<String> root = new AtomicReference<>();
       // Issuers' keys are read from the registry once, when first needed: a process may serve
@@ -230,8 +260,8 @@ public final class AcquireServer implements AutoCloseable {
       List<Service> started = new ArrayList<>();
       Map<Class<?>, AutoCloseable> shared = new LinkedHashMap<>();
       for (String name : services) {
-        ServiceContext context = new ServiceContext(name, store, clock, ServiceKeys.load(store, name), verifier,
-            root::get, options, shared);
+        ServiceContext context = new ServiceContext(name, store, clock, ServiceKeys.load(store, kek, name), kek,
+            verifier, root::get, options, shared);
         Service service = SERVICES.get(name).apply(context);
         String base = "/t/" + name;
         app.get(base, ctx -> ctx.json(context.info()));
@@ -336,6 +366,10 @@ public final class AcquireServer implements AutoCloseable {
     @Option(names = "--data", description = "Directory of the object store (default ${DEFAULT-VALUE}).")
     Path data = Path.of("acquire-data");
 
+    @Option(names = "--master-key", description = "Master key file (Tink AEAD keyset, JSON) that encrypts secrets at "
+        + "rest; made 0600 if absent. Default: $" + KeyEncryptionKey.ENVIRONMENT + " if set, else <data>/master-key.json.")
+    Path masterKey;
+
     @Option(names = "--public-url", description = "URL clients reach this server at, if not http://host:port.")
     String publicUrl;
 
@@ -348,6 +382,9 @@ public final class AcquireServer implements AutoCloseable {
     @Override
     public Integer call() throws InterruptedException {
       Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services);
+      if (masterKey != null) {
+        builder.keyEncryptionKey(KeyEncryptionKey.fromFile(masterKey));
+      }
       options.forEach(builder::option);
       AcquireServer server = builder.start();
       System.out.println("Acquire backend ready at " + server.url() + " (data in " + data.toAbsolutePath() + ")");

@@ -18,17 +18,20 @@ public final class ServiceContext {
   private final ObjectStore store;
   private final Clock clock;
   private final SigningKey signingKey;
+  private final KeyEncryptionKey keyEncryptionKey;
   private final RequestVerifier verifier;
   private final Supplier<String> publicUrl;
   private final Map<String, String> options;
   private final Map<Class<?>, AutoCloseable> shared;
 
-  ServiceContext(String name, ObjectStore store, Clock clock, SigningKey signingKey, RequestVerifier verifier,
-      Supplier<String> publicUrl, Map<String, String> options, Map<Class<?>, AutoCloseable> shared) {
+  ServiceContext(String name, ObjectStore store, Clock clock, SigningKey signingKey, KeyEncryptionKey keyEncryptionKey,
+      RequestVerifier verifier, Supplier<String> publicUrl, Map<String, String> options,
+      Map<Class<?>, AutoCloseable> shared) {
     this.name = name;
     this.store = store;
     this.clock = clock;
     this.signingKey = signingKey;
+    this.keyEncryptionKey = keyEncryptionKey;
     this.verifier = verifier;
     this.publicUrl = publicUrl;
     this.options = Map.copyOf(options);
@@ -68,6 +71,11 @@ public final class ServiceContext {
 
   public SigningKey signingKey() {
     return signingKey;
+  }
+
+  /** What secrets kept in the store are encrypted with. */
+  public KeyEncryptionKey keyEncryptionKey() {
+    return keyEncryptionKey;
   }
 
   public RequestVerifier verifier() {

@@ -16,6 +16,7 @@ import io.acquire.client.wire.SessionClaims;
 import io.acquire.client.wire.SigningKey;
 import io.acquire.client.wire.Totp;
 import io.acquire.client.wire.VerifyingKey;
+import io.acquire.services.KeyEncryptionKey;
 import io.acquire.services.Service;
 import io.acquire.services.ServiceContext;
 import io.acquire.services.http.ApiException;
@@ -60,6 +61,7 @@ public final class IdentityService implements Service {
   private final JsonObjects objects;
   private final Clock clock;
   private final SigningKey issuerKey;
+  private final KeyEncryptionKey secrets;
   private final int bcryptCost;
   private final Duration loginLifetime;
   private final int pollInterval;
@@ -72,6 +74,7 @@ public final class IdentityService implements Service {
     this.objects = context.objects();
     this.clock = context.clock();
     this.issuerKey = context.signingKey();
+    this.secrets = context.keyEncryptionKey();
     this.bcryptCost = context.intOption("bcrypt-cost", 12);
     this.loginLifetime = Duration.ofSeconds(context.intOption("login-expiry-seconds", 600));
     this.pollInterval = context.intOption("poll-interval-seconds", 2);
@@ -109,7 +112,8 @@ public final class IdentityService implements Service {
       throw ApiException.badRequest("Field 'password' must be at least 8 characters.");
     }
     Totp totp = Totp.generate();
-    UserRecord user = new UserRecord(username, hash(password), totp.base32SecretUnsafe(), clock.instant(), 0, List.of());
+    UserRecord user = new UserRecord(username, hash(password),
+        secrets.sealText(totp.base32SecretUnsafe(), totpContext(username)), clock.instant(), 0, List.of());
     if (!objects.putIfAbsent(userKey(username), user)) {
       throw ApiException.conflict("Username '" + username + "' is taken; choose another.");
     }
@@ -293,7 +297,9 @@ public final class IdentityService implements Service {
       boolean passwordOk = passwordMatches(password, user.map(UserRecord::passwordHash).orElse(decoyHash))
           && user.isPresent();
       OptionalLong step = user.isPresent() && passwordOk
-          ? Totp.fromBase32Unsafe(user.get().totpSecret()).verify(totpCode, now) : OptionalLong.empty();
+          ? Totp.fromBase32Unsafe(secrets.openText(user.get().totpSecret(), totpContext(login.username())))
+              .verify(totpCode, now)
+          : OptionalLong.empty();
       if (step.isEmpty() || !claimTotpStep(login.username(), step.getAsLong())) {
         return recordFailure(login);
       }
@@ -414,6 +420,11 @@ public final class IdentityService implements Service {
 
   private static String userKey(String username) {
     return "identity/users/" + ObjectKeys.segment(username);
+  }
+
+  /** Where a TOTP secret belongs: sealed for one user, it cannot be copied into another's record. */
+  private static String totpContext(String username) {
+    return userKey(username) + "#totp";
   }
 
   private static String loginKey(String loginId) {
