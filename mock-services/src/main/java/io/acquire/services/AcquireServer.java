@@ -253,6 +253,8 @@ public final class AcquireServer implements AutoCloseable {
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
             new org.eclipse.jetty.servlet.FilterHolder(new BodyLimit(maxRequestBytes)), "/*",
             java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
+        config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       });
       installErrorHandling(app);
 
@@ -307,7 +309,19 @@ public final class AcquireServer implements AutoCloseable {
       ctx.attribute(REQUEST_ID, requestId);
       ctx.header(RequestSignature.REQUEST_ID_HEADER, requestId);
     });
+    // Path parameters are percent-decoded on use; a malformed escape such as %u002e would fail there.
+    app.before(ctx -> {
+      if (MALFORMED_ESCAPE.matcher(ctx.req().getRequestURI()).find()
+          || (ctx.req().getQueryString() != null && MALFORMED_ESCAPE.matcher(ctx.req().getQueryString()).find())) {
+        throw ApiException.badRequest("The URL has a malformed percent-escape: '%' must be followed by two hex digits.");
+      }
+    });
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage()));
+    // The store is the disk: a write it cannot make (read-only, full, unreachable) is the
+    // server's trouble, not the caller's, and may pass; nothing half-written was kept.
+    app.exception(java.io.UncheckedIOException.class, (e, ctx) -> storeUnavailable(ctx, e));
+    app.exception(java.nio.file.FileSystemException.class, (e, ctx) -> storeUnavailable(ctx, e));
+    app.exception(java.nio.file.ReadOnlyFileSystemException.class, (e, ctx) -> storeUnavailable(ctx, e));
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), sentence(e)));
     app.exception(Exception.class, (e, ctx) -> {
       log.error("Unexpected failure in {} {} ({})", ctx.method(), ctx.path(), requestId(ctx), e);
@@ -320,6 +334,16 @@ public final class AcquireServer implements AutoCloseable {
     });
   }
 
+  private static final java.util.regex.Pattern MALFORMED_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+  private static final String STORE_RETRY_SECONDS = "5";
+
+  private static void storeUnavailable(Context ctx, Exception e) {
+    log.warn("Store unavailable in {} {} ({}): {}", ctx.method(), ctx.path(), requestId(ctx), e.getMessage());
+    ctx.header("Retry-After", STORE_RETRY_SECONDS);
+    error(ctx, 503, "unavailable", "The service cannot write its store right now (read-only, full or unreachable). Try again "
+        + "in a few seconds (quote request id " + requestId(ctx) + " if it persists).");
+  }
+
   private static String sentence(HttpResponseException e) {
     return switch (e.getStatus()) {
       case 404 -> "No such endpoint.";
@@ -329,7 +353,7 @@ public final class AcquireServer implements AutoCloseable {
     };
   }
 
-  private static String code(int status) {
+  static String code(int status) {
     return switch (status) {
       case 400 -> "invalid_request";
       case 401 -> "unauthorized";
@@ -340,6 +364,7 @@ public final class AcquireServer implements AutoCloseable {
       case 413 -> "too_large";
       case 416 -> "range_not_satisfiable";
       case 429 -> "too_many_requests";
+      case 503 -> "unavailable";
       default -> status >= 500 ? "internal_error" : "error";
     };
   }

@@ -103,17 +103,21 @@ public final class BodyLimit implements Filter {
 
     @Override
     public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        counted(1);
-      }
-      return b;
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-      // Asking for at most one byte past the limit is enough to see that the body goes over it.
-      int n = in.read(buffer, offset, (int) Math.min(length, Math.max(1, limit + 1 - read)));
+      int n;
+      try {
+        // Asking for at most one byte past the limit is enough to see that the body goes over it.
+        n = in.read(buffer, offset, (int) Math.min(length, Math.max(1, limit + 1 - read)));
+      } catch (IOException | RuntimeException e) {
+        // Jetty reports a body it cannot parse (a malformed chunk size, say) as an exception of its own.
+        throw ApiException.badRequest("Request body could not be read: it is malformed (such as a bad chunk size) "
+            + "or the connection broke.");
+      }
       if (n > 0) {
         counted(n);
       }
