@@ -255,7 +255,9 @@ public final class IdentityService implements Service {
   long retryAfterSeconds(String username) {
     Instant now = clock.instant();
     List<Instant> recent = objects.get(userKey(username), UserRecord.class)
-        .map(u -> recentFailures(u, now)).orElse(List.of());
+        .map(u -> recentFailures(u, now))
+        .orElseGet(() -> recent(objects.get(unknownKey(username), AttemptWindow.class)
+            .map(AttemptWindow::recent).orElse(null), now));
     if (recent.size() < MAX_USER_FAILURES) {
       return 0;
     }
@@ -283,7 +285,7 @@ public final class IdentityService implements Service {
   Outcome approve(String userCode, String password, String totpCode) {
     return decide(userCode, login -> {
       Instant now = clock.instant();
-      if (login.userKnown() && !reserveUserAttempt(login.username(), now)) {
+      if (!reserveUserAttempt(login, now)) {
         return Outcome.TOO_MANY_ATTEMPTS;
       }
       if (!reserveLoginAttempt(login.id(), now)) {
@@ -326,10 +328,25 @@ public final class IdentityService implements Service {
     return reserved[0];
   }
 
-  /** Counts an attempt against the user's window; false, counting nothing, once the window is full. */
-  private boolean reserveUserAttempt(String username, Instant now) {
+  /**
+   * Counts an attempt against the username's window; false, counting nothing, once the window
+   * is full. Unknown usernames have windows too (apart from users' records), so that being
+   * held back does not tell a stranger which usernames exist.
+   */
+  private boolean reserveUserAttempt(LoginRecord login, Instant now) {
     boolean[] reserved = new boolean[1];
-    objects.update(userKey(username), UserRecord.class, current -> {
+    if (!login.userKnown()) {
+      objects.update(unknownKey(login.username()), AttemptWindow.class, current -> {
+        List<Instant> recent = new ArrayList<>(recent(current.map(AttemptWindow::recent).orElse(null), now));
+        reserved[0] = recent.size() < MAX_USER_FAILURES;
+        if (reserved[0]) {
+          recent.add(now);
+        }
+        return new AttemptWindow(List.copyOf(recent));
+      });
+      return reserved[0];
+    }
+    objects.update(userKey(login.username()), UserRecord.class, current -> {
       UserRecord user = current.orElseThrow();
       List<Instant> recent = new ArrayList<>(recentFailures(user, now));
       reserved[0] = recent.size() < MAX_USER_FAILURES;
@@ -394,9 +411,43 @@ public final class IdentityService implements Service {
   }
 
   private static List<Instant> recentFailures(UserRecord user, Instant now) {
+    return recent(user.recentFailures(), now);
+  }
+
+  private static List<Instant> recent(List<Instant> attempts, Instant now) {
     Instant since = now.minus(FAILURE_WINDOW);
-    return user.recentFailures() == null ? List.of()
-        : user.recentFailures().stream().filter(t -> t.isAfter(since)).sorted().toList();
+    return attempts == null ? List.of() : attempts.stream().filter(t -> t.isAfter(since)).sorted().toList();
+  }
+
+  /** Approval attempts for a username nobody has registered, kept like a user's. */
+  record AttemptWindow(List<Instant> recent) {}
+
+  // CSRF tokens of the login page -----------------------------------------------------------
+
+  /**
+   * A form token bound to the page's cookie nonce and to what the form acts on (a login's
+   * user code), signed with identity's key: unlike a plain double-submit pair, it cannot be
+   * made by anyone who can only set cookies, nor moved to another login request.
+   */
+  String csrfToken(String nonce, String binding) {
+    return Base64Url.encode(issuerKey.sign(csrfMessage(nonce, binding)));
+  }
+
+  boolean csrfMatches(String nonce, String binding, String token) {
+    try {
+      return issuerKey.verifyingKey().verify(Base64Url.decode(token), csrfMessage(nonce, binding));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static byte[] csrfMessage(String nonce, String binding) {
+    return ("acquire-login-form\n" + nonce + "\n" + binding).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The login page's public URL, for its origin and whether its cookies must be Secure. */
+  String publicUrl() {
+    return context.url();
   }
 
   private String issueCertificate(LoginRecord login, Instant now) {
@@ -425,6 +476,10 @@ public final class IdentityService implements Service {
   /** Where a TOTP secret belongs: sealed for one user, it cannot be copied into another's record. */
   private static String totpContext(String username) {
     return userKey(username) + "#totp";
+  }
+
+  private static String unknownKey(String username) {
+    return "identity/unknown-users/" + ObjectKeys.segment(username);
   }
 
   private static String loginKey(String loginId) {

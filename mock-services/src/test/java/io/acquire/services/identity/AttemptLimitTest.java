@@ -39,13 +39,13 @@ class AttemptLimitTest {
       throws Exception {
     Totp totp = fixture.register("bob");
     LoginStarted login = fixture.startLogin("bob", SigningKey.generate());
-    String csrf = fixture.openPage(login.loginUrl());
+    IdentityFixture.Csrf csrf = fixture.openPage(login.loginUrl());
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Reply>> burst = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       burst.add(pool.submit(() -> {
         start.await();
-        return fixture.submit(login.userCode(), csrf, csrf, "wrong password", "000000", "approve");
+        return fixture.submit(login.userCode(), csrf, "wrong password", "000000", "approve");
       }));
     }
     start.countDown();
@@ -55,7 +55,7 @@ class AttemptLimitTest {
     while (attempts(login) < 5 && System.nanoTime() < deadline) {
       Thread.sleep(2);
     }
-    Reply correct = fixture.submit(login.userCode(), csrf, csrf, IdentityFixture.PASSWORD,
+    Reply correct = fixture.submit(login.userCode(), csrf, IdentityFixture.PASSWORD,
         totp.code(fixture.clock.instant()), "approve");
     int wrongAnswers = 0;
     for (Future<Reply> reply : burst) {
@@ -73,7 +73,7 @@ class AttemptLimitTest {
   void concurrentWrongApprovalsOverManyLoginRequestsAreCheckedAtMostTheUsersLimit() throws Exception {
     Totp totp = fixture.register("bob");
     List<LoginStarted> logins = new ArrayList<>();
-    List<String> tokens = new ArrayList<>();
+    List<IdentityFixture.Csrf> tokens = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       LoginStarted login = fixture.startLogin("bob", SigningKey.generate());
       logins.add(login);
@@ -85,7 +85,7 @@ class AttemptLimitTest {
       int which = i % 12;
       burst.add(pool.submit(() -> {
         start.await();
-        return fixture.submit(logins.get(which).userCode(), tokens.get(which), tokens.get(which),
+        return fixture.submit(logins.get(which).userCode(), tokens.get(which),
             "wrong password", "000000", "approve");
       }));
     }

@@ -187,8 +187,7 @@ class IdentityServiceTest {
   void denyingALoginTellsThePoller() {
     fixture.register("ada");
     LoginStarted login = fixture.startLogin("ada", SigningKey.generate());
-    String csrf = fixture.openPage(login.loginUrl());
-    Reply denied = fixture.submit(login.userCode(), csrf, csrf, "", "", "deny");
+    Reply denied = fixture.submit(login.userCode(), fixture.openPage(login.loginUrl()), "", "", "deny");
     assertEquals(200, denied.status());
     assertTrue(denied.body().contains("Login denied"));
     assertEquals("denied", fixture.poll(login.deviceCode()).status());
