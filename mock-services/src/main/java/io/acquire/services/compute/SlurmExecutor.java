@@ -366,8 +366,8 @@ final class SlurmExecutor implements Executor {
 
   private void end(Followed f, SlurmJob slurm, boolean cancelRequested) {
     Optional<Integer> noted = runnerExit(f.work);
-    boolean ran = noted.isPresent() || RAN.contains(slurm.state())
-        || (slurm.start() != null && slurm.end() != null && slurm.end().isAfter(slurm.start()));
+    // A job cancelled while pending has start and end times too; only these say the script ran.
+    boolean ran = noted.isPresent() || RAN.contains(slurm.state());
     if (f.startedAt == null && ran && slurm.start() != null) {
       f.startedAt = slurm.start(); // it started and ended between two looks, or while no backend watched
       lifecycle.running(f.jobId, f.startedAt);
