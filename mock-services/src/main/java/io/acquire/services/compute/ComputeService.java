@@ -320,7 +320,10 @@ public final class ComputeService implements Service, Executor.Lifecycle {
       boolean onSlurm = job.batchJob() != null || job.request().resource() != null && !job.request().resource()
           .equals(Prices.LOCAL) && resource.map(r -> r.executor().equals(Prices.SLURM)).orElse(true);
       if (onSlurm) {
-        if (slurm != null && resource.isPresent()) {
+        // A job not yet in Slurm belongs to the process that took it until that process has
+        // been silent for a minute; taking it sooner could submit it twice.
+        boolean stale = Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0;
+        if (slurm != null && resource.isPresent() && (job.batchJob() != null || stale)) {
           slurm.adopt(job);
         }
       } else if (Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0) {

@@ -14,7 +14,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SlurmExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SlurmExecutor.class);
-  private static final Duration HEARTBEAT = Duration.ofSeconds(10);
   /** The runner's JVM, beside the workload's heap that the job was quoted for. */
   static final int RUNNER_MIB = 256;
   static final String RUNNER_EXIT = "runner.exit";
@@ -95,7 +93,6 @@ final class SlurmExecutor implements Executor {
   private final BlockingQueue<Submission> toSubmit = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService ticker;
   private final Thread submitter;
-  private Instant lastHeartbeat = Instant.EPOCH;
 
   /** A job to submit; {@code lookup} first asks Slurm whether an earlier process submitted it already. */
   private record Submission(JobRecord job, boolean lookup) {}
@@ -311,13 +308,6 @@ final class SlurmExecutor implements Executor {
           }
           watch(f, slurm, cancels.contains(f.jobId), now);
         }
-      }
-    }
-    if (Duration.between(lastHeartbeat, now).compareTo(HEARTBEAT) >= 0) {
-      lastHeartbeat = now;
-      List<String> ids = new ArrayList<>(followed.keySet());
-      if (!ids.isEmpty()) {
-        lifecycle.heartbeat(ids);
       }
     }
   }

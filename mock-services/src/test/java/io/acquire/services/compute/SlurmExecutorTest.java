@@ -246,4 +246,40 @@ class SlurmExecutorTest {
     assertEquals(0, account.get("holds").size(), account.toString());
     assertTrue(files(there, job.get("outputDrive").asText(), "").contains("records.csv"), "its outputs arrived");
   }
+
+  @Test
+  void anEndingWhileNoBackendWatchedIsFoundByTheNextOne() {
+    compute.close();
+    Map<String, String> options = options();
+    options.put("compute.flush-millis", "60000");
+    compute = new ComputeFixture(compute.store, Clock.systemUTC(), options, compute.sessions);
+    Session first = ada.session().at(compute.server.url());
+    String id = run(first, ada, "md/short.json", 120).get("id").asText();
+    Path started = work.resolve("jobs").resolve(id).resolve("workload.log");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.exists(started)) {
+      assertTrue(System.nanoTime() < deadline, "the workload did not start");
+      sleep(100);
+    }
+    String batchJob = record(id).batchJob();
+    ComputeFixture stopped = compute;
+    compute.close(); // no backend: the runner cannot send its outputs, and the job ends unseen
+    compute = null;
+    deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!List.of("COMPLETED", "FAILED").contains(
+        slurm.run("squeue", "-h", "-t", "all", "-j", batchJob, "-o", "%T").strip())) {
+      assertTrue(System.nanoTime() < deadline, "Slurm did not end job " + batchJob);
+      sleep(200);
+    }
+
+    compute = new ComputeFixture(stopped.store, Clock.systemUTC(), options, stopped.sessions);
+    Session there = ada.session().at(compute.server.url());
+    JsonNode job = waitForEnd(there, id, Duration.ofSeconds(30));
+    assertEquals("failed", job.get("status").asText(), job.toString());
+    assertTrue(job.get("message").asText().startsWith("the job runner failed"), job.toString());
+    assertEquals("0.00", job.get("cost").get("amount").asText(), "the platform failed it: nothing charged");
+    JsonNode account = json(there.send("GET", "/t/accounting/accounts/" + ada.account(), null));
+    assertEquals(0, account.get("holds").size(), account.toString());
+    assertEquals("100.00", account.get("balance").get("amount").asText(), account.toString());
+  }
 }
