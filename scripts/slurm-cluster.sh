@@ -7,7 +7,7 @@
 # Everything lives in one directory ($ACQUIRE_SLURM_DIR, default target/slurm-cluster): the
 # config, a private MUNGE key and socket, state, spool, logs, pid files and the job completion
 # log. It never touches /etc/slurm or a system Slurm: its own ports ($ACQUIRE_SLURM_PORT and the
-# next, default 16817-16818) and its own munged socket. Point clients at it with
+# next; by default two in 20000-27999 derived from the directory) and its own munged socket. Point clients at it with
 # SLURM_CONF=<dir>/slurm.conf (start and status print it). Needs Debian's slurmctld, slurmd,
 # slurm-client and munge (scripts/setup-machine.sh installs them as root). The node is
 # NodeName=localhost at 127.0.0.1 whatever the machine is called, with partitions "standard"
@@ -15,7 +15,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${ACQUIRE_SLURM_DIR:-$root/target/slurm-cluster}"
-port="${ACQUIRE_SLURM_PORT:-16817}"
+# Two ports from the directory's path, so clusters of different clones on one machine do not clash.
+port="${ACQUIRE_SLURM_PORT:-$((20000 + 2 * ($(printf '%s' "$dir" | cksum | cut -d ' ' -f 1) % 4000)))}"
 conf="$dir/slurm.conf"
 export SLURM_CONF="$conf"
 
