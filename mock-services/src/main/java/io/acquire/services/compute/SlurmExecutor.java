@@ -389,6 +389,8 @@ final class SlurmExecutor implements Executor {
       }
       case "OUT_OF_MEMORY" -> new Outcome(JobRecord.FAILED, noted.orElse(null), "it ran out of memory: it asked "
           + "for " + f.memoryMib + " MiB", f.startedAt != null);
+      case "UNKNOWN" -> new Outcome(JobRecord.FAILED, null, "Slurm no longer knows job " + f.batchJob
+          + " and no ending of it was recorded, a failure of the platform; nothing was charged", false);
       default -> new Outcome(JobRecord.FAILED, noted.orElse(null), "Slurm ended it as " + slurm.state()
           + " (job " + f.batchJob + "), a failure of the platform; nothing was charged", false);
     };
