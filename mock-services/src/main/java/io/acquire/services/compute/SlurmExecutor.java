@@ -159,22 +159,29 @@ final class SlurmExecutor implements Executor {
       }
       try {
         if (!submit(next)) {
-          Thread.sleep(1000); // the controller is unreachable: try again shortly
-          toSubmit.add(next);
+          // The controller is unreachable. Whether an sbatch was taken is unknown, so the retry
+          // looks the job up by name before submitting it again.
+          Thread.sleep(1000);
+          toSubmit.add(new Submission(next.job(), true));
           continue;
         }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
         log.warn("Submitting job {} failed; it will be tried again", next.job().id(), e);
-        toSubmit.add(next);
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException stopped) {
+          return;
+        }
+        toSubmit.add(new Submission(next.job(), true));
         continue;
       }
       submitting.remove(next.job().id());
     }
   }
 
-  /** Submits one job; false if Slurm could not be reached (to try again), true once the job is settled either way. */
+  /** Submits one job; false if Slurm could not be reached (to try again), true once it is in Slurm or has ended. */
   private boolean submit(Submission submission) {
     String id = submission.job().id();
     Optional<JobRecord> current = lifecycle.current(id);
@@ -234,9 +241,7 @@ final class SlurmExecutor implements Executor {
         "--chdir=" + work, "--output=" + work.resolve("runner.log"), script.toString()));
     if (!result.ok()) {
       if (result.unreachable()) {
-        // Whether it was taken is unknown: the retry looks for it by name before submitting again.
-        toSubmit.add(new Submission(job, true));
-        return true;
+        return false;
       }
       WorkDirectories.deleteQuietly(work);
       return failToSubmit(job, result);
