@@ -86,7 +86,8 @@ public final class ComputeService implements Service, Executor.Lifecycle {
               .filter(r -> r.name().equals(name) && r.executor().equals(Prices.SLURM)).findFirst()
               .map(Prices.Resource::partition),
           completionLog.isEmpty() ? null : Path.of(completionLog), classpath,
-          Duration.ofMillis(context.intOption("slurm-poll-millis", 500)), clock, keepWork);
+          Duration.ofMillis(context.intOption("slurm-poll-millis", 500)),
+          Math.max(1, context.intOption("slurm-submitters", 4)), clock, keepWork);
     } else {
       this.slurm = null;
     }

@@ -92,7 +92,7 @@ final class SlurmExecutor implements Executor {
   private final Set<String> submitting = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Submission> toSubmit = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService ticker;
-  private final Thread submitter;
+  private final List<Thread> submitters = new java.util.ArrayList<>();
 
   /** A job to submit; {@code lookup} first asks Slurm whether an earlier process submitted it already. */
   private record Submission(JobRecord job, boolean lookup) {}
@@ -102,7 +102,7 @@ final class SlurmExecutor implements Executor {
    * @param completionLog Slurm's {@code JobCompLoc} when {@code JobCompType=jobcomp/filetxt}, or null
    */
   SlurmExecutor(Lifecycle lifecycle, SlurmCli cli, Path workRoot, Function<String, Optional<String>> partitionOf,
-      Path completionLog, String classpath, Duration poll, Clock clock, boolean keepWork) {
+      Path completionLog, String classpath, Duration poll, int submitterCount, Clock clock, boolean keepWork) {
     this.lifecycle = lifecycle;
     this.cli = cli;
     this.workRoot = WorkDirectories.openRoot(workRoot);
@@ -117,9 +117,13 @@ final class SlurmExecutor implements Executor {
       return thread;
     });
     ticker.scheduleWithFixedDelay(this::tickQuietly, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
-    this.submitter = new Thread(this::submitLoop, "compute-slurm-submit");
-    submitter.setDaemon(true);
-    submitter.start();
+    // sbatch waits on the controller for most of its time, so a few run side by side.
+    for (int i = 0; i < submitterCount; i++) {
+      Thread submitter = new Thread(this::submitLoop, "compute-slurm-submit-" + i);
+      submitter.setDaemon(true);
+      submitter.start();
+      submitters.add(submitter);
+    }
   }
 
   @Override
@@ -303,6 +307,7 @@ final class SlurmExecutor implements Executor {
       if (states.isPresent()) {
         Set<String> cancels = lifecycle.cancelRequests();
         Map<String, SlurmJob> forgotten = null;
+        Map<Followed, String> toCancel = new java.util.LinkedHashMap<>();
         for (Followed f : watched) {
           SlurmJob slurm = states.get().get(f.batchJob);
           if (slurm == null) {
@@ -311,13 +316,16 @@ final class SlurmExecutor implements Executor {
             }
             slurm = forgotten.get(f.batchJob);
           }
-          watch(f, slurm, cancels.contains(f.jobId), now);
+          watch(f, slurm, cancels.contains(f.jobId), now, toCancel);
         }
+        cancel(toCancel);
       }
     }
   }
 
-  private void watch(Followed f, SlurmJob slurm, boolean cancelRequested, Instant now) {
+  /** Follows one job; one that must be stopped goes into {@code toCancel} with the reason. */
+  private void watch(Followed f, SlurmJob slurm, boolean cancelRequested, Instant now,
+      Map<Followed, String> toCancel) {
     if (slurm == null) {
       // Slurm no longer knows it and no completion was logged: the runner's note is all there is.
       Optional<Integer> code = runnerExit(f.work);
@@ -330,7 +338,7 @@ final class SlurmExecutor implements Executor {
     }
     if (WAITING.contains(slurm.state())) {
       if (cancelRequested && !f.cancelSent) {
-        cancel(f, JobRecord.CANCELLED);
+        toCancel.put(f, JobRecord.CANCELLED);
       }
     } else if (ACTIVE.contains(slurm.state())) {
       if (f.startedAt == null) {
@@ -339,9 +347,9 @@ final class SlurmExecutor implements Executor {
       }
       if (f.stopReason == null) {
         if (Duration.between(f.startedAt, now).toMillis() >= f.maxRuntimeSeconds * 1000) {
-          cancel(f, JobRecord.TIMED_OUT);
+          toCancel.put(f, JobRecord.TIMED_OUT);
         } else if (cancelRequested) {
-          cancel(f, JobRecord.CANCELLED);
+          toCancel.put(f, JobRecord.CANCELLED);
         }
       }
     } else {
@@ -349,13 +357,23 @@ final class SlurmExecutor implements Executor {
     }
   }
 
-  private void cancel(Followed f, String reason) {
-    SlurmCli.Result result = cli.run("scancel", List.of(f.batchJob));
-    if (result.ok()) {
-      f.cancelSent = true;
-      f.stopReason = reason;
-    } else {
-      log.warn("scancel {} (job {}) failed: {}; trying again", f.batchJob, f.jobId, result.error());
+  /**
+   * Cancels jobs with one {@code scancel} per 200. Slurm answers an error for a job that has
+   * just ended, which needs no cancel; only an unreachable controller means trying again.
+   */
+  private void cancel(Map<Followed, String> jobs) {
+    List<Map.Entry<Followed, String>> all = List.copyOf(jobs.entrySet());
+    for (int from = 0; from < all.size(); from += 200) {
+      List<Map.Entry<Followed, String>> chunk = all.subList(from, Math.min(all.size(), from + 200));
+      SlurmCli.Result result = cli.run("scancel", chunk.stream().map(e -> e.getKey().batchJob).toList());
+      if (!result.ok() && result.unreachable()) {
+        log.warn("scancel could not reach Slurm ({}); trying again", result.error());
+        return;
+      }
+      for (Map.Entry<Followed, String> e : chunk) {
+        e.getKey().cancelSent = true;
+        e.getKey().stopReason = e.getValue();
+      }
     }
   }
 
@@ -482,10 +500,12 @@ final class SlurmExecutor implements Executor {
   @Override
   public void close() {
     ticker.shutdownNow();
-    submitter.interrupt();
+    submitters.forEach(Thread::interrupt);
     try {
       ticker.awaitTermination(5, TimeUnit.SECONDS);
-      submitter.join(5000);
+      for (Thread submitter : submitters) {
+        submitter.join(5000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
