@@ -136,7 +136,7 @@ final class LocalExecutor implements AutoCloseable {
       if (ticket.isEmpty()) {
         return;
       }
-      Files.createDirectories(work);
+      createPrivately(work);
       Path ticketFile = writePrivately(work.resolve("ticket.json"), Json.write(ticket.get()));
       Process process = new ProcessBuilder(javaCommand(ticket.get().classpath(), ticketFile))
           .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("runner.log").toFile())
@@ -234,6 +234,15 @@ final class LocalExecutor implements AutoCloseable {
   private static List<String> javaCommand(String classpath, Path ticket) {
     return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, JobRunner.class.getName(), ticket.toString());
+  }
+
+  /** A job's work directory, open to its owner only: it holds the ticket and the job's inputs. */
+  private static void createPrivately(Path dir) throws IOException {
+    Files.createDirectories(dir.getParent());
+    Files.createDirectories(dir);
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
   }
 
   /** Writes a file only its owner can read: the ticket holds the job's credential. */

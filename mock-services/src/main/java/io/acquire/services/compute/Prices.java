@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The published prices and limits, set by the operator with {@code compute.*} options. A
@@ -58,12 +59,17 @@ final class Prices {
   }
 
   List<Offer> offers() {
-    return Workload.CATALOG.stream().map(w -> new Offer(w.name(), w.description(), perCoreHour, perGibHour, minimum,
+    return Workload.offered().stream().map(w -> new Offer(w.name(), w.description(), perCoreHour, perGibHour, minimum,
         maxCores, maxMemoryMib, maxRuntimeSeconds, w.inputs())).toList();
   }
 
   /** Checks the resources asked for against what is offered; a 400 naming the first excess. */
   void check(Workload workload, JobRequest job) {
+    Optional<String> unavailable = workload.unavailable().get();
+    if (unavailable.isPresent()) {
+      throw ApiException.badRequest("Workload " + workload.name() + " is not offered by this backend: "
+          + unavailable.get() + ".");
+    }
     if (job.cores() < 1 || job.cores() > maxCores) {
       throw ApiException.badRequest("Field 'cores' must be 1 to " + maxCores + " (the most the price list offers for "
           + workload.name() + "), not " + job.cores() + ".");

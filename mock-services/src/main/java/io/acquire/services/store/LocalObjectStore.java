@@ -11,11 +11,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +88,10 @@ public final class LocalObjectStore implements ObjectStore {
     this.objects = this.root.resolve("objects");
     this.durable = durable;
     Files.createDirectories(objects);
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      // The store holds the services' signing keys: no other user of the machine (a job's script) may read it.
+      Files.setPosixFilePermissions(this.root, PosixFilePermissions.fromString("rwx------"));
+    }
     Path locks = Files.createDirectories(this.root.resolve("locks")).toRealPath();
     for (int i = 0; i < STRIPES; i++) {
       lockFiles[i] = locks.resolve(i + ".lock");
