@@ -53,6 +53,8 @@ class GromacsJobTest {
     account = Account.create(ada, "gromacs");
     inputs = Drive.open(ada, "inputs");
     inputs.upload(Files.writeString(dir.resolve("argon.json"), ARGON), "gromacs/argon.json");
+    inputs.upload(Files.writeString(dir.resolve("endless.json"), "{\"protocol\": {\"runtime\": 100000}}"),
+        "gromacs/endless.json");
   }
 
   @AfterAll
@@ -62,7 +64,11 @@ class GromacsJobTest {
   }
 
   private static JobSpec spec() {
-    return JobSpec.workload("gromacs-equilibrate").input(inputs, "gromacs/argon.json").cores(1).memoryMib(512)
+    return spec("gromacs/argon.json");
+  }
+
+  private static JobSpec spec(String input) {
+    return JobSpec.workload("gromacs-equilibrate").input(inputs, input).cores(1).memoryMib(512)
         .maxRuntime(Duration.ofMinutes(3)).paidBy(account);
   }
 
@@ -107,5 +113,27 @@ class GromacsJobTest {
       assertTrue(files.contains(file), file + " in " + files);
     }
     assertFalse(files.stream().anyMatch(f -> f.startsWith("#")), "no GROMACS backups: " + files);
+  }
+
+  @Test
+  void cancellingAGromacsJobStopsMdrunAndKeepsWhatItLogged() throws InterruptedException {
+    assumeGromacs();
+    Job job = Job.quote(ada, spec("gromacs/endless.json")).submit();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (job.getTemperature().size() < 3) {
+      if (System.nanoTime() > deadline) {
+        fail("no records within 90 s: " + job.refresh());
+      }
+      Thread.sleep(100);
+    }
+    job.cancel();
+    assertEquals(JobStatus.CANCELLED, job.waitFor(Duration.ofSeconds(60)));
+    assertTrue(job.cost().orElseThrow().compareTo(job.price()) < 0, job.toString());
+    int streamed = job.getTemperature().size();
+    assertTrue(streamed >= 3, "records sent before the stop are kept: " + streamed);
+    String csv = new String(job.outputs().read("records.csv", 1 << 20).orElseThrow());
+    assertTrue(csv.lines().count() - 1 >= streamed, "the whole records.csv was uploaded after the stop");
+    List<String> files = job.outputs().files().stream().map(FileVersion::path).toList();
+    assertTrue(files.contains("md.log") && files.contains("md.edr"), "GROMACS's files as they were: " + files);
   }
 }

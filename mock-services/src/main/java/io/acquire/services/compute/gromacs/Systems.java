@@ -95,13 +95,9 @@ final class Systems {
   static String mdp(Kind kind, double cutoff, Protocol protocol) {
     long steps = Math.round(protocol.runtime() * 1000 / protocol.timestep());
     long every = Math.round(protocol.reportInterval() * 1000 / protocol.timestep());
-    long calc = every;
-    while (calc > 100) { // nstcalcenergy must divide nstenergy; keep it frequent enough for the thermostat
-      long divisor = 2;
-      while (calc % divisor != 0) {
-        divisor++;
-      }
-      calc /= divisor;
+    long calc = 100; // nstcalcenergy must divide nstenergy: the largest divisor up to GROMACS's default of 100
+    while (every % calc != 0) {
+      calc--;
     }
     StringBuilder mdp = new StringBuilder();
     line(mdp, "integrator", "md");
