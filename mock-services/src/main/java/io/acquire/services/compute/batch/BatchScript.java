@@ -93,14 +93,22 @@ public final class BatchScript implements Callable<Integer> {
     Path work = out.getParent();
     Path inputs = work.resolve("inputs");
     Path inputsRoot = scriptFile.startsWith(inputs) ? inputs : scriptFile.getParent();
-    boolean isolated = isRoot();
-    Uids.Claim claim = isolated ? Uids.claim(work.getFileName().toString()) : null;
+    Uids.Claim claim;
+    try {
+      claim = isRoot() ? Uids.claim(work.getFileName().toString()) : null;
+    } catch (IOException e) {
+      System.err.println(NAME + ": could not claim a user id for the script: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch finished = new CountDownLatch(1);
     Thread stopper = new Thread(() -> {
       stopped = true; // SIGTERM (cancel, time limit): end the script, then the main thread copies what it left
       Process running = script;
       if (running != null) {
         running.destroy();
+      }
+      if (claim != null) {
+        claim.killAll(); // at once: should this process be killed before its main thread cleans up, nothing survives
       }
       try {
         finished.await(4, TimeUnit.SECONDS);
