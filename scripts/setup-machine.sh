@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what Acquire's tests and notebooks need beyond a JDK,
 # Maven and Python 3: Jupyter and its executing client, the kernel conformance suite,
-# Chromium with its driver, oathtool and zbarimg, and Slurm with MUNGE for the one-node
-# cluster of scripts/slurm-cluster.sh. All come from Debian's packages.
+# Chromium with its driver, oathtool and zbarimg, Slurm with MUNGE for the one-node
+# cluster of scripts/slurm-cluster.sh, and GROMACS for its workload. All come from Debian's packages.
 # As root on a Debian-like machine it installs what is missing; otherwise it prints
 # the exact command to run and fails.
 set -euo pipefail
@@ -13,6 +13,7 @@ packages=(
   chromium chromium-driver
   oathtool zbar-tools
   slurmctld slurmd slurm-client munge
+  gromacs
 )
 
 for tool in java mvn; do
@@ -26,7 +27,7 @@ if command -v dpkg-query >/dev/null; then
     [[ "$status" == "install ok installed" ]] || missing+=("$p")
   done
 else
-  for tool in jupyter oathtool zbarimg chromium chromedriver slurmctld slurmd sbatch munged; do
+  for tool in jupyter oathtool zbarimg chromium chromedriver slurmctld slurmd sbatch munged gmx; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
 fi
@@ -49,7 +50,7 @@ if command -v apt-get >/dev/null; then
   echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
 else
   echo "  (no apt-get here) install Jupyter (notebook, nbconvert, nbclient, jupyter_kernel_test)," >&2
-  echo "  Chromium with chromedriver, oathtool, zbar-tools, Slurm (slurmctld, slurmd, client) and MUNGE" >&2
-  echo "  with your package manager" >&2
+  echo "  Chromium with chromedriver, oathtool, zbar-tools, Slurm (slurmctld, slurmd, client), MUNGE" >&2
+  echo "  and GROMACS with your package manager" >&2
 fi
 exit 1

@@ -97,6 +97,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
       return thread;
     });
     recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, 30, TimeUnit.SECONDS);
+    recovery.execute(Workload::offered); // find out now, not at the first price list, which workloads can run here
   }
 
   /** The Slurm executor, if a resource runs on Slurm (for tests). */
@@ -132,9 +133,10 @@ public final class ComputeService implements Service, Executor.Lifecycle {
           + inputs.name() + ".");
     }
     List<String> paths = request.inputs();
-    if (paths.size() != workload.inputs()) {
-      throw ApiException.badRequest("Workload " + workload.name() + " takes " + workload.inputs() + " input file(s); "
-          + "the request names " + paths.size() + ".");
+    if (paths.size() < workload.inputs() || paths.size() > workload.maxInputs()) {
+      throw ApiException.badRequest("Workload " + workload.name() + " takes " + (workload.inputs() == workload.maxInputs()
+          ? workload.inputs() + " input file(s)" : workload.inputs() + " to " + workload.maxInputs() + " input files")
+          + "; the request names " + paths.size() + ".");
     }
     List<String> normalised = paths.stream().map(p -> drives.newest(inputs, p).path()).toList();
     JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),

@@ -142,7 +142,7 @@ final class Prices {
 
   List<Offer> offers() {
     List<Offer> offers = new ArrayList<>();
-    for (Workload w : Workload.CATALOG) {
+    for (Workload w : Workload.offered()) {
       for (Resource r : resources) {
         offers.add(new Offer(w.name(), w.description(), r.perCoreHour(), r.perGibHour(), r.minimum(), r.maxCores(),
             r.maxMemoryMib(), r.maxRuntimeSeconds(), w.inputs(), r.name(), r.description()));
@@ -195,6 +195,11 @@ final class Prices {
   /** Checks the resources asked for against limits; a 400 naming the first excess. */
   private static void check(Workload workload, JobRequest job, int maxCores, int maxMemoryMib, long maxRuntimeSeconds,
       String where) {
+    Optional<String> unavailable = workload.unavailable().get();
+    if (unavailable.isPresent()) {
+      throw ApiException.badRequest("Workload " + workload.name() + " is not offered by this backend: "
+          + unavailable.get() + ".");
+    }
     if (job.cores() < 1 || job.cores() > maxCores) {
       throw ApiException.badRequest("Field 'cores' must be 1 to " + maxCores + " (the most the price list offers for "
           + workload.name() + where + "), not " + job.cores() + ".");

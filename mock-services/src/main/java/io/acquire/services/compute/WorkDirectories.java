@@ -17,12 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Jobs' work directories hold their tickets (credentials), inputs and outputs, so they are
- * private to the backend's user: the root and each job's directory 0700, tickets 0600.
+ * private to the backend's user: each job's directory 0700, tickets 0600. The root is 0711:
+ * nobody else may list it, but a batch script's own uid may pass through it to the one
+ * private directory its job opens to it (see the batch workload).
  */
 final class WorkDirectories {
   private static final Logger log = LoggerFactory.getLogger(WorkDirectories.class);
   private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> ROOT = PosixFilePermissions.fromString("rwx--x--x");
 
   private WorkDirectories() {}
 
@@ -32,8 +35,8 @@ final class WorkDirectories {
   }
 
   /**
-   * Makes {@code root} (and missing parents) a directory only this user can enter. One that
-   * exists must belong to this user; its permissions are narrowed to 0700.
+   * Makes {@code root} (and missing parents) a directory only this user can list (0711). One
+   * that exists must belong to this user; its permissions are set to 0711.
    *
    * @throws IllegalStateException if it belongs to someone else, who could read the tickets
    */
@@ -46,7 +49,7 @@ final class WorkDirectories {
       if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(dir.getParent());
         try {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(ROOT));
         } catch (java.nio.file.FileAlreadyExistsException e) {
           // made by another process meanwhile; checked below
         }
@@ -62,8 +65,8 @@ final class WorkDirectories {
             + ", not to " + me.getName() + " who runs the backend; jobs' credentials would be readable there. "
             + "Choose another directory.");
       }
-      if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
-        Files.setPosixFilePermissions(dir, OWNER_ONLY);
+      if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(ROOT)) {
+        Files.setPosixFilePermissions(dir, ROOT);
       }
       return dir;
     } catch (IOException e) {

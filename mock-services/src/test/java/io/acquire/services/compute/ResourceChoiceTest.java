@@ -138,7 +138,7 @@ class ResourceChoiceTest {
     Path open = Files.createDirectory(dir.resolve("open"), PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rwxr-xr-x")));
     assertEquals(open, WorkDirectories.openRoot(open));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(open)));
+    assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(open)));
 
     Path theirs = Files.createDirectory(dir.resolve("theirs"));
     try {

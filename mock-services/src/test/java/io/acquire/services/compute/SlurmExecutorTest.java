@@ -160,8 +160,8 @@ class SlurmExecutorTest {
     List<String> outputs = files(ada.session(), job.get("outputDrive").asText(), "");
     assertTrue(outputs.contains("records.csv") && outputs.contains("job.log"), outputs.toString());
     assertTrue(outputs.stream().anyMatch(p -> p.startsWith("records/")), "records went in parts: " + outputs);
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("jobs"))),
-        "the work directory is private");
+    assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("jobs"))),
+        "the work directory cannot be listed by others");
     assertTrue(!Files.exists(work.resolve("jobs").resolve(id)), "its work directory (and ticket) is gone");
   }
 
