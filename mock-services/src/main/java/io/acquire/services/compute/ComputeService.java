@@ -20,7 +20,7 @@ import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Caller;
 import io.acquire.services.http.Routes;
 import io.acquire.services.http.SessionKeys;
-import io.acquire.services.storage.Drives;
+import io.acquire.services.storage.JobDrives;
 import io.acquire.services.storage.Drives.DriveRecord;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   private final ServiceContext context;
   private final Clock clock;
   private final Billing billing;
-  private final Drives drives;
+  private final JobDrives drives;
   private final Jobs jobs;
   private final Prices prices;
   private final String classpath;
@@ -65,8 +65,8 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   public ComputeService(ServiceContext context) {
     this.context = context;
     this.clock = context.clock();
-    this.billing = new Billing(context);
-    this.drives = new Drives(context.objects(), clock);
+    this.billing = Billing.of(context);
+    this.drives = JobDrives.of(context);
     this.jobs = new Jobs(context.objects());
     this.prices = new Prices(context, billing.currency());
     this.classpath = absolute(context.option("runner-classpath", System.getProperty("java.class.path")));
@@ -103,9 +103,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
             + "offers " + String.join(", ", Workload.CATALOG.stream().map(Workload::name).toList()) + "."));
     prices.check(workload, request);
     billing.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
-    DriveRecord inputs = drives.get(Bodies.required("inputDrive", request.inputDrive(), 64))
-        .filter(d -> d.owner().equals(caller.username()))
-        .orElseThrow(() -> ApiException.notFound("You have no drive " + request.inputDrive() + "."));
+    DriveRecord inputs = drives.owned(caller.username(), Bodies.required("inputDrive", request.inputDrive(), 64));
     if (request.inputs() == null) {
       throw ApiException.badRequest("Field 'inputs' is required: the paths of the workload's input files on drive "
           + inputs.name() + ".");
@@ -115,7 +113,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
       throw ApiException.badRequest("Workload " + workload.name() + " takes " + workload.inputs() + " input file(s); "
           + "the request names " + paths.size() + ".");
     }
-    List<String> normalised = paths.stream().map(p -> drives.newest(inputs, p).path()).toList();
+    List<String> normalised = drives.newestPaths(inputs, paths);
     JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),
         request.maxRuntimeSeconds(), request.account());
     Instant now = clock.instant();
@@ -198,7 +196,8 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
         now.plusSeconds(request.maxRuntimeSeconds()).plus(Duration.ofMinutes(15)));
     String certificate = SessionCertificate.issue(claims, context.signingKey()).token();
     Workload workload = Workload.named(request.workload()).orElseThrow();
-    return Optional.of(new JobTicket(job.id(), job.owner(), context.urlOf("identity"), request.inputDrive(),
+    return Optional.of(new JobTicket(job.id(), job.owner(), context.urlOf("identity"), context.registryUrl(),
+        request.inputDrive(),
         request.inputs(), job.outputDrive(), workload.mainClass(), request.cores(), request.memoryMib(), classpath,
         Base64Url.encode(key.exportSeedUnsafe()), certificate, flushMillis, true));
   }

@@ -59,7 +59,8 @@ public final class IdentityService implements Service {
   private final ServiceContext context;
   private final JsonObjects objects;
   private final Clock clock;
-  private final SigningKey issuerKey;
+  /** Read at each use: the key changes when the service's key is rotated. */
+  private final java.util.function.Supplier<SigningKey> issuerKey;
   private final int bcryptCost;
   private final Duration loginLifetime;
   private final int pollInterval;
@@ -71,7 +72,7 @@ public final class IdentityService implements Service {
     this.context = context;
     this.objects = context.objects();
     this.clock = context.clock();
-    this.issuerKey = context.signingKey();
+    this.issuerKey = context::signingKey;
     this.bcryptCost = context.intOption("bcrypt-cost", 12);
     this.loginLifetime = Duration.ofSeconds(context.intOption("login-expiry-seconds", 600));
     this.pollInterval = context.intOption("poll-interval-seconds", 2);
@@ -347,7 +348,7 @@ public final class IdentityService implements Service {
   private String issueCertificate(LoginRecord login, Instant now) {
     SessionClaims claims = new SessionClaims(context.name(), login.username(), UUID.randomUUID().toString(),
         login.sessionKey(), SessionClaims.SCOPE_USER, now, now.plus(sessionLifetime));
-    return SessionCertificate.issue(claims, issuerKey).token();
+    return SessionCertificate.issue(claims, issuerKey.get()).token();
   }
 
   // Keys and helpers -----------------------------------------------------------------------
