@@ -35,6 +35,7 @@ import java.util.Set;
  * (identity's session certificates, requests in flight) keeps verifying meanwhile.
  */
 public final class RegistryService implements Service {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RegistryService.class);
   private static final String PREFIX = "registry/services/";
 
   /** What a service sends to register itself. */
@@ -158,7 +159,11 @@ public final class RegistryService implements Service {
     new ServiceCallVerifier(context.store(), context.clock(), context.signatureWindow(), trusted)
         .verify(ctx, Set.of(name));
     // The entry may have changed since it was read: register checks the signer again as it writes.
-    ctx.json(register(objects, name, url, publicKey, Duration.ofSeconds(graceSeconds), context.clock().instant(),
-        signer.get(0).toBase64Url()));
+    ServiceInfo registered = register(objects, name, url, publicKey, Duration.ofSeconds(graceSeconds),
+        context.clock().instant(), signer.get(0).toBase64Url());
+    log.info("Registered {} at {} with key {} ({})", name, url, publicKey,
+        current.isEmpty() ? "first registration" : current.get().publicKey().equals(publicKey) ? "same key"
+            : "rotated; the old key retires in " + graceSeconds + " s");
+    ctx.json(registered);
   }
 }
