@@ -1,6 +1,8 @@
 package io.acquire.services;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.Account;
@@ -12,6 +14,8 @@ import io.acquire.client.Money;
 import io.acquire.client.Quote;
 import io.acquire.client.User;
 import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.acquire.client.wire.Json;
+import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.ServiceProcess;
@@ -71,10 +75,11 @@ class SeparateHostsTest {
   }
 
   /** One service in its own JVM, told only where the registry is. */
-  static ServiceProcess service(String name, int port) throws Exception {
+  static ServiceProcess service(String name, int port, String... more) throws Exception {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--data", data.toString(),
         "--services", name, "--registry", registryUrl, "--set", "identity.bcrypt-cost=4",
         "--set", "compute.cores=2", "--set", "compute.work-directory=" + dir.resolve("work")));
+    args.addAll(List.of(more));
     return ServiceProcess.start(name, logs, args);
   }
 
@@ -116,6 +121,33 @@ class SeparateHostsTest {
     assertTrue(account.status().holds().isEmpty(), "the rest of the hold was released");
     assertEquals(81, job.getTemperature().size(), "the records streamed to the output drive storage made");
     assertTrue(job.outputs().isReadOnly());
+  }
+
+  @Test
+  void identityRotatesItsKeyAndSessionsSignedBeforeKeepWorkingInTheOtherProcesses() throws Exception {
+    String oldKey = registered("identity").publicKey();
+    identity.close();
+    identity = service("identity", identity.port(), "--rotate-key", "--key-grace-hours", "1");
+    ServiceInfo listed = registered("identity");
+    assertNotEquals(oldKey, listed.publicKey());
+    assertEquals(List.of(oldKey), listed.retiringKeys().stream().map(ServiceInfo.RetiringKey::publicKey).toList());
+
+    assertTrue(account.balance().isPositive(), "ada's session, signed with the old key, still reaches accounting");
+    assertFalse(inputs.files().isEmpty(), "and storage");
+    // Bob's certificate is signed with the new key, which the other processes learn from the registry when they meet it.
+    try (User bob = RealLogins.loggedIn(User.builder().username("bob").identityUrl(identity.url() + "/t/identity")
+        .registryUrl(registryUrl).build())) {
+      assertTrue(Account.create(bob, "main").balance().isPositive());
+      assertEquals("inputs", Drive.open(bob, "inputs").name());
+    }
+  }
+
+  private static ServiceInfo registered(String name) throws Exception {
+    java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(registryUrl + "/services/" + name)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    return Json.read(response.body(), ServiceInfo.class);
   }
 
   @Test
