@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * Checks a call from another service ({@link ServiceSignature}): signed by a key the
  * registry lists for the calling service (its current key, or a retiring one within its
- * grace), fresh, and never seen before. Refusals are 401 with the reason; a proven service
+ * grace), fresh, and never seen before. Refusals are 401 with the reason; a service
  * that is not among an endpoint's callers, and any person or job, get 403.
  */
 public final class ServiceCallVerifier {
@@ -82,6 +82,11 @@ public final class ServiceCallVerifier {
       throw ApiException.unauthorized("Request signature does not match its " + ServiceSignature.KEY_HEADER
           + ": the request was changed in transit or signed with another key.");
     }
+    // Only the endpoint's own callers are looked up, so made-up service names cost no registry reads.
+    if (!callers.contains(service)) {
+      throw ApiException.forbidden("Only " + String.join(", ", callers) + " may call this endpoint, not " + service
+          + ".");
+    }
     List<VerifyingKey> trusted = keys.keysOf(service);
     if (!trusted.contains(key)) {
       trusted = keys.refreshedKeysOf(service);
@@ -89,10 +94,6 @@ public final class ServiceCallVerifier {
     if (!trusted.contains(key)) {
       throw ApiException.unauthorized("The key this request is signed with is not one the registry lists for "
           + service + " (or its grace period after a rotation has ended).");
-    }
-    if (!callers.contains(service)) {
-      throw ApiException.forbidden("Only " + String.join(", ", callers) + " may call this endpoint, not " + service
-          + ".");
     }
     byte[] seenAt = Long.toString(timestamp).getBytes(StandardCharsets.US_ASCII);
     if (store.putIfAbsent(SessionKeys.nonce("service:" + service, nonce), seenAt).isEmpty()) {
