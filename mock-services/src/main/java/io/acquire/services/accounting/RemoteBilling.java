@@ -9,21 +9,24 @@ import java.time.Instant;
 /**
  * {@link Billing} through accounting's service-only endpoints ({@link BillingCalls}), for
  * compute in a process without accounting. A person waits on an ownership check or a hold,
- * so those give up after {@link #ASKING}; a settlement runs when a job ends, with nobody
- * waiting, and keeps trying for {@link #SETTLING} so that a restart of accounting costs
- * the job nothing. The currency is the operator's {@code accounting.currency}, which both
- * processes are given.
+ * so those give up after {@link #ASKING}. A settlement runs when a job ends, on the
+ * executor's thread: it waits at most {@link #SETTLING}, and if accounting is down it is
+ * kept in the store and sent when accounting answers ({@link Settlements}), so an outage
+ * neither loses the charge nor stalls the other jobs. The currency is the operator's
+ * {@code accounting.currency}, which both processes are given.
  */
 final class RemoteBilling implements Billing {
   static final Duration ASKING = Duration.ofSeconds(15);
-  static final Duration SETTLING = Duration.ofMinutes(5);
+  static final Duration SETTLING = Duration.ofSeconds(3);
 
   private final ServiceClient client;
   private final String currency;
+  private final Settlements settlements;
 
   RemoteBilling(ServiceContext context) {
     this.client = context.client();
     this.currency = context.optionOf("accounting", "currency", AccountingService.DEFAULT_CURRENCY);
+    this.settlements = context.shared(Settlements.class, () -> new Settlements(context.objects(), client));
   }
 
   @Override
@@ -46,7 +49,6 @@ final class RemoteBilling implements Billing {
 
   @Override
   public Money settle(String holdId, Money amount) {
-    return client.post("accounting", BillingCalls.settlePath(holdId), new BillingCalls.Settle(amount),
-        BillingCalls.Settled.class, SETTLING).charged();
+    return settlements.settle(holdId, amount, SETTLING);
   }
 }

@@ -65,7 +65,9 @@ public final class ServiceClient {
         url = baseUrl.get() + path;
         URI uri = URI.create(url);
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        // A host that is gone may not even refuse the connection: wait no longer than the patience left.
+        long left = Math.max(1_000, Math.min(30_000, (deadline - System.nanoTime()) / 1_000_000));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(left))
             .header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofByteArray(json));
         Map<String, String> headers = ServiceSignature.sign(self, key.get(), method, target, json,
