@@ -276,8 +276,25 @@ public final class AcquireServer implements AutoCloseable {
       app.start(host, port);
       String url = publicUrl != null ? stripSlash(publicUrl) : "http://" + host + ":" + app.port();
       root.set(url);
-      for (ServiceContext context : contexts) {
-        register(context, keys.get(context.name()), objects, directory, registry);
+      try {
+        for (ServiceContext context : contexts) {
+          register(context, keys.get(context.name()), objects, directory, registry);
+        }
+      } catch (RuntimeException e) {
+        // Unregistered, nobody can trust these services: stop rather than serve half a backend.
+        app.stop();
+        started.forEach(Service::close);
+        for (AutoCloseable component : shared.values()) {
+          try {
+            component.close();
+          } catch (Exception closing) {
+            e.addSuppressed(closing);
+          }
+        }
+        if (ownsStore) {
+          store.close();
+        }
+        throw e;
       }
       log.info("Acquire backend serving {} at {}", services, url);
       // Used nonces pile up with every signed request; sweep the expired ones every minute.
@@ -308,11 +325,12 @@ public final class AcquireServer implements AutoCloseable {
       if (rotateKeys || ServiceKeys.rotationPending(store, name)) {
         ServiceKeys.rotate(store, name, (old, next) -> {
           directory.forget(name);
-          boolean listed = directory.lookup(name).map(i -> i.publicKey().equals(next.verifyingKey().toBase64Url()))
-              .orElse(false);
-          // A rotation that stopped after the registry took the new key resumes by signing with it.
-          publish(name, context.url(), listed ? next : old, next, listed ? Duration.ZERO : keyGrace, objects,
-              directory, registry);
+          // The registry's entry may already list the new key (a rotation that stopped after the
+          // registry took it), or not exist (a first start): then the new key signs for itself.
+          boolean signsItself = directory.lookup(name)
+              .map(i -> i.publicKey().equals(next.verifyingKey().toBase64Url())).orElse(true);
+          publish(name, context.url(), signsItself ? next : old, next, signsItself ? Duration.ZERO : keyGrace,
+              objects, directory, registry);
         });
         key.reread();
         log.info("Rotated the signing key of {}; the old key stays trusted for {}", name, keyGrace);

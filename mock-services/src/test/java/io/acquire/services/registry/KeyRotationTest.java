@@ -127,6 +127,17 @@ class KeyRotationTest {
   }
 
   @Test
+  void aFirstStartWithRotationOnAnotherHostRegistersTheNewKey() {
+    try (AcquireServer main = backend().services(List.of("registry")).start();
+        AcquireServer compute = backend().services(List.of("compute")).registryUrl(main.url() + "/t/registry")
+            .rotateKeys(Duration.ofHours(1)).start()) {
+      ServiceInfo listed = listed(main, "compute");
+      assertEquals(ServiceCalls.keyOf(store, "compute").verifyingKey().toBase64Url(), listed.publicKey());
+      assertEquals(compute.url() + "/t/compute", listed.url());
+    }
+  }
+
+  @Test
   void registrationsAreOnlyForKnownServicesAndWellFormed() {
     try (AcquireServer main = backend().services(List.of("registry")).start()) {
       SigningKey key = SigningKey.generate();
