@@ -180,4 +180,29 @@ class SeparateHostsTest {
     assertEquals(1, captures.size(), "one capture of the job's hold: " + lines);
     assertEquals(Money.zero(cost.currency()).minus(cost), captures.get(0).amount());
   }
+
+  @Test
+  void computeKilledWhileAJobRunsIsRestartedAndTheJobEndsFailedAndFree() throws Exception {
+    Money before = account.balance();
+    Job job = Job.quote(ada, spec("md/longer.json")).submit();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (job.getTemperature().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(JobStatus.RUNNING, job.status());
+    compute.kill();
+    compute = service("compute", compute.port());
+
+    // The restarted process finds the job's heartbeat stopped and ends it through accounting on another host.
+    assertEquals(JobStatus.FAILED, job.waitFor(Duration.ofSeconds(180)));
+    assertTrue(job.message().orElseThrow().contains("nothing was charged"), job.message().orElseThrow());
+    assertEquals(Money.zero(before.currency()), job.cost().orElseThrow());
+    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!account.status().holds().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    assertTrue(account.status().holds().isEmpty(), "the hold was released");
+    assertEquals(before, account.balance(), "nothing was charged");
+    assertFalse(job.getTemperature().isEmpty(), "what the job sent before compute died is kept");
+  }
 }
