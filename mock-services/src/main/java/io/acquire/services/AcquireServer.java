@@ -4,12 +4,15 @@ import io.acquire.client.wire.ErrorBody;
 import io.acquire.client.wire.Json;
 import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.ServiceInfo;
-import io.acquire.client.wire.VerifyingKey;
+import io.acquire.client.wire.SigningKey;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.BodyLimit;
 import io.acquire.services.http.NonceSweeper;
 import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
+import io.acquire.services.http.ServiceCallVerifier;
+import io.acquire.services.registry.ServiceClient;
+import io.acquire.services.registry.ServiceDirectory;
 import io.acquire.services.accounting.AccountingService;
 import io.acquire.services.compute.ComputeService;
 import io.acquire.services.identity.IdentityService;
@@ -53,6 +56,8 @@ import picocli.CommandLine.Option;
 public final class AcquireServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AcquireServer.class);
   private static final String REQUEST_ID = "acquire.requestId";
+  /** How long a rotated-out key stays trusted: longer than a session lasts by default (24 h). */
+  public static final Duration DEFAULT_KEY_GRACE = Duration.ofHours(25);
 
   /** Every service this backend can run, in start order, by name. */
   private static final Map<String, Function<ServiceContext, Service>> SERVICES = new LinkedHashMap<>();
@@ -135,6 +140,9 @@ public final class AcquireServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration signatureWindow = RequestVerifier.DEFAULT_WINDOW;
     private long maxRequestBytes = 16L * 1024 * 1024;
+    private String registryUrl;
+    private boolean rotateKeys;
+    private Duration keyGrace = DEFAULT_KEY_GRACE;
     private final Map<String, String> options = new LinkedHashMap<>();
 
     private Builder() {}
@@ -215,6 +223,31 @@ public final class AcquireServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The registry of a backend whose services run in other processes, such as {@code
+     * http://10.0.0.5:8080/t/registry}: this process registers its services there (signed
+     * with their keys), finds the others there, and calls them over HTTP. Ignored when this
+     * process runs the registry; without it, services find each other in the shared store.
+     */
+    public Builder registryUrl(String registryUrl) {
+      this.registryUrl = registryUrl;
+      return this;
+    }
+
+    /**
+     * Rotates the signing key of every service this process runs when it starts: the new
+     * key signs from then on, the old one stays trusted for {@code grace} (default 25 hours,
+     * longer than a session lasts by default, so certificates signed before stay valid).
+     */
+    public Builder rotateKeys(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("grace must not be negative, not " + grace);
+      }
+      this.rotateKeys = true;
+      this.keyGrace = grace;
+      return this;
+    }
+
     /** An operator option {@code <service>.<key>}, as {@code --set} gives on the command line. */
     public Builder option(String key, String value) {
       options.put(key, value);
@@ -233,13 +266,13 @@ public final class AcquireServer implements AutoCloseable {
           : KeyEncryptionKey.forThisProcess();
       JsonObjects objects = new JsonObjects(store);
       AtomicReference<String> root = new AtomicReference<>();
-      // Issuers' keys are read from the registry once, when first needed: a process may serve
-      // storage while identity and compute run elsewhere on the same store.
-      Map<String, VerifyingKey> issuerKeys = new java.util.concurrent.ConcurrentHashMap<>();
-      RequestVerifier verifier = new RequestVerifier(store, clock, issuer -> java.util.Optional.ofNullable(
-          issuerKeys.computeIfAbsent(issuer, name -> RegistryService.lookup(objects, name)
-              .map(info -> VerifyingKey.fromBase64Url(info.publicKey())).orElse(null))),
-          signatureWindow);
+      // Services find each other, and the keys to trust, through the registry: in this
+      // process's store, or over HTTP when the registry runs elsewhere.
+      boolean remoteRegistry = registryUrl != null && !services.contains("registry");
+      ServiceDirectory directory = remoteRegistry ? ServiceDirectory.overHttp(registryUrl, clock)
+          : ServiceDirectory.inStore(objects, clock);
+      RequestVerifier verifier = new RequestVerifier(store, clock, directory, signatureWindow);
+      ServiceCallVerifier serviceCalls = new ServiceCallVerifier(store, clock, signatureWindow, directory);
 
       Javalin app = Javalin.create(config -> {
         config.showJavalinBanner = false;
@@ -259,24 +292,45 @@ public final class AcquireServer implements AutoCloseable {
       installErrorHandling(app);
 
       List<ServiceContext> contexts = new ArrayList<>();
+      Map<String, ServiceKeys.Current> keys = new LinkedHashMap<>();
       List<Service> started = new ArrayList<>();
       Map<Class<?>, AutoCloseable> shared = new LinkedHashMap<>();
+      String registry = remoteRegistry ? stripSlash(registryUrl) : null;
       for (String name : services) {
-        ServiceContext context = new ServiceContext(name, store, clock, ServiceKeys.load(store, kek, name), kek,
-            verifier, root::get, options, shared);
+        ServiceKeys.Current key = new ServiceKeys.Current(store, kek, name, clock);
+        ServiceContext context = new ServiceContext(name, store, clock, key, kek, verifier, root::get, options, shared,
+            java.util.Set.copyOf(services), directory, registry);
         Service service = SERVICES.get(name).apply(context);
         String base = "/t/" + name;
         app.get(base, ctx -> ctx.json(context.info()));
-        service.mount(new Routes(app, base, verifier));
+        service.mount(new Routes(app, base, verifier, serviceCalls));
         contexts.add(context);
+        keys.put(name, key);
         started.add(service);
       }
 
       app.start(host, port);
       String url = publicUrl != null ? stripSlash(publicUrl) : "http://" + host + ":" + app.port();
       root.set(url);
-      for (ServiceContext context : contexts) {
-        RegistryService.publish(objects, context.info());
+      try {
+        for (ServiceContext context : contexts) {
+          register(context, keys.get(context.name()), objects, directory, registry);
+        }
+      } catch (RuntimeException e) {
+        // Unregistered, nobody can trust these services: stop rather than serve half a backend.
+        app.stop();
+        started.forEach(Service::close);
+        for (AutoCloseable component : shared.values()) {
+          try {
+            component.close();
+          } catch (Exception closing) {
+            e.addSuppressed(closing);
+          }
+        }
+        if (ownsStore) {
+          store.close();
+        }
+        throw e;
       }
       log.info("Acquire backend serving {} at {}", services, url);
       // Used nonces pile up with every signed request; sweep the expired ones every minute.
@@ -295,6 +349,44 @@ public final class AcquireServer implements AutoCloseable {
         }
       }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
       return new AcquireServer(app, started, shared, store, ownsStore, url, sweeper);
+    }
+
+    /**
+     * Lists {@code context}'s service in the registry at its URL, rotating its key first if
+     * asked to (or if a rotation stopped half-way).
+     */
+    private void register(ServiceContext context, ServiceKeys.Current key, JsonObjects objects,
+        ServiceDirectory directory, String registry) {
+      String name = context.name();
+      if (rotateKeys || ServiceKeys.rotationPending(store, name)) {
+        ServiceKeys.rotate(store, kek, name, (old, next) -> {
+          directory.forget(name);
+          // The registry's entry may already list the new key (a rotation that stopped after the
+          // registry took it), or not exist (a first start): then the new key signs for itself.
+          boolean signsItself = directory.lookup(name)
+              .map(i -> i.publicKey().equals(next.verifyingKey().toBase64Url())).orElse(true);
+          publish(name, context.url(), signsItself ? next : old, next, signsItself ? Duration.ZERO : keyGrace,
+              objects, directory, registry);
+        });
+        key.reread();
+        log.info("Rotated the signing key of {}; the old key stays trusted for {}", name, keyGrace);
+      } else {
+        SigningKey current = key.get();
+        publish(name, context.url(), current, current, Duration.ZERO, objects, directory, registry);
+      }
+    }
+
+    private void publish(String name, String url, SigningKey signer, SigningKey key, Duration grace,
+        JsonObjects objects, ServiceDirectory directory, String registry) {
+      String publicKey = key.verifyingKey().toBase64Url();
+      if (registry == null) {
+        RegistryService.register(objects, name, url, publicKey, grace, clock.instant());
+      } else {
+        new ServiceClient(name, () -> signer, directory, clock).sendTo("PUT", registry, "/services/" + name,
+            new RegistryService.Registration(url, publicKey, grace.toSeconds()), ServiceInfo.class,
+            Duration.ofSeconds(60));
+      }
+      directory.forget(name);
     }
 
     private static String stripSlash(String url) {
@@ -404,17 +496,32 @@ public final class AcquireServer implements AutoCloseable {
     @Option(names = "--set", description = "Service option, e.g. --set identity.login-expiry-seconds=600.")
     Map<String, String> options = new LinkedHashMap<>();
 
+    @Option(names = "--registry", description = "Registry URL of a backend whose other services run elsewhere, "
+        + "e.g. http://10.0.0.5:8080/t/registry.")
+    String registryUrl;
+
+    @Option(names = "--rotate-key", description = "Rotate the signing keys of the services this process runs.")
+    boolean rotateKey;
+
+    @Option(names = "--key-grace-hours", description = "With --rotate-key: hours the old key stays trusted "
+        + "(default ${DEFAULT-VALUE}).")
+    int keyGraceHours = 25;
+
     @Override
     public Integer call() throws InterruptedException {
-      Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services);
+      Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services)
+          .registryUrl(registryUrl);
       if (masterKey != null) {
         builder.keyEncryptionKey(KeyEncryptionKey.fromFile(masterKey));
+      }
+      if (rotateKey) {
+        builder.rotateKeys(Duration.ofHours(keyGraceHours));
       }
       options.forEach(builder::option);
       AcquireServer server = builder.start();
       System.out.println("Acquire backend ready at " + server.url() + " (data in " + data.toAbsolutePath() + ")");
-      for (ServiceInfo info : RegistryService.all(new JsonObjects(server.store()))) {
-        System.out.println("  " + info.name() + "  " + info.url());
+      for (String service : services) {
+        System.out.println("  " + service + "  " + server.url() + "/t/" + service);
       }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,30 +3,38 @@ package io.acquire.services;
 import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.SigningKey;
 import io.acquire.services.http.RequestVerifier;
+import io.acquire.services.registry.ServiceClient;
+import io.acquire.services.registry.ServiceDirectory;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.ObjectStore;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * What a service is given: the shared store, a clock, its own signing key, the request
- * verifier, the server's public URL and the operator's options ({@code --set name.key=value}).
+ * verifier, the server's public URL, the registry's directory of the other services (and
+ * which of them run in this process) and the operator's options ({@code --set name.key=value}).
  */
 public final class ServiceContext {
   private final String name;
   private final ObjectStore store;
   private final Clock clock;
-  private final SigningKey signingKey;
+  private final Supplier<SigningKey> signingKey;
   private final KeyEncryptionKey keyEncryptionKey;
   private final RequestVerifier verifier;
   private final Supplier<String> publicUrl;
   private final Map<String, String> options;
   private final Map<Class<?>, AutoCloseable> shared;
+  private final Set<String> local;
+  private final ServiceDirectory directory;
+  private final String registryUrl;
 
-  ServiceContext(String name, ObjectStore store, Clock clock, SigningKey signingKey, KeyEncryptionKey keyEncryptionKey,
-      RequestVerifier verifier, Supplier<String> publicUrl, Map<String, String> options,
-      Map<Class<?>, AutoCloseable> shared) {
+  ServiceContext(String name, ObjectStore store, Clock clock, Supplier<SigningKey> signingKey,
+      KeyEncryptionKey keyEncryptionKey, RequestVerifier verifier, Supplier<String> publicUrl,
+      Map<String, String> options, Map<Class<?>, AutoCloseable> shared, Set<String> local,
+      ServiceDirectory directory, String registryUrl) {
     this.name = name;
     this.store = store;
     this.clock = clock;
@@ -36,6 +44,9 @@ public final class ServiceContext {
     this.publicUrl = publicUrl;
     this.options = Map.copyOf(options);
     this.shared = shared;
+    this.local = Set.copyOf(local);
+    this.directory = directory;
+    this.registryUrl = registryUrl;
   }
 
   /**
@@ -69,8 +80,24 @@ public final class ServiceContext {
     return clock;
   }
 
+  /** This service's current key: read it at each use, since a rotation replaces it. */
   public SigningKey signingKey() {
-    return signingKey;
+    return signingKey.get();
+  }
+
+  /** Whether {@code service} runs in this process, so that calls to it may stay direct. */
+  public boolean runsHere(String service) {
+    return local.contains(service);
+  }
+
+  /** Calls to other services over HTTP, signed with this service's key. */
+  public ServiceClient client() {
+    return new ServiceClient(name, signingKey, directory, clock);
+  }
+
+  /** The registry's URL, for processes (job runners) that must find the services themselves. */
+  public String registryUrl() {
+    return registryUrl != null ? registryUrl : urlOf("registry");
   }
 
   /** What secrets kept in the store are encrypted with. */
@@ -87,13 +114,15 @@ public final class ServiceContext {
     return publicUrl.get() + "/t/" + name;
   }
 
-  /** The public URL of another service on the same server root. */
+  /** The public URL of another service: on this server's root if it runs here, else as the registry lists it. */
   public String urlOf(String service) {
-    return publicUrl.get() + "/t/" + service;
+    return runsHere(service) ? publicUrl.get() + "/t/" + service : directory.urlOf(service);
   }
 
+  /** This service as the registry lists it, or as this process would register it if it is not listed yet. */
   public ServiceInfo info() {
-    return new ServiceInfo(name, url(), signingKey.verifyingKey().toBase64Url());
+    return directory.lookup(name).filter(i -> i.url().equals(url()))
+        .orElseGet(() -> new ServiceInfo(name, url(), signingKey().verifyingKey().toBase64Url()));
   }
 
   /** The operator's option {@code <service>.<key>}, or {@code fallback}. */

@@ -44,13 +44,16 @@ public final class AccountingService implements Service {
   public static final String DEFAULT_CURRENCY = "GBP";
 
   private final Ledger ledger;
+  private final LocalBilling billing;
   private final Clock clock;
-  private final SigningKey signingKey;
+  /** Read at each use: the key changes when the service's key is rotated. */
+  private final java.util.function.Supplier<SigningKey> signingKey;
 
   public AccountingService(ServiceContext context) {
     this.clock = context.clock();
-    this.signingKey = context.signingKey();
+    this.signingKey = context::signingKey;
     this.ledger = Ledger.of(context);
+    this.billing = new LocalBilling(context);
   }
 
   @Override
@@ -71,6 +74,7 @@ public final class AccountingService implements Service {
         .post("/holds/{id}/capture", routes.forPeopleClaimingOwnNonce(this::capture))
         .post("/holds/{id}/void", routes.forPeopleClaimingOwnNonce((ctx, caller) ->
             ctx.json(holdResult(ledger.voidHold(caller, ctx.pathParam("id"))))));
+    BillingCalls.mount(routes, billing, ledger);
   }
 
   private void createAccount(Context ctx, Caller caller) {
@@ -146,7 +150,7 @@ public final class AccountingService implements Service {
 
   private void answer(Context ctx, TransferRecord t) {
     Receipt receipt = new Receipt(t.id(), t.from(), t.to(), money(t.amountMinor()), t.at(), t.debitSeq(), t.creditSeq());
-    ctx.json(new SignedReceipt(receipt, Base64Url.encode(signingKey.sign(Json.write(receipt)))));
+    ctx.json(new SignedReceipt(receipt, Base64Url.encode(signingKey.get().sign(Json.write(receipt)))));
   }
 
   private HoldResult holdResult(HoldRecord hold) {

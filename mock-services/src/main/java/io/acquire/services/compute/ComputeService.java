@@ -20,7 +20,7 @@ import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Caller;
 import io.acquire.services.http.Routes;
 import io.acquire.services.http.SessionKeys;
-import io.acquire.services.storage.Drives;
+import io.acquire.services.storage.JobDrives;
 import io.acquire.services.storage.Drives.DriveRecord;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
   private final ServiceContext context;
   private final Clock clock;
   private final Billing billing;
-  private final Drives drives;
+  private final JobDrives drives;
   private final Jobs jobs;
   private final Prices prices;
   private final String classpath;
@@ -68,8 +68,8 @@ public final class ComputeService implements Service, Executor.Lifecycle {
   public ComputeService(ServiceContext context) {
     this.context = context;
     this.clock = context.clock();
-    this.billing = new Billing(context);
-    this.drives = new Drives(context.objects(), clock);
+    this.billing = Billing.of(context);
+    this.drives = JobDrives.of(context);
     this.jobs = new Jobs(context.objects());
     this.prices = new Prices(context, billing.currency());
     this.classpath = absolute(context.option("runner-classpath", System.getProperty("java.class.path")));
@@ -125,9 +125,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
             + "offers " + String.join(", ", Workload.CATALOG.stream().map(Workload::name).toList()) + "."));
     Prices.Choice choice = prices.choose(workload, request);
     billing.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
-    DriveRecord inputs = drives.get(Bodies.required("inputDrive", request.inputDrive(), 64))
-        .filter(d -> d.owner().equals(caller.username()))
-        .orElseThrow(() -> ApiException.notFound("You have no drive " + request.inputDrive() + "."));
+    DriveRecord inputs = drives.owned(caller.username(), Bodies.required("inputDrive", request.inputDrive(), 64));
     if (request.inputs() == null) {
       throw ApiException.badRequest("Field 'inputs' is required: the paths of the workload's input files on drive "
           + inputs.name() + ".");
@@ -138,7 +136,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
           ? workload.inputs() + " input file(s)" : workload.inputs() + " to " + workload.maxInputs() + " input files")
           + "; the request names " + paths.size() + ".");
     }
-    List<String> normalised = paths.stream().map(p -> drives.newest(inputs, p).path()).toList();
+    List<String> normalised = drives.newestPaths(inputs, paths);
     JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),
         request.maxRuntimeSeconds(), request.account(), choice.resource().name());
     Instant now = clock.instant();
@@ -252,7 +250,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
         "drive:" + job.outputDrive() + ":write drive:" + request.inputDrive() + ":read", now, expires);
     String certificate = SessionCertificate.issue(claims, context.signingKey()).token();
     Workload workload = Workload.named(request.workload()).orElseThrow();
-    return new JobTicket(job.id(), job.owner(), context.urlOf("identity"), request.inputDrive(),
+    return new JobTicket(job.id(), job.owner(), context.urlOf("identity"), context.registryUrl(), request.inputDrive(),
         request.inputs(), job.outputDrive(), workload.mainClass(), request.cores(), request.memoryMib(), classpath,
         Base64Url.encode(key.exportSeedUnsafe()), certificate, flushMillis, watchParent);
   }

@@ -90,6 +90,7 @@ public final class JobRunner {
   private int run() {
     SigningKey key = SigningKey.fromSeedUnsafe(Base64Url.decode(ticket.keySeed()));
     try (User user = User.builder().username(ticket.owner()).identityUrl(ticket.identityUrl())
+        .registryUrl(ticket.registryUrl())
         .session(key, SessionCertificate.parseUnverified(ticket.certificate())).build()) {
       Drive output = Drive.byId(user, ticket.outputDrive());
       Path inputs = fetchInputs(Drive.byId(user, ticket.inputDrive()));

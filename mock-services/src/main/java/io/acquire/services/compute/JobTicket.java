@@ -8,11 +8,12 @@ import java.util.List;
  * the job's credential: a session key and compute's certificate for it, whose scope reads
  * the input drive and writes the output drive, and nothing else.
  *
- * @param identityUrl where the runner finds the registry (beside identity) and so storage
+ * @param identityUrl identity, which the runner's credential is checked against
+ * @param registryUrl where the runner finds storage: the services may run on other hosts than identity
  * @param flushMillis how often records written by the workload are sent to the output drive
  * @param watchParent stop if the process that started the runner goes away (local executor)
  */
-record JobTicket(String job, String owner, String identityUrl, String inputDrive, List<String> inputs,
+record JobTicket(String job, String owner, String identityUrl, String registryUrl, String inputDrive, List<String> inputs,
     String outputDrive, String mainClass, int cores, int memoryMib, String classpath, String keySeed,
     String certificate, long flushMillis, boolean watchParent) {
 

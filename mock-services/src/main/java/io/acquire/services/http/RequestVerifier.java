@@ -16,8 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -49,16 +48,15 @@ public final class RequestVerifier {
 
   private final ObjectStore store;
   private final Clock clock;
-  private final Function<String, Optional<VerifyingKey>> issuerKeys;
+  private final TrustedKeys issuerKeys;
   private final Duration window;
   private final CertificateCache certificates = new CertificateCache();
 
   /**
-   * @param issuerKeys the public key of a trusted issuer ({@code identity} or {@code compute})
-   *     by service name, or empty if that service is not registered
+   * @param issuerKeys the registry's keys of the trusted issuers ({@code identity} and
+   *     {@code compute}): during a rotation's grace both the new and the old key count
    */
-  public RequestVerifier(ObjectStore store, Clock clock, Function<String, Optional<VerifyingKey>> issuerKeys,
-      Duration window) {
+  public RequestVerifier(ObjectStore store, Clock clock, TrustedKeys issuerKeys, Duration window) {
     this.store = store;
     this.clock = clock;
     this.issuerKeys = issuerKeys;
@@ -135,7 +133,13 @@ public final class RequestVerifier {
 
   private CertificateCache.Verified trustedCertificate(String token) {
     try {
-      CertificateCache.Verified certificate = certificates.verify(token, this::trustedIssuerKey);
+      CertificateCache.Verified certificate;
+      try {
+        certificate = certificates.verify(token, issuer -> trustedIssuerKeys(issuer, false));
+      } catch (IllegalArgumentException e) {
+        // Perhaps signed by a key the issuer rotated to since this process last read the registry.
+        certificate = certificates.verify(token, issuer -> trustedIssuerKeys(issuer, true));
+      }
       SessionClaims claims = certificate.claims();
       if (claims.issuer().equals("compute") && !JOB_SCOPE.matcher(claims.scope()).matches()) {
         throw new IllegalArgumentException("compute may only grant access to drives, not '" + claims.scope() + "'");
@@ -146,13 +150,17 @@ public final class RequestVerifier {
     }
   }
 
-  /** Identity's key for people's sessions, compute's for jobs' credentials; nobody else is trusted. */
-  private VerifyingKey trustedIssuerKey(String issuer) {
+  /** Identity's keys for people's sessions, compute's for jobs' credentials; nobody else is trusted. */
+  private List<VerifyingKey> trustedIssuerKeys(String issuer, boolean refreshed) {
     if (!issuer.equals("compute") && !issuer.equals("identity")) {
       throw new IllegalArgumentException("its issuer '" + issuer + "' is not trusted");
     }
-    return issuerKeys.apply(issuer).orElseThrow(() -> ApiException.unauthorized(
-        "No " + issuer + " service is registered with this backend, so its certificates cannot be checked."));
+    List<VerifyingKey> keys = refreshed ? issuerKeys.refreshedKeysOf(issuer) : issuerKeys.keysOf(issuer);
+    if (keys.isEmpty()) {
+      throw ApiException.unauthorized(
+          "No " + issuer + " service is registered with this backend, so its certificates cannot be checked.");
+    }
+    return keys;
   }
 
   /**

@@ -8,11 +8,13 @@ public final class Routes {
   private final Javalin app;
   private final String base;
   private final RequestVerifier verifier;
+  private final ServiceCallVerifier services;
 
-  public Routes(Javalin app, String base, RequestVerifier verifier) {
+  public Routes(Javalin app, String base, RequestVerifier verifier, ServiceCallVerifier services) {
     this.app = app;
     this.base = base;
     this.verifier = verifier;
+    this.services = services;
   }
 
   public Routes get(String path, Handler handler) {
@@ -55,6 +57,20 @@ public final class Routes {
    */
   public Handler forPeopleClaimingOwnNonce(SignedHandler handler) {
     return ctx -> peopleOnly(handler).handle(ctx, verifier.authenticate(ctx));
+  }
+
+  /**
+   * Wraps {@code handler} so it runs only for a call signed by one of the named services
+   * ({@link ServiceCallVerifier}); people's sessions and jobs' credentials get 403.
+   */
+  public Handler forServices(java.util.Set<String> callers, ServiceHandler handler) {
+    return ctx -> handler.handle(ctx, services.verify(ctx, callers));
+  }
+
+  /** A handler for a call from another service, given the caller's name. */
+  @FunctionalInterface
+  public interface ServiceHandler {
+    void handle(io.javalin.http.Context ctx, String service) throws Exception;
   }
 
   private static SignedHandler peopleOnly(SignedHandler handler) {

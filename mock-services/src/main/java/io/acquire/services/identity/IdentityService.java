@@ -60,7 +60,8 @@ public final class IdentityService implements Service {
   private final ServiceContext context;
   private final JsonObjects objects;
   private final Clock clock;
-  private final SigningKey issuerKey;
+  /** Read at each use: the key changes when the service's key is rotated. */
+  private final java.util.function.Supplier<SigningKey> issuerKey;
   private final KeyEncryptionKey secrets;
   private final int bcryptCost;
   private final Duration loginLifetime;
@@ -73,7 +74,7 @@ public final class IdentityService implements Service {
     this.context = context;
     this.objects = context.objects();
     this.clock = context.clock();
-    this.issuerKey = context.signingKey();
+    this.issuerKey = context::signingKey;
     this.secrets = context.keyEncryptionKey();
     this.bcryptCost = context.intOption("bcrypt-cost", 12);
     this.loginLifetime = Duration.ofSeconds(context.intOption("login-expiry-seconds", 600));
@@ -430,12 +431,12 @@ public final class IdentityService implements Service {
    * made by anyone who can only set cookies, nor moved to another login request.
    */
   String csrfToken(String nonce, String binding) {
-    return Base64Url.encode(issuerKey.sign(csrfMessage(nonce, binding)));
+    return Base64Url.encode(issuerKey.get().sign(csrfMessage(nonce, binding)));
   }
 
   boolean csrfMatches(String nonce, String binding, String token) {
     try {
-      return issuerKey.verifyingKey().verify(Base64Url.decode(token), csrfMessage(nonce, binding));
+      return issuerKey.get().verifyingKey().verify(Base64Url.decode(token), csrfMessage(nonce, binding));
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -453,7 +454,7 @@ public final class IdentityService implements Service {
   private String issueCertificate(LoginRecord login, Instant now) {
     SessionClaims claims = new SessionClaims(context.name(), login.username(), UUID.randomUUID().toString(),
         login.sessionKey(), SessionClaims.SCOPE_USER, now, now.plus(sessionLifetime));
-    return SessionCertificate.issue(claims, issuerKey).token();
+    return SessionCertificate.issue(claims, issuerKey.get()).token();
   }
 
   // Keys and helpers -----------------------------------------------------------------------

@@ -73,6 +73,7 @@ public final class StorageService implements Service {
         .get("/drives/{drive}/versions", routes.signed((ctx, caller) ->
             ctx.json(new FileList(drives.versions(readable(ctx, caller), ctx.queryParam("path"))))))
         .get("/drives/{drive}/content", routes.signed(this::download));
+    JobDriveCalls.mount(routes, drives);
   }
 
   /** A small file in one request: the next version of {@code ?path=}, checked against its claimed SHA-256. */

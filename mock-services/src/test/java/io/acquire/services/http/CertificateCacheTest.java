@@ -18,25 +18,25 @@ class CertificateCacheTest {
   @Test
   void aCachedCertificateIsStillRefusedUnderAnotherIssuerKey() {
     CertificateCache cache = new CertificateCache();
-    assertEquals("ada", cache.verify(certificate.token(), name -> issuer.verifyingKey()).claims().user());
+    assertEquals("ada", cache.verify(certificate.token(), name -> java.util.List.of(issuer.verifyingKey())).claims().user());
     assertThrows(IllegalArgumentException.class,
-        () -> cache.verify(certificate.token(), name -> SigningKey.generate().verifyingKey()));
+        () -> cache.verify(certificate.token(), name -> java.util.List.of(SigningKey.generate().verifyingKey())));
   }
 
   @Test
   void aTokenWithAnotherSignatureIsCheckedAfresh() {
     CertificateCache cache = new CertificateCache();
-    cache.verify(certificate.token(), name -> issuer.verifyingKey());
+    cache.verify(certificate.token(), name -> java.util.List.of(issuer.verifyingKey()));
     String token = certificate.token();
     String forged = token.substring(0, token.indexOf('.') + 1)
         + io.acquire.client.wire.Base64Url.encode(SigningKey.generate().sign(new byte[] {1}));
-    assertThrows(IllegalArgumentException.class, () -> cache.verify(forged, name -> issuer.verifyingKey()));
+    assertThrows(IllegalArgumentException.class, () -> cache.verify(forged, name -> java.util.List.of(issuer.verifyingKey())));
   }
 
   @Test
   void aCachedCertificateIsRefusedOnceItsIssuerIsNoLongerTrusted() {
     CertificateCache cache = new CertificateCache();
-    cache.verify(certificate.token(), name -> issuer.verifyingKey());
+    cache.verify(certificate.token(), name -> java.util.List.of(issuer.verifyingKey()));
     assertThrows(IllegalArgumentException.class, () -> cache.verify(certificate.token(), name -> {
       throw new IllegalArgumentException("its issuer '" + name + "' is not trusted");
     }));

@@ -1,0 +1,55 @@
+package io.acquire.services.storage;
+
+import io.acquire.services.ServiceContext;
+import io.acquire.services.storage.Drives.DriveRecord;
+import java.util.List;
+
+/**
+ * What compute needs from storage to quote and start a job: the user's input drive, the
+ * newest versions of the input files, and the job's read-only output drive. In the process
+ * that runs storage these are {@link Drives} calls; elsewhere, storage's service-only
+ * endpoints over signed HTTP ({@link JobDriveCalls}).
+ */
+public interface JobDrives {
+  /** {@link Drives} in this process if storage runs here, else storage's endpoints found through the registry. */
+  static JobDrives of(ServiceContext context) {
+    if (context.runsHere("storage")) {
+      return new Local(new Drives(context.objects(), context.clock()));
+    }
+    return new RemoteJobDrives(context.client());
+  }
+
+  /** The drive {@code driveId} if {@code owner} owns it; a 404 otherwise. */
+  DriveRecord owned(String owner, String driveId);
+
+  /** The normalised path of each file's newest version, in order; a 404 for a file that is not on the drive. */
+  List<String> newestPaths(DriveRecord drive, List<String> paths);
+
+  /** The job's output drive called {@code name}: readable by {@code owner}, written only by the job. Idempotent. */
+  DriveRecord createOutputDrive(String owner, String name);
+
+  /** Storage in this process. */
+  final class Local implements JobDrives {
+    private final Drives drives;
+
+    Local(Drives drives) {
+      this.drives = drives;
+    }
+
+    @Override
+    public DriveRecord owned(String owner, String driveId) {
+      return drives.get(driveId).filter(d -> d.owner().equals(owner))
+          .orElseThrow(() -> io.acquire.services.http.ApiException.notFound("You have no drive " + driveId + "."));
+    }
+
+    @Override
+    public List<String> newestPaths(DriveRecord drive, List<String> paths) {
+      return paths.stream().map(p -> drives.newest(drive, p).path()).toList();
+    }
+
+    @Override
+    public DriveRecord createOutputDrive(String owner, String name) {
+      return drives.createOutputDrive(owner, name);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.acquire.services.storage;
+
+import io.acquire.services.registry.ServiceClient;
+import io.acquire.services.storage.Drives.DriveRecord;
+import java.time.Duration;
+import java.util.List;
+
+/** {@link JobDrives} through storage's service-only endpoints ({@link JobDriveCalls}); a person waits on each. */
+final class RemoteJobDrives implements JobDrives {
+  private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+  private final ServiceClient client;
+
+  RemoteJobDrives(ServiceClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public DriveRecord owned(String owner, String driveId) {
+    return client.post("storage", JobDriveCalls.OWNED, new JobDriveCalls.Owned(owner, driveId), DriveRecord.class,
+        PATIENCE);
+  }
+
+  @Override
+  public List<String> newestPaths(DriveRecord drive, List<String> paths) {
+    return client.post("storage", JobDriveCalls.NEWEST, new JobDriveCalls.Newest(drive.owner(), drive.id(), paths),
+        JobDriveCalls.Paths.class, PATIENCE).paths();
+  }
+
+  @Override
+  public DriveRecord createOutputDrive(String owner, String name) {
+    return client.post("storage", JobDriveCalls.OUTPUT, new JobDriveCalls.Output(owner, name), DriveRecord.class,
+        PATIENCE);
+  }
+}
