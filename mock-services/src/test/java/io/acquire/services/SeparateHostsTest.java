@@ -55,7 +55,9 @@ class SeparateHostsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    data = Files.createDirectories(dir.resolve("data"));
+    // The backend refuses a data directory others may read: it holds the services' keys.
+    data = Files.createDirectory(dir.resolve("data"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     logs = Files.createDirectories(dir.resolve("logs"));
     registry = ServiceProcess.start("registry", logs, List.of("--port", "0", "--data", data.toString(),
         "--services", "registry"));

@@ -61,10 +61,15 @@ class ResourceChoiceTest {
   void thePriceListShowsEveryWorkloadOnEveryResource() {
     JsonNode prices = json(ada.session().send("GET", "/t/compute/prices", null));
     List<String> offers = new ArrayList<>();
-    prices.get("offers").forEach(o -> offers.add(o.get("workload").asText() + "@" + o.get("resource").asText() + " "
-        + o.get("maxCores").asInt() + " " + o.get("perCoreHour").get("amount").asText()));
-    assertEquals(List.of("md-equilibrate@local 2 1.20", "md-equilibrate@big 16 3.00"), offers);
-    assertEquals("the cluster's wide nodes", prices.get("offers").get(1).get("resourceDescription").asText());
+    // Which other workloads are offered depends on the machine (GROMACS, root for batch scripts): look at MD's.
+    prices.get("offers").forEach(o -> {
+      if (o.get("workload").asText().equals("md-equilibrate")) {
+        offers.add(o.get("workload").asText() + "@" + o.get("resource").asText() + " " + o.get("maxCores").asInt() + " "
+            + o.get("perCoreHour").get("amount").asText() + " " + o.get("resourceDescription").asText());
+      }
+    });
+    assertEquals(List.of("md-equilibrate@local 2 1.20 this machine's processors",
+        "md-equilibrate@big 16 3.00 the cluster's wide nodes"), offers);
   }
 
   @Test

@@ -1,7 +1,10 @@
 package io.acquire.services.testing;
 
 import io.acquire.client.wire.SigningKey;
+import io.acquire.services.KeyEncryptionKey;
+import io.acquire.services.ServiceKeys;
 import io.acquire.services.http.ServiceSignature;
+import io.acquire.services.store.LocalObjectStore;
 import io.acquire.services.store.ObjectStore;
 import io.acquire.services.testing.TestSessions.Reply;
 import java.io.IOException;
@@ -21,9 +24,15 @@ public final class ServiceCalls {
 
   private ServiceCalls() {}
 
-  /** The key {@code service} signs with, as the backend keeps it in {@code store}. */
+  /**
+   * The key {@code service} signs with, as the backend keeps it in {@code store}: sealed with
+   * the master key the backend uses there (the data directory's, or this JVM's for other stores).
+   */
   public static SigningKey keyOf(ObjectStore store, String service) {
-    return SigningKey.fromSeedUnsafe(store.get("keys/" + service + "/signing").orElseThrow().data());
+    KeyEncryptionKey kek = store instanceof LocalObjectStore local
+        ? KeyEncryptionKey.fromFile(local.root().resolve("master-key.json"))
+        : KeyEncryptionKey.forThisProcess();
+    return ServiceKeys.load(store, kek, service);
   }
 
   /** Sends one signed call, signed at {@code epochSeconds}. {@code path} starts with {@code /t/}. */
