@@ -1,5 +1,6 @@
 package io.acquire.notebook;
 
+import io.acquire.notebook.internal.BaseLibraryLogging;
 import io.acquire.notebook.internal.CellError;
 import io.acquire.notebook.internal.JavaEvaluator;
 import io.acquire.notebook.internal.KernelInfo;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A Jupyter kernel for Java (JShell on the IJava base kernel) with Acquire on its class
@@ -48,13 +47,12 @@ public final class AcquireKernel extends BaseKernel {
   static final long SHELL_POLL_MILLIS = 5;
 
   private static volatile AcquireKernel running;
-  /** Held so the level sticks: the base library logs every socket event at INFO to stderr. */
-  private static final Logger BASE_LIBRARY_LOG = Logger.getLogger("io.github.spencerpark");
 
   private final JavaEvaluator evaluator;
   private final Magics magics;
+  /** CodeMirror mode as a MIME type: Notebook 6 maps the bare name "java" for saved cells only, not new ones. */
   private final LanguageInfo languageInfo = new LanguageInfo("java", Runtime.version().toString(),
-      "text/x-java-source", ".jshell", "java", "java", "script");
+      "text/x-java-source", ".jshell", "java", "text/x-java", "script");
   /** The reply environment of the cell executing now, so display() can publish into it. */
   private volatile ShellReplyEnvironment currentCell;
   /** Each display id's cell, so updates reach the right output even after the cell has finished. */
@@ -165,7 +163,9 @@ public final class AcquireKernel extends BaseKernel {
       env.reply(new KernelInfo("acquire-java", VERSION, getLanguageInfo(), getBanner()));
     });
     ShellPolling.setSleep(connection, SHELL_POLL_MILLIS);
+    BaseLibraryLogging.quietBeforeConnect();
     connection.connect();
+    BaseLibraryLogging.quietRunningLoops();
     connection.waitUntilClose();
   }
 
@@ -174,7 +174,6 @@ public final class AcquireKernel extends BaseKernel {
       System.err.println("Usage: AcquireKernel <connection file>  (Jupyter passes it; install with scripts/install-kernel.sh)");
       System.exit(2);
     }
-    BASE_LIBRARY_LOG.setLevel(Level.WARNING);
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     AcquireKernel kernel = new AcquireKernel();
     kernel.serve(new JupyterConnection(properties));
