@@ -2,6 +2,7 @@ package io.acquire.notebook;
 
 import io.acquire.notebook.internal.BaseLibraryLogging;
 import io.acquire.notebook.internal.CellError;
+import io.acquire.notebook.internal.CellHistory;
 import io.acquire.notebook.internal.JavaEvaluator;
 import io.acquire.notebook.internal.KernelInfo;
 import io.acquire.notebook.internal.Magics;
@@ -14,11 +15,13 @@ import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
 import io.github.spencerpark.jupyter.messages.publish.PublishUpdateDisplayData;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
 import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
+import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +53,7 @@ public final class AcquireKernel extends BaseKernel {
 
   private final JavaEvaluator evaluator;
   private final Magics magics;
+  private final CellHistory history = new CellHistory();
   /** CodeMirror mode as a MIME type: Notebook 6 maps the bare name "java" for saved cells only, not new ones. */
   private final LanguageInfo languageInfo = new LanguageInfo("java", Runtime.version().toString(),
       "text/x-java-source", ".jshell", "java", "text/x-java", "script");
@@ -84,8 +88,22 @@ public final class AcquireKernel extends BaseKernel {
 
   @Override
   public DisplayData eval(String code) throws Exception {
-    Object value = evaluator.eval(magics.apply(code));
-    return value == JavaEvaluator.NO_VALUE ? null : getRenderer().render(value);
+    // The base kernel counts the cell before calling eval: this cell is the count less one.
+    int number = executionCount.get() - 1;
+    history.input(number, code);
+    Object value = evaluator.eval(magics.apply(code), number);
+    if (value == JavaEvaluator.NO_VALUE) {
+      return null;
+    }
+    DisplayData data = getRenderer().render(value);
+    history.output(number, data.hasDataForType(MIMEType.TEXT_PLAIN) ? String.valueOf(data.getData(MIMEType.TEXT_PLAIN)) : null);
+    return data;
+  }
+
+  @Override
+  public DisplayData inspect(String code, int at, boolean extraDetail) {
+    String text = evaluator.inspect(code, at);
+    return text == null ? null : new DisplayData(text);
   }
 
   @Override
@@ -144,7 +162,7 @@ public final class AcquireKernel extends BaseKernel {
 
   /**
    * Serves the connection; remembers each executing cell's reply environment for
-   * {@link Display}, and answers kernel_info with the fields the current protocol requires.
+   * {@link Display}, and answers kernel_info and history with the fields the current protocol requires.
    */
   void serve(JupyterConnection connection) {
     running = this;
@@ -161,6 +179,10 @@ public final class AcquireKernel extends BaseKernel {
     connection.setHandler(KernelInfoReply.REQUEST_MESSAGE_TYPE, (env, message) -> {
       env.setBusyDeferIdle();
       env.reply(new KernelInfo("acquire-java", VERSION, getLanguageInfo(), getBanner()));
+    });
+    connection.setHandler(HistoryRequest.MESSAGE_TYPE, (env, message) -> {
+      env.setBusyDeferIdle();
+      env.reply(history.answer(message.getContent()));
     });
     ShellPolling.setSleep(connection, SHELL_POLL_MILLIS);
     BaseLibraryLogging.quietBeforeConnect();

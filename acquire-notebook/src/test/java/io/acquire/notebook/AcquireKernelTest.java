@@ -42,6 +42,21 @@ class AcquireKernelTest {
   }
 
   @Test
+  void inspectionAndHistoryAnswerOverTheWire() throws Exception {
+    try (KernelClient kernel = new KernelClient()) {
+      kernel.execute("int answer = 6 * 7;");
+      var inspect = kernel.request("inspect_request",
+          java.util.Map.of("code", "answer + 1", "cursor_pos", 3, "detail_level", 0)).reply();
+      assertTrue(inspect.path("found").asBoolean(), inspect.toString());
+      assertEquals("answer: int = 42", inspect.path("data").path("text/plain").asText());
+      var history = kernel.request("history_request",
+          java.util.Map.of("output", false, "raw", true, "hist_access_type", "tail", "n", 1)).reply();
+      assertEquals("ok", history.path("status").asText(), history.toString());
+      assertEquals("int answer = 6 * 7;", history.path("history").path(0).path(2).asText(), history.toString());
+    }
+  }
+
+  @Test
   void kernelInfoNamesTheCodeMirrorModeByTheMimeTypeFrontEndsMap() throws Exception {
     try (KernelClient kernel = new KernelClient()) {
       var info = kernel.request("kernel_info_request", java.util.Map.of()).reply();
