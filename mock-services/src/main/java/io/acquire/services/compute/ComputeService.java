@@ -96,7 +96,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
         .post("/jobs/{id}/cancel", routes.forPeople(this::cancel));
   }
 
-  private void quote(Context ctx, Caller caller) {
+  private void quote(Context ctx, Caller caller) throws java.io.IOException {
     JobRequest request = Bodies.json(ctx, JobRequest.class);
     Workload workload = Workload.named(Bodies.required("workload", request.workload(), 64))
         .orElseThrow(() -> ApiException.badRequest("Unknown workload '" + request.workload() + "'; the price list "
@@ -116,6 +116,9 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
           + "the request names " + paths.size() + ".");
     }
     List<String> normalised = paths.stream().map(p -> drives.newest(inputs, p).path()).toList();
+    try (java.io.InputStream first = drives.openNewest(inputs, normalised.get(0))) {
+      workload.problemWith(normalised.get(0), first).ifPresent(problem -> { throw ApiException.badRequest(problem); });
+    }
     JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),
         request.maxRuntimeSeconds(), request.account());
     Instant now = clock.instant();

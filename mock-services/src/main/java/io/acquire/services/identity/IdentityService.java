@@ -236,7 +236,8 @@ public final class IdentityService implements Service {
   // Approval, used by the login page -------------------------------------------------------
 
   /** What happened to an approval or denial, for the page to show. */
-  enum Outcome { APPROVED, DENIED, WRONG_CREDENTIALS, TOO_MANY_ATTEMPTS, EXPIRED, ALREADY_DECIDED, UNKNOWN_CODE }
+  enum Outcome { APPROVED, DENIED, WRONG_CREDENTIALS, CODE_ALREADY_USED, TOO_MANY_ATTEMPTS, EXPIRED, ALREADY_DECIDED,
+    UNKNOWN_CODE }
 
   Optional<LoginRecord> loginByUserCode(String userCode) {
     String normalised = normaliseUserCode(userCode);
@@ -282,8 +283,15 @@ public final class IdentityService implements Service {
           && user.isPresent();
       OptionalLong step = user.isPresent() && passwordOk
           ? Totp.fromBase32Unsafe(user.get().totpSecret()).verify(totpCode, now) : OptionalLong.empty();
-      if (step.isEmpty() || !claimTotpStep(login.username(), step.getAsLong())) {
+      if (step.isEmpty()) {
         return recordFailure(login, now);
+      }
+      if (!claimTotpStep(login.username(), step.getAsLong())) {
+        // The right password and a code that was right but is spent (each is accepted once):
+        // say so, since waiting for the next code is all it takes. Still counted, so this
+        // answer cannot be used to test passwords faster than the rate limit allows.
+        Outcome counted = recordFailure(login, now);
+        return counted == Outcome.WRONG_CREDENTIALS ? Outcome.CODE_ALREADY_USED : counted;
       }
       String certificate = issueCertificate(login, now);
       LoginRecord decided = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
