@@ -359,7 +359,7 @@ public final class AcquireServer implements AutoCloseable {
         ServiceDirectory directory, String registry) {
       String name = context.name();
       if (rotateKeys || ServiceKeys.rotationPending(store, name)) {
-        ServiceKeys.rotate(store, kek, name, (old, next) -> {
+        ServiceKeys.rotate(store, context.keyEncryptionKey(), name, (old, next) -> {
           directory.forget(name);
           // The registry's entry may already list the new key (a rotation that stopped after the
           // registry took it), or not exist (a first start): then the new key signs for itself.
