@@ -35,6 +35,12 @@ class AcquireJavaKernelTests(jupyter_kernel_test.KernelTests):
         {"code": 'display("shown by display()");', "mime": "text/plain"},
     ]
 
+    # Shift-Tab: an SDK type, whose Javadoc the kernel ships.
+    code_inspect_sample = "io.acquire.client.User"
+
+    supported_history_operations = ("tail", "range", "search")
+    code_history_pattern = "6 ? 7"
+
     code_page_something = None
     code_clear_output = None
 

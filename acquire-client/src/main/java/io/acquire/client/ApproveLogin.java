@@ -1,6 +1,7 @@
 package io.acquire.client;
 
 import io.acquire.client.internal.Errors;
+import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.Totp;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,7 +35,8 @@ import okhttp3.Response;
 public final class ApproveLogin {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private static final Pattern SHOWN_USER = Pattern.compile("sign in as <strong>([^<]+)</strong>");
-  private static final Pattern MESSAGE = Pattern.compile("<p class=\"(?:message|error)\"[^>]*>(.*?)</p>", Pattern.DOTALL);
+  private static final Pattern MESSAGE = Pattern.compile("<p class=\"(?:message|error)\"([^>]*)>(.*?)</p>", Pattern.DOTALL);
+  private static final Pattern ERROR_CODE = Pattern.compile("data-code=\"([a-z_]+)\"");
 
   private ApproveLogin() {}
 
@@ -98,11 +100,18 @@ public final class ApproveLogin {
     }
   }
 
+  /** The page's message as the documented error: status, the page's stable code, its sentence and the request id. */
   private static AcquireException failure(Response response, String page) {
     Matcher message = MESSAGE.matcher(page);
-    String text = message.find() ? message.group(1).replaceAll("<[^>]+>", "").strip() : "HTTP " + response.code();
+    String code = null;
+    String text = "HTTP " + response.code();
+    if (message.find()) {
+      Matcher data = ERROR_CODE.matcher(message.group(1));
+      code = data.find() ? data.group(1) : null;
+      text = message.group(2).replaceAll("<[^>]+>", "").strip();
+    }
     String retryAfter = response.header("Retry-After");
-    return Errors.of(response.code(), null, text, null,
+    return Errors.of(response.code(), code, text, response.header(RequestSignature.REQUEST_ID_HEADER),
         retryAfter == null ? null : java.time.Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
   }
 

@@ -27,6 +27,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -119,13 +120,23 @@ public final class Drive {
     return upload(file, path, Progress.NONE);
   }
 
-  /** Uploads {@code file} as the next version of {@code path}. */
+  /**
+   * Uploads {@code file} as the next version of {@code path}.
+   *
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
   public FileVersion upload(Path file, String path, Progress progress) {
+    Path absolute = file.toAbsolutePath();
+    if (!Files.isRegularFile(absolute) || !Files.isReadable(absolute)) {
+      throw new IllegalArgumentException((Files.isDirectory(absolute) ? "Cannot upload a directory: "
+          : Files.exists(absolute) ? "Cannot read the file to upload: " : "No file to upload at ") + absolute
+          + (file.isAbsolute() ? "." : " (relative paths start from " + Path.of("").toAbsolutePath() + ")."));
+    }
     long size;
     try {
-      size = Files.size(file);
+      size = Files.size(absolute);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot read the size of " + absolute + ": " + e.getMessage(), e);
     }
     // No hash up front: completion carries the chunks' SHA-256s, computed as the chunks go out.
     UploadStatus upload = storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null, null),
@@ -393,6 +404,7 @@ public final class Drive {
     String expectedSha256 = null;
     String expectedCrc32c = null;
     long fileVersion = version;
+    Instant createdAt = null;
     String expected;
     String actual;
     // The CRC32C costs the download almost nothing (hardware accelerated); versions stored
@@ -408,6 +420,8 @@ public final class Drive {
             expectedCrc32c = response.header(StorageWire.FILE_CRC32C_HEADER);
             fileVersion = Long.parseLong(response.header(StorageWire.FILE_VERSION_HEADER));
             size = Long.parseLong(response.header(StorageWire.FILE_SIZE_HEADER));
+            String created = response.header(StorageWire.FILE_CREATED_HEADER);
+            createdAt = created == null ? null : Instant.parse(created);
           }
           InputStream in = response.body().byteStream();
           while (true) {
@@ -460,7 +474,7 @@ public final class Drive {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot move the download into " + target + ": " + e.getMessage(), e);
     }
-    return new FileVersion(path, fileVersion, written, expectedSha256, null);
+    return new FileVersion(path, fileVersion, written, expectedSha256, createdAt);
   }
 
   /**

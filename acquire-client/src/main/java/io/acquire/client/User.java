@@ -125,6 +125,28 @@ public final class User implements AutoCloseable {
   private SigningKey pendingKey;
 
   /**
+   * Waits until the person approves the latest {@link #requestLogin()}, for as long as the
+   * login request is valid (the service's expiry, 10 minutes by default): the talk's
+   * {@code user.wait_for_login()}.
+   *
+   * @throws LoginDeniedException if the person denied it or too many attempts failed
+   * @throws LoginExpiredException if the login request expired first
+   * @throws IllegalStateException if no login was requested
+   */
+  public void waitForLogin() {
+    LoginRequest request;
+    synchronized (this) {
+      request = pendingLogin;
+    }
+    if (request == null) {
+      throw new IllegalStateException("No login to wait for: call requestLogin() first.");
+    }
+    // One poll past the expiry, so an unapproved login ends as expired rather than timed out.
+    Duration untilExpiry = Duration.between(clock.instant(), request.expiresAt());
+    waitForLogin(untilExpiry.plusSeconds(2L * request.intervalSeconds() + 1));
+  }
+
+  /**
    * Waits until the person approves the latest {@link #requestLogin()}, polling at the
    * interval the service asks for and slowing down when told to.
    *

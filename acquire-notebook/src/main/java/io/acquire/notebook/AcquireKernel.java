@@ -1,6 +1,8 @@
 package io.acquire.notebook;
 
+import io.acquire.notebook.internal.BaseLibraryLogging;
 import io.acquire.notebook.internal.CellError;
+import io.acquire.notebook.internal.CellHistory;
 import io.acquire.notebook.internal.JavaEvaluator;
 import io.acquire.notebook.internal.KernelInfo;
 import io.acquire.notebook.internal.Magics;
@@ -13,19 +15,19 @@ import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
 import io.github.spencerpark.jupyter.messages.publish.PublishUpdateDisplayData;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
 import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
+import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A Jupyter kernel for Java (JShell on the IJava base kernel) with Acquire on its class
@@ -48,13 +50,13 @@ public final class AcquireKernel extends BaseKernel {
   static final long SHELL_POLL_MILLIS = 5;
 
   private static volatile AcquireKernel running;
-  /** Held so the level sticks: the base library logs every socket event at INFO to stderr. */
-  private static final Logger BASE_LIBRARY_LOG = Logger.getLogger("io.github.spencerpark");
 
   private final JavaEvaluator evaluator;
   private final Magics magics;
+  private final CellHistory history = new CellHistory();
+  /** CodeMirror mode as a MIME type: Notebook 6 maps the bare name "java" for saved cells only, not new ones. */
   private final LanguageInfo languageInfo = new LanguageInfo("java", Runtime.version().toString(),
-      "text/x-java-source", ".jshell", "java", "java", "script");
+      "text/x-java-source", ".jshell", "java", "text/x-java", "script");
   /** The reply environment of the cell executing now, so display() can publish into it. */
   private volatile ShellReplyEnvironment currentCell;
   /** Each display id's cell, so updates reach the right output even after the cell has finished. */
@@ -86,8 +88,22 @@ public final class AcquireKernel extends BaseKernel {
 
   @Override
   public DisplayData eval(String code) throws Exception {
-    Object value = evaluator.eval(magics.apply(code));
-    return value == JavaEvaluator.NO_VALUE ? null : getRenderer().render(value);
+    // The base kernel counts the cell before calling eval: this cell is the count less one.
+    int number = executionCount.get() - 1;
+    history.input(number, code);
+    Object value = evaluator.eval(magics.apply(code), number);
+    if (value == JavaEvaluator.NO_VALUE) {
+      return null;
+    }
+    DisplayData data = getRenderer().render(value);
+    history.output(number, data.hasDataForType(MIMEType.TEXT_PLAIN) ? String.valueOf(data.getData(MIMEType.TEXT_PLAIN)) : null);
+    return data;
+  }
+
+  @Override
+  public DisplayData inspect(String code, int at, boolean extraDetail) {
+    String text = evaluator.inspect(code, at);
+    return text == null ? null : new DisplayData(text);
   }
 
   @Override
@@ -146,7 +162,7 @@ public final class AcquireKernel extends BaseKernel {
 
   /**
    * Serves the connection; remembers each executing cell's reply environment for
-   * {@link Display}, and answers kernel_info with the fields the current protocol requires.
+   * {@link Display}, and answers kernel_info and history with the fields the current protocol requires.
    */
   void serve(JupyterConnection connection) {
     running = this;
@@ -164,8 +180,14 @@ public final class AcquireKernel extends BaseKernel {
       env.setBusyDeferIdle();
       env.reply(new KernelInfo("acquire-java", VERSION, getLanguageInfo(), getBanner()));
     });
+    connection.setHandler(HistoryRequest.MESSAGE_TYPE, (env, message) -> {
+      env.setBusyDeferIdle();
+      env.reply(history.answer(message.getContent()));
+    });
     ShellPolling.setSleep(connection, SHELL_POLL_MILLIS);
+    BaseLibraryLogging.quietBeforeConnect();
     connection.connect();
+    BaseLibraryLogging.quietRunningLoops();
     connection.waitUntilClose();
   }
 
@@ -174,7 +196,6 @@ public final class AcquireKernel extends BaseKernel {
       System.err.println("Usage: AcquireKernel <connection file>  (Jupyter passes it; install with scripts/install-kernel.sh)");
       System.exit(2);
     }
-    BASE_LIBRARY_LOG.setLevel(Level.WARNING);
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     AcquireKernel kernel = new AcquireKernel();
     kernel.serve(new JupyterConnection(properties));

@@ -104,9 +104,10 @@ public final class LivePlot {
     JFreeChart drawn = Plots.plot(data);
     String records = data[0].size() + " records";
     String cost = job.cost().map(c -> ", cost " + c + " of " + job.price() + " quoted").orElse("");
-    drawn.setTitle(new TextTitle(job.workload() + " " + job.id().substring(0, Math.min(12, job.id().length())) + "…: "
-        + status.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", " + records + cost,
-        JFreeChart.DEFAULT_TITLE_FONT.deriveFont(14f)));
+    // A short title and the details beneath it: one long line wrapped in a 720-pixel chart.
+    drawn.setTitle(new TextTitle(job.workload() + ": " + status.name().toLowerCase(java.util.Locale.ROOT)
+        .replace('_', ' ') + ", " + records, JFreeChart.DEFAULT_TITLE_FONT.deriveFont(14f)));
+    drawn.addSubtitle(new TextTitle("job " + job.id() + cost, JFreeChart.DEFAULT_TITLE_FONT.deriveFont(11f)));
     return drawn;
   }
 

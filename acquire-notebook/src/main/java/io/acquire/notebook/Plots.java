@@ -37,7 +37,7 @@ public final class Plots {
     if (series.length == 0) {
       throw new IllegalArgumentException("Give at least one series, such as job.getTemperature().");
     }
-    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("Time (ps)"));
+    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(timeAxis("Time (ps)"));
     plot.setGap(12);
     for (int i = 0; i < series.length; i++) {
       TimeSeries s = Objects.requireNonNull(series[i], "series == null");
@@ -53,7 +53,7 @@ public final class Plots {
           + "; plot a TimeSeries instead, which keeps its own times.");
     }
     XYPlot panel = panel("y", x, y, COLOURS[0]);
-    panel.setDomainAxis(new NumberAxis("x"));
+    panel.setDomainAxis(timeAxis("x"));
     return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, panel, false);
   }
 
@@ -68,6 +68,14 @@ public final class Plots {
       named.add(Objects.requireNonNull(s, "series == null"));
     }
     return LivePlot.show(job, named);
+  }
+
+  /** An x axis that ends where the data ends: JFreeChart's default margins run it past the last point. */
+  private static NumberAxis timeAxis(String label) {
+    NumberAxis axis = new NumberAxis(label);
+    axis.setLowerMargin(0);
+    axis.setUpperMargin(0);
+    return axis;
   }
 
   private static XYPlot panel(String label, List<? extends Number> x, List<? extends Number> y, Color colour) {

@@ -16,19 +16,21 @@ public final class ProgressBar implements Drive.Progress {
   private static final long REDRAW_NANOS = 200_000_000L;
 
   private final String label;
-  private final String displayId;
+  private volatile String displayId;
   private volatile long done;
   private volatile long total = -1;
   private long lastRedraw;
 
-  private ProgressBar(String label) {
+  /** A bar not shown yet. */
+  ProgressBar(String label) {
     this.label = label;
-    this.displayId = Display.display(this);
   }
 
   /** Shows an empty bar labelled {@code label} in the running cell. */
   public static ProgressBar show(String label) {
-    return new ProgressBar(label);
+    ProgressBar bar = new ProgressBar(label);
+    bar.displayId = Display.display(bar);
+    return bar;
   }
 
   @Override
@@ -36,7 +38,7 @@ public final class ProgressBar implements Drive.Progress {
     this.done = done;
     this.total = total;
     long now = System.nanoTime();
-    if (done >= total || now - lastRedraw >= REDRAW_NANOS) {
+    if (displayId != null && (done >= total || now - lastRedraw >= REDRAW_NANOS)) {
       lastRedraw = now;
       Display.updateDisplay(displayId, this);
     }
@@ -66,7 +68,8 @@ public final class ProgressBar implements Drive.Progress {
 
   @Override
   public String toString() {
-    return label + ": " + percent() + "% (" + human(done) + (total < 0 ? "" : " of " + human(total)) + ")";
+    // Before the transfer has reported its size, "0% (0 B)" would read as an empty file.
+    return total < 0 ? label + ": starting…" : label + ": " + percent() + "% (" + human(done) + " of " + human(total) + ")";
   }
 
   static String human(long bytes) {

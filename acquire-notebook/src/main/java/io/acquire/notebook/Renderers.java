@@ -8,8 +8,10 @@ import io.acquire.client.TimeSeries;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.client.LoginRequest;
 import io.acquire.client.Registration;
+import io.acquire.client.SessionInfo;
 import io.acquire.client.User;
 import io.acquire.client.wire.AccountingWire.AccountView;
+import io.acquire.client.wire.AccountingWire.StatementLine;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import java.awt.image.BufferedImage;
@@ -82,6 +84,28 @@ public final class Renderers {
               + row("User", user.username()) + row("Identity service", user.identityUrl())
               + row("Session", state) + "</table>");
           context.renderIfRequested(MIMEType.TEXT_PLAIN, user::toString);
+        });
+
+    renderer.createRegistration(SessionInfo.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((session, context) -> {
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<table class=\"acquire-session\">"
+              + row("User", session.username()) + row("Session", session.sessionId())
+              + row("Scope", session.scope()) + row("Expires", seconds(session.expiresAt())) + "</table>");
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "Signed in as " + session.username() + " (session "
+              + session.sessionId() + ", scope " + session.scope() + ", expires " + seconds(session.expiresAt()) + ")");
+        });
+
+    // A statement is a List<StatementLine>: lists of anything else keep their plain text.
+    renderer.createRegistration(List.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((list, context) -> {
+          if (!list.isEmpty() && list.stream().allMatch(StatementLine.class::isInstance)) {
+            @SuppressWarnings("unchecked")
+            List<StatementLine> lines = (List<StatementLine>) list;
+            context.renderIfRequested(MIMEType.TEXT_HTML, () -> statementTable(lines));
+          }
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, list::toString);
         });
 
     renderer.createRegistration(Account.class)
@@ -179,6 +203,25 @@ public final class Renderers {
     }
   }
 
+  /** An account's journal, oldest first: when, what, the amount, the balance after, and why. */
+  static String statementTable(List<StatementLine> lines) {
+    StringBuilder html = new StringBuilder("<table class=\"acquire-statement\"><tr>" + left("th", "When")
+        + left("th", "Entry") + "<th style=\"text-align:right\">Amount</th><th style=\"text-align:right\">Balance"
+        + "</th>" + left("th", "Description") + "</tr>");
+    for (StatementLine line : lines) {
+      html.append("<tr>").append(left("td", seconds(line.at()))).append(left("td", line.kind()))
+          .append("<td style=\"text-align:right\">").append(escape(line.held() != null
+              ? "held " + line.held() : line.amount().toString())).append("</td>")
+          .append("<td style=\"text-align:right\">").append(escape(line.balance().toString())).append("</td>")
+          .append(left("td", line.description() == null ? "" : line.description())).append("</tr>");
+    }
+    return html.append("</table>").toString();
+  }
+
+  private static String left(String tag, String text) {
+    return "<" + tag + " style=\"text-align:left\">" + escape(text) + "</" + tag + ">";
+  }
+
   /**
    * A drive's files as a table; a directory of many files (such as a job's record parts)
    * is one row, so the listing stays readable.
@@ -188,19 +231,21 @@ public final class Renderers {
         f -> f.path().contains("/") ? f.path().substring(0, f.path().lastIndexOf('/') + 1) : "")));
     StringBuilder html = new StringBuilder("<table class=\"acquire-drive\"><caption style=\"text-align:left\">Drive "
         + escape(drive.name()) + (drive.isReadOnly() ? " (read-only job outputs)" : "") + ", " + files.size()
-        + " files</caption><tr><th>Path</th><th>Version</th><th>Size</th><th>SHA-256</th><th>Written</th></tr>");
+        + " files</caption><tr>" + left("th", "Path") + "<th>Version</th><th>Size</th>" + left("th", "SHA-256")
+        + left("th", "Written") + "</tr>");
     byDirectory.forEach((directory, inside) -> {
       if (!directory.isEmpty() && inside.size() > 5) {
         long bytes = inside.stream().mapToLong(FileVersion::size).sum();
-        html.append("<tr><td>").append(escape(directory)).append("</td><td colspan=\"4\">").append(inside.size())
+        html.append("<tr>").append(left("td", directory)).append("<td colspan=\"4\" style=\"text-align:left\">")
+            .append(inside.size())
             .append(" files, ").append(ProgressBar.human(bytes)).append("</td></tr>");
         return;
       }
       for (FileVersion f : inside) {
-        html.append("<tr><td>").append(escape(f.path())).append("</td><td>").append(f.version()).append("</td><td>")
-            .append(ProgressBar.human(f.size())).append("</td><td><code>").append(f.sha256(), 0, 12)
-            .append("…</code></td><td>").append(f.createdAt() == null ? "" : escape(seconds(f.createdAt())))
-            .append("</td></tr>");
+        html.append("<tr>").append(left("td", f.path())).append("<td>").append(f.version()).append("</td><td>")
+            .append(ProgressBar.human(f.size())).append("</td><td style=\"text-align:left\"><code>")
+            .append(f.sha256(), 0, 12).append("…</code></td>")
+            .append(left("td", f.createdAt() == null ? "" : seconds(f.createdAt()))).append("</tr>");
       }
     });
     return html.append("</table>").toString();

@@ -116,7 +116,7 @@ class ExampleNotebooksTest {
     assertTrue(page.body().contains(url.substring(url.indexOf("code=") + 5)), "the page shows the same code");
 
     assertEquals("true", text(cellContaining(notebook, "user.waitForLogin")), "logged in after approval");
-    assertTrue(text(cellContaining(notebook, "user.whoAmI()")).contains("scope=user"));
+    assertTrue(text(cellContaining(notebook, "user.whoAmI()")).contains("scope user"));
     assertEquals("false", text(cellContaining(notebook, "user.logout()")), "logged out at the end");
   }
 
@@ -170,8 +170,11 @@ class ExampleNotebooksTest {
     assertTrue(charged.signum() > 0 && charged.compareTo(quoted) <= 0, "cost " + charged + " within quote " + quoted);
     assertEquals(new java.math.BigDecimal("100.00").subtract(charged), new java.math.BigDecimal(money.group(3)),
         "the demo credit less exactly the cost");
-    String journal = text(cellContaining(notebook, "account.statement()"));
-    assertTrue(journal.contains("hold ") && journal.contains("capture -" + charged), journal);
+    String journal = html(cellContaining(notebook, "account.statement()"));
+    assertTrue(journal.contains("<table class=\"acquire-statement\">"), "the statement is a table: " + journal);
+    assertTrue(journal.contains(">hold<") && journal.contains(">held " + quoted + " GBP<"),
+        "the hold shows the amount it held: " + journal);
+    assertTrue(journal.contains(">capture<") && journal.contains(">-" + charged + " GBP<"), journal);
     assertTrue(text(cellContaining(notebook, "job.refresh()")).contains("completed"));
     String outputs = html(cellContaining(notebook, "job.outputs()"));
     assertTrue(outputs.contains("records.csv") && outputs.contains("summary.json") && outputs.contains("read-only"),

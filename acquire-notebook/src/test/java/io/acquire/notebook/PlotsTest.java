@@ -30,6 +30,8 @@ class PlotsTest {
     assertEquals(63.0, panels.get(0).getDataset().getYValue(0, 2));
     BufferedImage image = chart.createBufferedImage(Renderers.CHART_WIDTH, Renderers.CHART_HEIGHT);
     assertTrue(Renderers.png(image).length > 1000, "renders to a real PNG");
+    assertEquals(0.0, plot.getDomainAxis().getRange().getLowerBound(), 1e-9);
+    assertEquals(0.2, plot.getDomainAxis().getRange().getUpperBound(), 1e-9, "the time axis ends with the data");
   }
 
   @Test

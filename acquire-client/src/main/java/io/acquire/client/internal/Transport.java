@@ -137,7 +137,7 @@ public final class Transport {
         }
         if (attempt >= attempts) {
           throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e)
-              + (attempts > 1 ? " (after " + attempts + " attempts)" : "") + ".", e);
+              + (attempts > 1 ? " (after " + attempts + " attempts)" : "") + "." + hint(url, e), e);
         }
       }
       try {
@@ -159,7 +159,7 @@ public final class Transport {
     try {
       response = http.newCall(request("GET", url, null, EMPTY_SHA256, headers)).execute();
     } catch (IOException e) {
-      throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + ".", e);
+      throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + "." + hint(url, e), e);
     }
     if (!response.isSuccessful()) {
       try (response) {
@@ -244,6 +244,15 @@ public final class Transport {
   private static boolean isTimeout(IOException e) {
     return e instanceof java.net.SocketTimeoutException
         || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
+  }
+
+  /** What to check when nothing answered at all: most often the backend is not running. */
+  private static String hint(HttpUrl url, IOException e) {
+    if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException) {
+      return " Is the Acquire backend running at " + url.scheme() + "://" + url.host() + ":" + url.port()
+          + "? Start it with scripts/backend.sh, or check the URL.";
+    }
+    return "";
   }
 
   private static String describe(IOException e) {

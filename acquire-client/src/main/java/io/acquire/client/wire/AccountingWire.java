@@ -51,9 +51,14 @@ public final class AccountingWire {
 
   public record HoldResult(String id, String account, Money amount, Instant expiresAt, String status) {}
 
-  /** One line of an account's append-only journal. {@code hash} chains it to the line before. */
+  /**
+   * One line of an account's append-only journal. {@code hash} chains it to the line before.
+   *
+   * @param held for a {@code hold} line, the amount it reserved (its {@code amount}, the change
+   *     to the balance, is zero); null on other lines
+   */
   public record StatementLine(long seq, Instant at, String kind, Money amount, Money balance, String reference,
-      String counterparty, String description, String previousHash, String hash) {}
+      String counterparty, String description, String previousHash, String hash, Money held) {}
 
   public record Statement(String account, List<StatementLine> lines) {}
 }

@@ -16,6 +16,8 @@ public final class StorageWire {
   public static final String FILE_CRC32C_HEADER = "X-Acquire-File-CRC32C";
   public static final String FILE_VERSION_HEADER = "X-Acquire-File-Version";
   public static final String FILE_SIZE_HEADER = "X-Acquire-File-Size";
+  /** When the version was stored, as an ISO-8601 instant. */
+  public static final String FILE_CREATED_HEADER = "X-Acquire-File-Created";
 
   private StorageWire() {}
 

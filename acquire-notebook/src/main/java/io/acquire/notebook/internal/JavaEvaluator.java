@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -35,6 +37,14 @@ public final class JavaEvaluator implements AutoCloseable {
   private final CellExecutionControl control = new CellExecutionControl();
   private final JShell shell;
   private final SourceCodeAnalysis analysis;
+  /** Where each snippet's source starts, by snippet id, so stack frames can name cell lines. */
+  private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+  private final Javadocs javadocs = new Javadocs(JavaEvaluator.class.getClassLoader());
+  /** The number of the cell running now (Jupyter's execution count), 0 if not told. */
+  private int currentCell;
+
+  /** A snippet's cell and the line of that cell its source starts on (1-based). */
+  private record Origin(int cell, int firstLine) {}
 
   public JavaEvaluator(List<String> startupImports) {
     ExecutionControlProvider provider = new ExecutionControlProvider() {
@@ -68,6 +78,15 @@ public final class JavaEvaluator implements AutoCloseable {
 
   /** Runs a cell; returns the last expression's value, {@code null} for null, or {@link #NO_VALUE}. */
   public Object eval(String cell) throws CellError {
+    return eval(cell, 0);
+  }
+
+  /**
+   * Runs cell number {@code number} (Jupyter's execution count; stack frames in code from
+   * other cells name the cell by it).
+   */
+  public Object eval(String cell, int number) throws CellError {
+    currentCell = number;
     Object last = NO_VALUE;
     String remaining = cell;
     try {
@@ -77,8 +96,11 @@ public final class JavaEvaluator implements AutoCloseable {
           break;
         }
         String source = info.completeness().isComplete() ? info.source() : remaining;
+        int firstLine = lineOf(cell, startOf(source, cell, cell.length() - remaining.length()));
         remaining = info.completeness().isComplete() ? info.remaining() : "";
-        last = evalSnippet(source, cell);
+        // Leading blank lines confuse JShell's line numbers for methods (a division on a
+        // method's third line is reported on its first): give it the snippet from its first line.
+        last = evalSnippet(source.stripLeading(), cell, firstLine);
       }
       return last;
     } finally {
@@ -86,7 +108,7 @@ public final class JavaEvaluator implements AutoCloseable {
     }
   }
 
-  private Object evalSnippet(String source, String cell) throws CellError {
+  private Object evalSnippet(String source, String cell, int firstLine) throws CellError {
     Object value = NO_VALUE;
     List<SnippetEvent> events = shell.eval(source);
     if (control.consumeStopped()) {
@@ -97,6 +119,7 @@ public final class JavaEvaluator implements AutoCloseable {
         continue;
       }
       Snippet snippet = event.snippet();
+      origins.put(snippet.id(), new Origin(currentCell, firstLine));
       if (event.status() == Snippet.Status.REJECTED) {
         throw compilationError(snippet, cell);
       }
@@ -124,7 +147,8 @@ public final class JavaEvaluator implements AutoCloseable {
     List<String> lines = new ArrayList<>();
     String first = null;
     for (Diag diag : diagnostics) {
-      String message = diag.getMessage(Locale.ROOT);
+      // After a restart javac names JShell's wrapper class by an empty name: "location: class" says nothing.
+      String message = diag.getMessage(Locale.ROOT).replaceAll("\\n\\s*location: class\\s*(?=\\n|$)", "");
       first = first == null ? message : first;
       int start = (int) Math.max(0, diag.getStartPosition());
       int end = (int) Math.max(start + 1, Math.min(source.length(), diag.getEndPosition()));
@@ -148,6 +172,17 @@ public final class JavaEvaluator implements AutoCloseable {
     return new CellError("CompilationError", first, lines);
   }
 
+  /**
+   * Where a snippet starts in its cell, searching from {@code from}: by its first line,
+   * without the semicolon JShell may have added to complete it.
+   */
+  private static int startOf(String source, String cell, int from) {
+    String first = source.strip().lines().findFirst().orElse("").strip();
+    first = first.endsWith(";") ? first.substring(0, first.length() - 1) : first;
+    int at = first.isEmpty() ? -1 : cell.indexOf(first, from);
+    return at < 0 ? from : at;
+  }
+
   private static int lineOf(String text, int index) {
     int line = 1;
     for (int i = 0; i < Math.min(index, text.length()); i++) {
@@ -158,7 +193,7 @@ public final class JavaEvaluator implements AutoCloseable {
     return line;
   }
 
-  private static CellError runtimeError(JShellException exception) {
+  private CellError runtimeError(JShellException exception) {
     if (exception instanceof UnresolvedReferenceException unresolved) {
       String message = "'" + unresolved.getSnippet().source().strip() + "' uses something not declared yet";
       return new CellError("UnresolvedReference", message, List.of("error: " + message));
@@ -170,13 +205,34 @@ public final class JavaEvaluator implements AutoCloseable {
     return new CellError(name, eval.getMessage() == null ? name : eval.getMessage(), lines);
   }
 
-  private static void describe(Throwable thrown, String className, List<String> lines, String prefix) {
+  /**
+   * The exception's line, then the frames in cell code (innermost first), then one line for
+   * the library frames above them, naming where it was thrown: people read their own code
+   * first, and a cause thrown deep inside java.base would otherwise bury it.
+   */
+  private void describe(Throwable thrown, String className, List<String> lines, String prefix) {
     lines.add(prefix + className + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage()));
+    List<String> user = new ArrayList<>();
+    List<StackTraceElement> library = new ArrayList<>();
     for (StackTraceElement frame : thrown.getStackTrace()) {
       if (isMachinery(frame)) {
         break;
       }
-      lines.add("    at " + userFrame(frame));
+      if (isCell(frame)) {
+        user.add("    at " + cellFrame(frame));
+      } else {
+        library.add(frame);
+      }
+    }
+    if (user.isEmpty()) {
+      library.forEach(frame -> lines.add("    at " + frame));
+    } else {
+      lines.addAll(user);
+      if (!library.isEmpty()) {
+        lines.add("    (thrown in " + library.get(0) + (library.size() > 1
+            ? ", with " + (library.size() - 1) + " more library frame" + (library.size() > 2 ? "s" : "") : "")
+            + " hidden)");
+      }
     }
     Throwable cause = thrown.getCause();
     if (cause != null) {
@@ -192,17 +248,26 @@ public final class JavaEvaluator implements AutoCloseable {
         || name.startsWith("io.acquire.notebook.internal.") || name.startsWith("jdk.jshell.");
   }
 
-  /**
-   * JShell reports cell code with an empty class name and the snippet as the file
-   * ({@code .inner(#16:1)}); show it as the snippet and line it is.
-   */
-  private static String userFrame(StackTraceElement frame) {
+  /** JShell reports cell code with an empty class name and the snippet as the file ({@code .inner(#16:1)}). */
+  private static boolean isCell(StackTraceElement frame) {
     String file = frame.getFileName();
-    if (frame.getClassName().isEmpty() && file != null && file.startsWith("#")) {
-      String method = frame.getMethodName().isEmpty() ? "the cell" : frame.getMethodName();
-      return method + " (snippet " + file.substring(1) + ", line " + frame.getLineNumber() + ")";
+    return frame.getClassName().isEmpty() && file != null && file.startsWith("#");
+  }
+
+  /**
+   * A frame in cell code as the cell line it is: JShell numbers lines from the snippet's
+   * start, and a cell holds many snippets. Code from another cell names that cell.
+   */
+  private String cellFrame(StackTraceElement frame) {
+    String method = frame.getMethodName().isEmpty() ? "the cell" : frame.getMethodName();
+    String id = frame.getFileName().substring(1);
+    Origin origin = origins.get(id);
+    if (origin == null) {
+      return method + " (snippet " + id + ", line " + frame.getLineNumber() + ")";
     }
-    return frame.toString();
+    int line = origin.firstLine() + Math.max(frame.getLineNumber(), 1) - 1;
+    return method + (origin.cell() == currentCell || origin.cell() == 0
+        ? " (line " + line + ")" : " (cell [" + origin.cell() + "], line " + line + ")");
   }
 
   /** Completion candidates at {@code cursor}: the replacements and where they start. */
@@ -214,6 +279,65 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   public record Completions(List<String> options, int start, int end) {}
+
+  /**
+   * What Shift-Tab shows for the name at {@code cursor}: a variable's type and value, or a
+   * type's or method's signature (each overload) with its Javadoc where the kernel ships
+   * it (Acquire's own API); null when the cursor is on nothing known.
+   */
+  public String inspect(String code, int cursor) {
+    int end = Math.min(Math.max(cursor, 0), code.length());
+    while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
+      end++;
+    }
+    int start = end;
+    while (start > 0 && Character.isJavaIdentifierPart(code.charAt(start - 1))) {
+      start--;
+    }
+    String name = code.substring(start, end);
+    boolean qualified = start > 0 && code.charAt(start - 1) == '.';
+    if (!name.isEmpty() && !qualified) {
+      Optional<VarSnippet> variable = shell.variables().filter(v -> v.name().equals(name)
+          && shell.status(v).isActive()).reduce((first, second) -> second);
+      if (variable.isPresent()) {
+        return describeVariable(variable.get());
+      }
+    }
+    // A method needs its parenthesis for JShell to name it: user.requestLogin -> user.requestLogin(
+    String upTo = code.substring(0, end);
+    List<SourceCodeAnalysis.Documentation> found = analysis.documentation(upTo, upTo.length(), false);
+    if (found.isEmpty() && !name.isEmpty()) {
+      found = analysis.documentation(upTo + "(", upTo.length() + 1, false);
+    }
+    if (found.isEmpty()) {
+      found = analysis.documentation(code, end, false);
+    }
+    if (found.isEmpty()) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder();
+    for (SourceCodeAnalysis.Documentation doc : found) {
+      text.append(text.length() == 0 ? "" : "\n\n").append(doc.signature());
+      String javadoc = javadocs.forSignature(doc.signature());
+      if (javadoc != null && !javadoc.isBlank()) {
+        text.append("\n\n").append(javadoc);
+      }
+    }
+    return text.toString();
+  }
+
+  private String describeVariable(VarSnippet variable) {
+    String value;
+    try {
+      value = shell.varValue(variable);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      value = "(not set)";
+    }
+    value = value.length() > 2000 ? value.substring(0, 2000) + "…" : value;
+    String text = variable.name() + ": " + variable.typeName() + " = " + value;
+    String javadoc = javadocs.forSignature(variable.typeName());
+    return javadoc == null ? text : text + "\n\n" + variable.typeName() + ": " + javadoc;
+  }
 
   /** {@code complete}, {@code invalid}, or the indent for the next line when incomplete. */
   public String isComplete(String code) {

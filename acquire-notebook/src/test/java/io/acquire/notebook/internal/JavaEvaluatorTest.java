@@ -66,6 +66,8 @@ class JavaEvaluatorTest {
     String text = String.join("\n", error.lines());
     assertTrue(text.contains("line 2: int b = a + missing;"), text);
     assertTrue(text.contains("^^^^^^^"), text);
+    assertTrue(text.lines().noneMatch(line -> line.strip().equals("location: class")),
+        "javac names JShell's wrapper class by an empty name; that line says nothing: " + text);
   }
 
   @Test
@@ -76,11 +78,50 @@ class JavaEvaluatorTest {
     assertEquals("boom", error.getMessage());
     String text = String.join("\n", error.lines());
     assertTrue(text.startsWith("java.lang.IllegalStateException: boom"), text);
-    assertTrue(text.contains("at inner (snippet "), text);
+    assertTrue(text.contains("at inner (line 1)"), text);
     assertTrue(text.indexOf("at inner") < text.indexOf("at outer"), "innermost frame first: " + text);
-    assertTrue(text.contains("at the cell (snippet "), text);
+    assertTrue(text.contains("at the cell (line 3)"), text);
     assertTrue(!text.contains("jdk.jshell") && !text.contains("io.acquire.notebook.internal")
         && !text.contains("reflect"), text);
+  }
+
+  @Test
+  void framesNameTheCellsOwnLinesWhenAMethodIsNotTheCellsFirstSnippet() {
+    CellError error = assertThrows(CellError.class, () -> java.eval(
+        "int a = 1;\n"
+        + "int divide(int x) {\n"
+        + "  int zero = 0;\n"
+        + "  return x / zero;\n"
+        + "}\n"
+        + "\n"
+        + "divide(a)", 7));
+    String text = String.join("\n", error.lines());
+    assertTrue(text.contains("at divide (line 4)"), text);
+    assertTrue(text.contains("at the cell (line 7)"), text);
+  }
+
+  @Test
+  void framesInCodeFromAnEarlierCellNameThatCell() throws Exception {
+    java.eval("String word = \"x\";\nint parse(String s) {\n  return Integer.parseInt(s);\n}", 3);
+    CellError error = assertThrows(CellError.class, () -> java.eval("\nparse(word)", 4));
+    String text = String.join("\n", error.lines());
+    assertTrue(text.contains("at parse (cell [3], line 3)"), text);
+    assertTrue(text.contains("at the cell (line 2)"), text);
+  }
+
+  @Test
+  void theUsersFramesComeBeforeTheLibraryFramesAboveThem() {
+    CellError error = assertThrows(CellError.class, () -> java.eval(
+        "int number(String s) { return Integer.parseInt(s); }\n"
+        + "try { number(\"x\"); } catch (NumberFormatException e) { throw new RuntimeException(\"bad input\", e); }"));
+    List<String> lines = error.lines();
+    int cause = lines.indexOf(lines.stream().filter(l -> l.startsWith("Caused by: java.lang.NumberFormatException"))
+        .findFirst().orElseThrow(() -> new AssertionError(lines)));
+    assertTrue(lines.get(cause + 1).contains("at number (line 1)"), "the user's frame first: " + lines);
+    assertTrue(lines.get(cause + 2).contains("at the cell (line 2)"), lines.toString());
+    assertTrue(lines.get(cause + 3).matches(" *\\(thrown in .*java.lang.NumberFormatException.forInputString.*, with \\d+ more library frames? hidden\\)"),
+        lines.toString());
+    assertEquals(cause + 4, lines.size(), "library frames fold into one line: " + lines);
   }
 
   @Test
@@ -98,6 +139,39 @@ class JavaEvaluatorTest {
     JavaEvaluator.Completions members = java.complete("\"abc\".toUpp", 11);
     assertTrue(members.options().contains("toUpperCase("), members.options().toString());
     assertEquals(6, members.start());
+  }
+
+  @Test
+  void inspectingAVariableShowsItsTypeAndValue() throws Exception {
+    java.eval("List<Integer> primes = List.of(2, 3, 5);");
+    String text = java.inspect("primes.size()", 3);
+    assertTrue(text.startsWith("primes: List<Integer> = [2, 3, 5]"), text);
+  }
+
+  @Test
+  void inspectingAnSdkMethodShowsItsSignatureAndJavadoc() throws Exception {
+    java.eval("import io.acquire.client.*;");
+    java.eval("User user = null;");
+    String text = java.inspect("user.requestLogin", 10);
+    assertTrue(text.startsWith("LoginRequest User.requestLogin()"), text);
+    assertTrue(text.contains("Starts a login with a fresh session key"), text);
+    assertTrue(text.contains("then call waitForLogin"), "inline tags are unwrapped: " + text);
+    String money = java.inspect("Money.of(", 9);
+    assertTrue(money.contains("Money Money.of(String amount, String currency)"), money);
+  }
+
+  @Test
+  void inspectingAnSdkTypeShowsItsJavadoc() {
+    String text = java.inspect("io.acquire.client.User", 20);
+    assertTrue(text.startsWith("io.acquire.client.User"), text);
+    assertTrue(text.contains("Thread-safe."), text);
+    assertTrue(!text.contains("<p>"), "HTML is reduced to text: " + text);
+  }
+
+  @Test
+  void inspectingNothingKnownFindsNothing() {
+    assertNull(java.inspect("   ", 1));
+    assertNull(java.inspect("noSuchName", 4));
   }
 
   @Test

@@ -98,7 +98,8 @@ public final class AccountingService implements Service {
     AccountState account = ledger.owned(ctx.pathParam("id"), caller.username());
     List<StatementLine> lines = ledger.journal(account.meta().id()).stream().map(e -> new StatementLine(e.seq(),
         e.at(), e.kind(), money(e.amountMinor()), money(e.balanceMinor()), e.reference(), e.counterparty(),
-        e.description(), e.previousHash(), e.hash())).toList();
+        e.description(), e.previousHash(), e.hash(), e.kind().equals("hold") && e.holds().containsKey(e.reference())
+            ? money(e.holds().get(e.reference()).amountMinor()) : null)).toList();
     ctx.json(new Statement(account.meta().id(), lines));
   }
 

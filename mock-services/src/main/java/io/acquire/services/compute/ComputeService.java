@@ -118,7 +118,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
         .post("/jobs/{id}/cancel", routes.forPeople(this::cancel));
   }
 
-  private void quote(Context ctx, Caller caller) {
+  private void quote(Context ctx, Caller caller) throws java.io.IOException {
     JobRequest request = Bodies.json(ctx, JobRequest.class);
     Workload workload = Workload.named(Bodies.required("workload", request.workload(), 64))
         .orElseThrow(() -> ApiException.badRequest("Unknown workload '" + request.workload() + "'; the price list "
@@ -137,6 +137,10 @@ public final class ComputeService implements Service, Executor.Lifecycle {
           + "; the request names " + paths.size() + ".");
     }
     List<String> normalised = drives.newestPaths(inputs, paths);
+    workload.problemWith(normalised.get(0), drives.head(inputs, normalised.get(0), Workload.CHECKED_BYTES + 1))
+        .ifPresent(problem -> {
+          throw ApiException.badRequest(problem);
+        });
     JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),
         request.maxRuntimeSeconds(), request.account(), choice.resource().name());
     Instant now = clock.instant();

@@ -2,6 +2,8 @@ package io.acquire.services.compute;
 
 import io.acquire.services.compute.batch.BatchScript;
 import io.acquire.services.compute.gromacs.Gmx;
+import io.acquire.services.compute.gromacs.GromacsEquilibrate;
+import io.acquire.services.compute.md.Equilibrate;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,21 +20,42 @@ import java.util.function.Supplier;
  * @param unavailable why this machine cannot run it, or empty if it can; the price list offers only what it can
  */
 record Workload(String name, String description, String mainClass, int inputs, int maxInputs,
-    Supplier<Optional<String>> unavailable) {
+    Supplier<Optional<String>> unavailable, InputCheck check) {
   static final List<Workload> CATALOG = List.of(
       new Workload("md-equilibrate",
           "Molecular dynamics equilibration of a Lennard-Jones fluid with argon's parameters: heats from a start to an "
               + "end temperature (input: one JSON file with 'system' and 'protocol', see docs/workload-md.md)",
-          "io.acquire.services.compute.md.Equilibrate", 1, 1, Optional::empty),
+          "io.acquire.services.compute.md.Equilibrate", 1, 1, Optional::empty, Equilibrate::problemWith),
       new Workload("gromacs-equilibrate",
           "The same equilibration run by GROMACS, on the argon system or SPC/E water, with records in the same "
               + "columns (input: one JSON file with 'system' and 'protocol', see docs/workload-gromacs.md)",
-          "io.acquire.services.compute.gromacs.GromacsEquilibrate", 1, 1, Gmx::unavailable),
+          "io.acquire.services.compute.gromacs.GromacsEquilibrate", 1, 1, Gmx::unavailable,
+          GromacsEquilibrate::problemWith),
       new Workload("batch-script",
           "Your bash script, run like sbatch in a private directory as an unprivileged user of its own; stdout and "
               + "stderr stream to the output drive, files under $ACQUIRE_OUTPUT are kept (inputs: the script, then "
               + "up to 64 files it uses, see docs/workload-batch.md)",
-          "io.acquire.services.compute.batch.BatchScript", 1, 65, BatchScript::unavailable));
+          "io.acquire.services.compute.batch.BatchScript", 1, 65, BatchScript::unavailable,
+          script -> Optional.empty()));
+
+  /** Inputs larger than this are not read at quote time: no workload's first input (its settings) is near it. */
+  static final int CHECKED_BYTES = 1024 * 1024;
+
+  /** What the workload would refuse in its first input file, found before a quote so mistakes cost nothing. */
+  interface InputCheck {
+    /** What is wrong with the input, in a sentence, or empty if the workload would run it. */
+    Optional<String> problemWith(byte[] firstInput);
+  }
+
+  /** A sentence on what is wrong with the first input (its first bytes, at most {@link #CHECKED_BYTES} + 1), or empty. */
+  Optional<String> problemWith(String path, byte[] firstInput) {
+    if (firstInput.length > CHECKED_BYTES) {
+      return Optional.of("Input " + path + " is larger than " + CHECKED_BYTES / 1024 + " KiB, more than workload "
+          + name + " takes as its first input (its settings or script).");
+    }
+    return check.problemWith(firstInput).map(problem -> "Input " + path + " is not one workload " + name
+        + " can run: " + problem + ". Nothing was quoted or held; fix the file and upload it again.");
+  }
 
   static Optional<Workload> named(String name) {
     return CATALOG.stream().filter(w -> w.name().equals(name)).findFirst();

@@ -241,7 +241,8 @@ public final class IdentityService implements Service {
   // Approval, used by the login page -------------------------------------------------------
 
   /** What happened to an approval or denial, for the page to show. */
-  enum Outcome { APPROVED, DENIED, WRONG_CREDENTIALS, TOO_MANY_ATTEMPTS, EXPIRED, ALREADY_DECIDED, UNKNOWN_CODE }
+  enum Outcome { APPROVED, DENIED, WRONG_CREDENTIALS, CODE_ALREADY_USED, TOO_MANY_ATTEMPTS, EXPIRED, ALREADY_DECIDED,
+    UNKNOWN_CODE }
 
   Optional<LoginRecord> loginByUserCode(String userCode) {
     String normalised = normaliseUserCode(userCode);
@@ -303,8 +304,15 @@ public final class IdentityService implements Service {
           ? Totp.fromBase32Unsafe(secrets.openText(user.get().totpSecret(), totpContext(login.username())))
               .verify(totpCode, now)
           : OptionalLong.empty();
-      if (step.isEmpty() || !claimTotpStep(login.username(), step.getAsLong())) {
+      if (step.isEmpty()) {
         return recordFailure(login);
+      }
+      if (!claimTotpStep(login.username(), step.getAsLong())) {
+        // The right password and a code that was right but is spent (each is accepted once):
+        // say so, since waiting for the next code is all it takes. Still counted, so this
+        // answer cannot be used to test passwords faster than the rate limit allows.
+        Outcome counted = recordFailure(login);
+        return counted == Outcome.WRONG_CREDENTIALS ? Outcome.CODE_ALREADY_USED : counted;
       }
       releaseUserAttempt(login, now);
       String certificate = issueCertificate(login, now);

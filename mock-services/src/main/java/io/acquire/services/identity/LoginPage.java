@@ -34,7 +34,7 @@ final class LoginPage {
     }
     Optional<LoginRecord> login = identity.loginByUserCode(code);
     if (login.isEmpty()) {
-      render(ctx, 404, "No such login", message("No login request has the code " + escape(code)
+      render(ctx, 404, "No such login", failure("unknown_login", "No login request has the code " + escape(code)
           + ". Check the code on the device that asked, or start a new login there."));
       return;
     }
@@ -51,7 +51,7 @@ final class LoginPage {
     String binding = "lookup".equals(action) ? "" : normalised == null ? "-" : normalised;
     if (!sameOrigin(ctx) || cookie == null || field == null || cookie.isEmpty()
         || !identity.csrfMatches(cookie, binding, field)) {
-      render(ctx, 403, "Request refused", message("This form did not come from this login page, so it was refused. "
+      render(ctx, 403, "Request refused", failure("forged_form", "This form did not come from this login page, so it was refused. "
           + "Open the login link again and approve from there."));
       return;
     }
@@ -71,23 +71,29 @@ final class LoginPage {
       case WRONG_CREDENTIALS -> {
         Optional<LoginRecord> login = identity.loginByUserCode(code);
         String again = login.map(l -> approvalForm(l, csrf(ctx, l.userCode()))).orElse("");
-        render(ctx, 401, "Approve a login", "<p class=\"error\" role=\"alert\">Password or code is wrong.</p>" + again);
+        render(ctx, 401, "Approve a login", error("wrong_credentials", "Password or code is wrong.") + again);
+      }
+      case CODE_ALREADY_USED -> {
+        Optional<LoginRecord> login = identity.loginByUserCode(code);
+        String again = login.map(l -> approvalForm(l, csrf(ctx, l.userCode()))).orElse("");
+        render(ctx, 401, "Approve a login", error("code_already_used", "That authenticator code was already used; "
+            + "each code works once. Wait for the next code (a new one every 30 seconds) and enter it.") + again);
       }
       case TOO_MANY_ATTEMPTS -> {
         long retry = identity.loginByUserCode(code).map(l -> identity.retryAfterSeconds(l.username())).orElse(0L);
         if (retry > 0) {
           ctx.header("Retry-After", Long.toString(retry));
         }
-        render(ctx, 429, "Too many attempts", message("Too many wrong attempts. "
+        render(ctx, 429, "Too many attempts", failure("too_many_attempts", "Too many wrong attempts. "
             + (retry > 0 ? "Try again in " + ((retry + 59) / 60) + " minutes, from a new login." : "This login "
             + "request is now denied; start a new login on your device.")));
       }
       case EXPIRED -> render(ctx, 410, "Login expired",
-          message("This login request has expired. Start a new login on your device."));
+          failure("expired", "This login request has expired. Start a new login on your device."));
       case ALREADY_DECIDED -> render(ctx, 409, "Already decided",
-          message("This login request was already approved or denied."));
+          failure("already_decided", "This login request was already approved or denied."));
       case UNKNOWN_CODE -> render(ctx, 404, "No such login",
-          message("No login request has that code. Check the code on the device that asked."));
+          failure("unknown_login", "No login request has that code. Check the code on the device that asked."));
     }
   }
 
@@ -150,6 +156,15 @@ final class LoginPage {
         + "<div class=\"actions\"><button id=\"approve\" name=\"action\" value=\"approve\">Approve</button>"
         + "<button id=\"deny\" class=\"secondary\" name=\"action\" value=\"deny\" formnovalidate>Deny</button></div>"
         + "</form>";
+  }
+
+  /** An error shown above the form; {@code data-code} is the stable code scripts (ApproveLogin) report. */
+  private static String error(String code, String html) {
+    return "<p class=\"error\" role=\"alert\" data-code=\"" + code + "\">" + html + "</p>";
+  }
+
+  private static String failure(String code, String html) {
+    return "<p class=\"message\" id=\"message\" data-code=\"" + code + "\">" + html + "</p>";
   }
 
   private static String message(String html) {

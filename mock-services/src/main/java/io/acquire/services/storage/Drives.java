@@ -352,6 +352,11 @@ public final class Drives {
     return version(drive, path, null).view();
   }
 
+  /** The newest version's bytes, streamed; a 404 if there is none. The caller closes it. */
+  public InputStream openNewest(DriveRecord drive, String path) {
+    return open(version(drive, path, null), 0);
+  }
+
   /** The requested version of a file (the newest if {@code version} is null), or a 404. */
   Version version(DriveRecord drive, String path, Long version) {
     String normalised = DrivePaths.normalise(path);

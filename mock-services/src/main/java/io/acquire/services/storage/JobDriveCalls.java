@@ -16,6 +16,9 @@ final class JobDriveCalls {
   static final String OWNED = "/service/drives/owned";
   static final String NEWEST = "/service/drives/newest";
   static final String OUTPUT = "/service/output-drives";
+  static final String HEAD = "/service/drives/head";
+  /** The most of a file's head compute may read (its settings, at quote time). */
+  static final int MAX_HEAD_BYTES = 1024 * 1024 + 1;
   private static final Set<String> CALLERS = Set.of("compute");
 
   record Owned(String owner, String drive) {}
@@ -25,6 +28,11 @@ final class JobDriveCalls {
   record Paths(List<String> paths) {}
 
   record Output(String owner, String name) {}
+
+  record Head(String owner, String drive, String path, int maxBytes) {}
+
+  /** Bytes travel as Base64 in JSON: small, and only between services. */
+  record Content(byte[] data) {}
 
   private JobDriveCalls() {}
 
@@ -42,6 +50,16 @@ final class JobDriveCalls {
       DriveRecord drive = local.owned(Bodies.required("owner", request.owner(), 64),
           Bodies.required("drive", request.drive(), 64));
       ctx.json(new Paths(local.newestPaths(drive, request.paths())));
+    }));
+    routes.post(HEAD, routes.forServices(CALLERS, (ctx, service) -> {
+      Head request = Bodies.json(ctx, Head.class);
+      if (request.maxBytes() < 0 || request.maxBytes() > MAX_HEAD_BYTES) {
+        throw ApiException.badRequest("Field 'maxBytes' must be 0 to " + MAX_HEAD_BYTES + ", not " + request.maxBytes()
+            + ".");
+      }
+      DriveRecord drive = local.owned(Bodies.required("owner", request.owner(), 64),
+          Bodies.required("drive", request.drive(), 64));
+      ctx.json(new Content(local.head(drive, Bodies.required("path", request.path(), 1024), request.maxBytes())));
     }));
     routes.post(OUTPUT, routes.forServices(CALLERS, (ctx, service) -> {
       Output request = Bodies.json(ctx, Output.class);

@@ -25,6 +25,12 @@ public interface JobDrives {
   /** The normalised path of each file's newest version, in order; a 404 for a file that is not on the drive. */
   List<String> newestPaths(DriveRecord drive, List<String> paths);
 
+  /**
+   * The first {@code maxBytes} (at most) of the newest version of {@code path}, which
+   * {@link #newestPaths} normalised: enough for a workload to check its settings at quote time.
+   */
+  byte[] head(DriveRecord drive, String path, int maxBytes);
+
   /** The job's output drive called {@code name}: readable by {@code owner}, written only by the job. Idempotent. */
   DriveRecord createOutputDrive(String owner, String name);
 
@@ -45,6 +51,15 @@ public interface JobDrives {
     @Override
     public List<String> newestPaths(DriveRecord drive, List<String> paths) {
       return paths.stream().map(p -> drives.newest(drive, p).path()).toList();
+    }
+
+    @Override
+    public byte[] head(DriveRecord drive, String path, int maxBytes) {
+      try (java.io.InputStream in = drives.openNewest(drive, path)) {
+        return in.readNBytes(maxBytes);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read " + path + " from drive " + drive.id(), e);
+      }
     }
 
     @Override

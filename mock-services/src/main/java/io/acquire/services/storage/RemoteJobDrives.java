@@ -28,6 +28,12 @@ final class RemoteJobDrives implements JobDrives {
   }
 
   @Override
+  public byte[] head(DriveRecord drive, String path, int maxBytes) {
+    return client.post("storage", JobDriveCalls.HEAD, new JobDriveCalls.Head(drive.owner(), drive.id(), path, maxBytes),
+        JobDriveCalls.Content.class, PATIENCE).data();
+  }
+
+  @Override
   public DriveRecord createOutputDrive(String owner, String name) {
     return client.post("storage", JobDriveCalls.OUTPUT, new JobDriveCalls.Output(owner, name), DriveRecord.class,
         PATIENCE);

@@ -129,6 +129,7 @@ public final class StorageService implements Service {
     ctx.header(StorageWire.FILE_SHA256_HEADER, version.sha256())
         .header(StorageWire.FILE_VERSION_HEADER, Long.toString(version.version()))
         .header(StorageWire.FILE_SIZE_HEADER, Long.toString(version.size()))
+        .header(StorageWire.FILE_CREATED_HEADER, version.createdAt().toString())
         .header("Accept-Ranges", "bytes")
         .header("Content-Length", Long.toString(Math.max(0, to - from + 1)))
         .contentType("application/octet-stream");

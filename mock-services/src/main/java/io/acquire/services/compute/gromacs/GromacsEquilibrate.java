@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -234,10 +235,31 @@ public final class GromacsEquilibrate implements Callable<Integer> {
   // Input ---------------------------------------------------------------------------------
 
   static Job read(Path input) throws BadInput {
+    try {
+      return parse(Files.readAllBytes(input));
+    } catch (IOException e) {
+      throw new BadInput("cannot read it (" + firstLine(e) + ")");
+    }
+  }
+
+  /**
+   * What is wrong with a job.json for this workload, or empty if it would run: the compute
+   * service asks at quote time, so a typo is refused before anything is held or charged.
+   */
+  public static Optional<String> problemWith(byte[] json) {
+    try {
+      parse(json);
+      return Optional.empty();
+    } catch (BadInput e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  static Job parse(byte[] json) throws BadInput {
     ObjectMapper strict = Json.mapper().copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     JsonNode root;
     try {
-      root = strict.readTree(input.toFile());
+      root = strict.readTree(json);
     } catch (IOException e) {
       throw new BadInput("cannot read it as JSON (" + firstLine(e) + ")");
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,24 +37,64 @@ public final class Equilibrate implements Callable<Integer> {
   /** The input file: any part or field left out takes its default (docs/workload-md.md). */
   record Job(Argon system, Protocol protocol) {}
 
+  /** Input the workload cannot run, with a sentence that says what is wrong. */
+  static final class BadInput extends Exception {
+    BadInput(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * What is wrong with a job.json for this workload, or empty if it would run: the compute
+   * service asks at quote time, so a typo is refused before anything is held or charged.
+   */
+  public static Optional<String> problemWith(byte[] json) {
+    try {
+      parse(json);
+      return Optional.empty();
+    } catch (BadInput e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /** The job as the run reads it: defaults laid under the given fields, unknown fields refused, rules checked. */
+  static Job parse(byte[] json) throws BadInput {
+    ObjectMapper strict = Json.mapper().copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    Job job;
+    try {
+      job = strict.treeToValue(withDefaults(strict, strict.readTree(json)), Job.class);
+    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+      throw new BadInput("field '" + path(e) + "' is not known; " + e.getKnownPropertyIds().stream()
+          .map(Object::toString).sorted().collect(java.util.stream.Collectors.joining(", ", "known fields there: ", ""))
+          + " (docs/workload-md.md)");
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      throw new BadInput("field '" + path(e) + "' is missing or has the wrong type");
+    } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+      throw new BadInput(path(e) + ": " + firstLine(e));
+    } catch (IOException e) {
+      throw new BadInput("not usable JSON: " + firstLine(e));
+    }
+    if (job == null) {
+      throw new BadInput("the input is empty; give a JSON object (it may be {})");
+    }
+    return job;
+  }
+
+  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    return e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
+        .collect(java.util.stream.Collectors.joining("."));
+  }
+
   @Override
   public Integer call() throws IOException {
     Job job;
     try {
-      ObjectMapper strict = Json.mapper().copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-      job = strict.treeToValue(withDefaults(strict, strict.readTree(input.toFile())), Job.class);
-    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-      String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
-          .collect(java.util.stream.Collectors.joining("."));
-      System.err.println("equilibrate: " + input + ": field '" + field + "' is missing or has the wrong type"
-          + (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException ? " (unknown field)" : ""));
+      job = parse(Files.readAllBytes(input));
+    } catch (BadInput e) {
+      System.err.println("equilibrate: " + input + ": " + e.getMessage());
       return 2;
     } catch (IOException e) {
-      System.err.println("equilibrate: cannot use " + input + ": " + firstLine(e));
-      return 2;
-    }
-    if (job == null) {
-      System.err.println("equilibrate: " + input + " is empty; give a JSON object (it may be {})");
+      System.err.println("equilibrate: cannot read " + input + ": " + firstLine(e));
       return 2;
     }
     Argon system = job.system() == null ? Argon.LIQUID : job.system();

@@ -23,10 +23,16 @@ public record Protocol(double runtime, double timestep, double startTemperature,
     if (!(runtime > 0 && runtime <= 100_000)) {
       throw new IllegalArgumentException("runtime must be more than 0 and at most 100,000 ps, not " + runtime);
     }
-    for (double t : new double[] {startTemperature, endTemperature}) {
-      if (!(t > 0 && t <= 10_000)) {
-        throw new IllegalArgumentException("temperatures must be more than 0 and at most 10,000 K, not " + t);
-      }
+    // A start at 0 K is the talk's: the atoms start at rest and the thermostat heats them.
+    if (!(startTemperature >= 0 && startTemperature <= 10_000)) {
+      throw new IllegalArgumentException("startTemperature must be 0 to 10,000 K, not " + startTemperature);
+    }
+    if (!(endTemperature > 0 && endTemperature <= 10_000)) {
+      throw new IllegalArgumentException("endTemperature must be more than 0 and at most 10,000 K, not "
+          + endTemperature);
+    }
+    if (startTemperature == 0 && !thermostat) {
+      throw new IllegalArgumentException("a start at 0 K needs the thermostat: without it the atoms stay at rest");
     }
     if (!(reportInterval > 0 && reportInterval <= runtime)) {
       throw new IllegalArgumentException("reportInterval must be more than 0 and at most the runtime ("

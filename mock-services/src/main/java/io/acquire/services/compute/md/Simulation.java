@@ -112,10 +112,23 @@ public final class Simulation {
   private void thermostat(double target, double dt) {
     int dof = degreesOfFreedom();
     double kinetic = kinetic();
+    double targetKinetic = 0.5 * dof * Argon.KB * target;
     if (kinetic <= 0) {
+      // At rest (a 0 K start) rescaling has nothing to scale: the stochastic term alone gives
+      // the kinetic energy Bussi's update would, spread over fresh Maxwell-Boltzmann directions.
+      if (targetKinetic <= 0) {
+        return;
+      }
+      double r1 = random.nextGaussian();
+      double c = Math.exp(-dt / protocol.coupling());
+      double next = (1 - c) * targetKinetic * (chiSquared(dof - 1) + r1 * r1) / dof;
+      drawVelocities(target);
+      double alpha = Math.sqrt(next / kinetic());
+      for (int i = 0; i < 3 * n; i++) {
+        v[i] *= alpha;
+      }
       return;
     }
-    double targetKinetic = 0.5 * dof * Argon.KB * target;
     double c = Math.exp(-dt / protocol.coupling());
     double r1 = random.nextGaussian();
     double sumSquares = chiSquared(dof - 1);
@@ -187,6 +200,10 @@ public final class Simulation {
 
   /** Maxwell-Boltzmann velocities with zero total momentum, scaled to exactly {@code temperature}. */
   private void drawVelocities(double temperature) {
+    if (temperature <= 0) {
+      java.util.Arrays.fill(v, 0);
+      return;
+    }
     double sd = Math.sqrt(Argon.KB * temperature / Argon.MASS);
     for (int i = 0; i < 3 * n; i++) {
       v[i] = sd * random.nextGaussian();

@@ -42,6 +42,18 @@ class EquilibrateTest {
   }
 
   @Test
+  void problemWithNamesAnUnknownFieldAndTheFieldsKnownThere() {
+    String typo = Equilibrate.problemWith("{\"protocol\": {\"runtim\": 5}}".getBytes()).orElseThrow();
+    assertTrue(typo.startsWith("field 'protocol.runtim' is not known; known fields there: coupling, endTemperature,"),
+        typo);
+    String rule = Equilibrate.problemWith("{\"protocol\": {\"timestep\": -5}}".getBytes()).orElseThrow();
+    assertTrue(rule.contains("timestep must be more than 0"), rule);
+    assertTrue(Equilibrate.problemWith("{}".getBytes()).isEmpty(), "every field has a default");
+    assertTrue(Equilibrate.problemWith("{\"protocol\": {\"startTemperature\": 0}}".getBytes()).isEmpty(),
+        "the talk's 0 K start");
+  }
+
+  @Test
   void fieldsLeftOutTakeTheirDefaults() throws Exception {
     Path job = Files.writeString(dir.resolve("partial.json"), "{\"system\": {\"cellsPerSide\": 4},"
         + " \"protocol\": {\"runtime\": 0.5, \"reportInterval\": 0.25}}");

@@ -99,8 +99,23 @@ class SimulationTest {
         .getMessage().contains("at most the runtime"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(1, 3, 100, 100, 0.1, true, 0.5, 1))
         .getMessage().contains("whole number of timesteps"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(1, 5, 0, 100, 0.1, true, 0.5, 1))
-        .getMessage().contains("temperatures"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(1, 5, -1, 100, 0.1, true, 0.5, 1))
+        .getMessage().contains("startTemperature"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new Protocol(1, 5, 0, 100, 0.1, false, 0, 1))
+        .getMessage().contains("needs the thermostat"));
+  }
+
+  @Test
+  void aStartAtZeroKelvinIsAtRestAndTheThermostatHeatsIt() throws Exception {
+    List<Reading> records = run(new Argon(4, 1.374, 2.5), new Protocol(10, 5, 0, 120, 0.1, true, 0.2, 5));
+    assertEquals(0, records.get(0).temperature(), "the atoms start at rest");
+    assertTrue(records.stream().allMatch(r -> Double.isFinite(r.total())), "no NaN from scaling zero velocities");
+    assertTrue(records.get(5).temperature() > 0, "heated within half a picosecond: " + records.get(5));
+    double middle = records.subList(40, 61).stream().mapToDouble(Reading::temperature).average().orElseThrow();
+    double end = records.subList(80, 101).stream().mapToDouble(Reading::temperature).average().orElseThrow();
+    // Started on a lattice, the system must also take up potential energy (and melt) as it
+    // heats, so it trails a ramp this fast (it ended near 101 K of 120 K); it still climbs most of the way.
+    assertTrue(middle > 30 && end > middle && end > 85 && end < 135, "middle " + middle + " K, end " + end + " K");
   }
 
   @Test

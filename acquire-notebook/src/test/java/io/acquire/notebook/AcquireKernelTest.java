@@ -1,0 +1,67 @@
+package io.acquire.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** The kernel served in this JVM and spoken to over its sockets, as a front end would. */
+class AcquireKernelTest {
+  @Test
+  void theBaseLibraryLogsNothingBelowWarningWhileServingRequests() throws Exception {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() < Level.WARNING.intValue()) {
+          logged.add(record.getLoggerName() + ": " + record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger root = Logger.getLogger("");
+    root.addHandler(recorder);
+    try (KernelClient kernel = new KernelClient()) {
+      assertEquals("ok", kernel.execute("1 + 1").reply().path("status").asText());
+      kernel.request("complete_request", java.util.Map.of("code", "Strin", "cursor_pos", 5));
+    } finally {
+      root.removeHandler(recorder);
+    }
+    assertTrue(logged.isEmpty(), "lines that would reach Jupyter's terminal: " + logged);
+  }
+
+  @Test
+  void inspectionAndHistoryAnswerOverTheWire() throws Exception {
+    try (KernelClient kernel = new KernelClient()) {
+      kernel.execute("int answer = 6 * 7;");
+      var inspect = kernel.request("inspect_request",
+          java.util.Map.of("code", "answer + 1", "cursor_pos", 3, "detail_level", 0)).reply();
+      assertTrue(inspect.path("found").asBoolean(), inspect.toString());
+      assertEquals("answer: int = 42", inspect.path("data").path("text/plain").asText());
+      var history = kernel.request("history_request",
+          java.util.Map.of("output", false, "raw", true, "hist_access_type", "tail", "n", 1)).reply();
+      assertEquals("ok", history.path("status").asText(), history.toString());
+      assertEquals("int answer = 6 * 7;", history.path("history").path(0).path(2).asText(), history.toString());
+    }
+  }
+
+  @Test
+  void kernelInfoNamesTheCodeMirrorModeByTheMimeTypeFrontEndsMap() throws Exception {
+    try (KernelClient kernel = new KernelClient()) {
+      var info = kernel.request("kernel_info_request", java.util.Map.of()).reply();
+      assertEquals("text/x-java", info.path("language_info").path("codemirror_mode").asText(), info.toString());
+      assertEquals("ok", info.path("status").asText());
+    }
+  }
+}

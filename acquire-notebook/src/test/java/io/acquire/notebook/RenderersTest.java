@@ -1,0 +1,56 @@
+package io.acquire.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.acquire.client.Money;
+import io.acquire.client.SessionInfo;
+import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.Renderer;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RenderersTest {
+  private final Renderer renderer = new Renderer();
+
+  RenderersTest() {
+    Renderers.register(renderer);
+  }
+
+  @Test
+  void aStatementIsATableAndAHoldShowsTheAmountItHeld() {
+    Instant at = Instant.parse("2026-12-05T10:00:00Z");
+    List<StatementLine> statement = List.of(
+        new StatementLine(1, at, "hold", Money.of("0.00", "GBP"), Money.of("100.00", "GBP"), "hold_1", null,
+            "job quote", "", "h1", Money.of("0.25", "GBP")),
+        new StatementLine(2, at, "capture", Money.of("-0.03", "GBP"), Money.of("99.97", "GBP"), "hold_1", null,
+            "job ran 4 s", "h1", "h2", null));
+    DisplayData data = renderer.render(statement);
+    String html = String.valueOf(data.getData(MIMEType.TEXT_HTML));
+    assertTrue(html.startsWith("<table class=\"acquire-statement\">"), html);
+    assertTrue(html.contains(">held 0.25 GBP<"), html);
+    assertTrue(html.contains(">-0.03 GBP<") && html.contains(">99.97 GBP<"), html);
+    assertFalse(renderer.render(List.of(1, 2)).hasDataForType(MIMEType.TEXT_HTML), "other lists stay text");
+    assertEquals("[1, 2]", renderer.render(List.of(1, 2)).getData(MIMEType.TEXT_PLAIN));
+  }
+
+  @Test
+  void whoAmIReadsAsASentenceAndATable() {
+    DisplayData data = renderer.render(new SessionInfo("ada", "ses_1", "user", Instant.parse("2026-12-06T10:00:00Z")));
+    assertEquals("Signed in as ada (session ses_1, scope user, expires 2026-12-06T10:00:00Z)",
+        data.getData(MIMEType.TEXT_PLAIN));
+    assertTrue(String.valueOf(data.getData(MIMEType.TEXT_HTML)).contains(">ses_1<"));
+  }
+
+  @Test
+  void aProgressBarBeforeItsFirstReportSaysItIsStartingNotZeroBytes() {
+    ProgressBar bar = new ProgressBar("Upload");
+    assertEquals("Upload: starting…", renderer.render(bar).getData(MIMEType.TEXT_PLAIN));
+    bar.update(512, 2048);
+    assertEquals("Upload: 25% (512 B of 2.0 KiB)", renderer.render(bar).getData(MIMEType.TEXT_PLAIN));
+  }
+}
