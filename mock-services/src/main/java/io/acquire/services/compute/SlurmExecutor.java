@@ -330,7 +330,14 @@ final class SlurmExecutor implements Executor {
       // Slurm no longer knows it and no completion was logged: the runner's note is all there is.
       Optional<Integer> code = runnerExit(f.work);
       if (code.isPresent()) {
-        end(f, new SlurmJob(f.batchJob, code.get() == 0 ? "COMPLETED" : "FAILED", null, null), cancelRequested);
+        // The note was written as the runner ended: its time is the job's end.
+        Instant ended = null;
+        try {
+          ended = Files.getLastModifiedTime(f.work.resolve(RUNNER_EXIT)).toInstant();
+        } catch (IOException e) {
+          // charged up to now then, still never above the quote
+        }
+        end(f, new SlurmJob(f.batchJob, code.get() == 0 ? "COMPLETED" : "FAILED", null, ended), cancelRequested);
       } else {
         end(f, new SlurmJob(f.batchJob, "UNKNOWN", null, null), cancelRequested);
       }

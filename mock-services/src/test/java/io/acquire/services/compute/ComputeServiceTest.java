@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.Account;
 import io.acquire.client.Drive;
+import io.acquire.client.InvalidRequestException;
 import io.acquire.client.Job;
 import io.acquire.client.JobSpec;
 import io.acquire.client.JobStatus;
@@ -72,6 +73,24 @@ class ComputeServiceTest {
   static JobSpec spec(String input, Duration maxRuntime) {
     return JobSpec.workload("md-equilibrate").input(inputs, input).cores(1).memoryMib(512).maxRuntime(maxRuntime)
         .paidBy(account);
+  }
+
+  @Test
+  void aQuoteSaysWhichResourceTheJobRunsOnAndWhy() {
+    Quote picked = Job.quote(ada, spec("md/short.json", Duration.ofMinutes(2)));
+    assertEquals("local", picked.resource());
+    assertEquals("the only resource offered", picked.reason());
+    assertTrue(picked.toString().contains(" on local: "), picked.toString());
+
+    Quote named = Job.quote(ada, spec("md/short.json", Duration.ofMinutes(2)).resource("local"));
+    assertEquals("named in the request", named.reason());
+    assertEquals(picked.price(), named.price());
+
+    InvalidRequestException unknown = assertThrows(InvalidRequestException.class,
+        () -> Job.quote(ada, spec("md/short.json", Duration.ofMinutes(2)).resource("gpu")));
+    assertTrue(unknown.getMessage().contains("Unknown resource 'gpu'; the price list offers local."),
+        unknown.getMessage());
+    assertEquals(List.of("local"), Job.prices(ada).offers().stream().map(o -> o.resource()).distinct().toList());
   }
 
   @Test

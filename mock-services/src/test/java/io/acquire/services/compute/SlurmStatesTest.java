@@ -231,6 +231,24 @@ class SlurmStatesTest {
   }
 
   @Test
+  void aJobForgottenWithoutACompletionLogEndsAsTheRunnersNoteSaysAtItsTime() throws IOException {
+    String[] job = submitted();
+    LocalDateTime startUtc = utc(-20);
+    slurmSays(job[1], "RUNNING", startUtc, utc(3600));
+    waitForStatus(job[0], "running");
+    Path work = dir.resolve("jobs").resolve(job[0]);
+    Files.writeString(work.resolve(JobRunner.WORKLOAD_EXIT), "0");
+    Path note = Files.writeString(work.resolve(SlurmExecutor.RUNNER_EXIT), "0");
+    java.time.Instant ended = startUtc.toInstant(ZoneOffset.UTC).plusSeconds(9);
+    Files.setLastModifiedTime(note, java.nio.file.attribute.FileTime.from(ended));
+    slurmSays(job[1], null, null, null);
+    JsonNode done = waitForEnd(ada.session(), job[0], java.time.Duration.ofSeconds(20));
+    assertEquals("completed", done.get("status").asText(), done.toString());
+    assertEquals(ended, java.time.Instant.parse(done.get("endedAt").asText()), "ended when the runner noted it");
+    assertTrue(cost(done).signum() > 0, done.toString());
+  }
+
+  @Test
   void aJobNoRecordOfSlurmKnowsEndsAsThePlatformsFailure() throws IOException {
     String[] job = submitted();
     slurmSays(job[1], "RUNNING", utc(-5), utc(3600));

@@ -9,6 +9,7 @@ import io.acquire.client.Money;
 import io.acquire.client.Quote;
 import io.acquire.client.User;
 import io.acquire.services.AcquireServer;
+import io.acquire.services.store.MemoryObjectStore;
 import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.SlurmCluster;
 import java.nio.file.Files;
@@ -28,8 +29,9 @@ import java.util.TreeMap;
  * what is measured is submission and following, and that none is lost (every job gets a
  * Slurm job id, then every one is cancelled through the API and ends cancelled with its hold
  * released). Then the partition comes up and a few short MD jobs run to completion on it.
- * Over a durable local store, with the one-node cluster of scripts/slurm-cluster.sh.
- * Run with {@code scripts/benchmark.sh io.acquire.services.compute.SlurmSubmitBenchmark [jobs] [bare] [run]}.
+ * Over a durable local store (or, with {@code memory}, the memory store, to see what the
+ * durable writes cost), with the one-node cluster of scripts/slurm-cluster.sh. Run with
+ * {@code scripts/benchmark.sh io.acquire.services.compute.SlurmSubmitBenchmark [jobs] [bare] [run] [memory]}.
  */
 public final class SlurmSubmitBenchmark {
   private SlurmSubmitBenchmark() {}
@@ -38,10 +40,12 @@ public final class SlurmSubmitBenchmark {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int bare = args.length > 1 ? Integer.parseInt(args[1]) : 300;
     int run = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+    boolean memory = args.length > 3 && args[3].equals("memory");
     SlurmCluster slurm = SlurmCluster.get();
     Path data = Files.createTempDirectory("slurm-bench-store");
     Path work = Files.createTempDirectory("slurm-bench-work");
-    AcquireServer.Builder builder = AcquireServer.builder().dataDirectory(data).port(0)
+    AcquireServer.Builder builder = (memory ? AcquireServer.builder().store(new MemoryObjectStore())
+        : AcquireServer.builder().dataDirectory(data)).port(0)
         .option("identity.bcrypt-cost", "4").option("compute.work-directory", work.resolve("jobs").toString());
     slurm.computeOptions().forEach(builder::option);
     try (AcquireServer server = builder.start(); User user = RealLogins.loggedIn(server.url(), "bench")) {
