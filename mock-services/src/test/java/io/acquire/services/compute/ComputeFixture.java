@@ -165,9 +165,21 @@ final class ComputeFixture implements AutoCloseable {
     return waitForEnd(person.session(), id, Duration.ofSeconds(60));
   }
 
-  /** Runs a job that ends at once (its input is refused by the workload) and returns it once ended. */
-  static JsonNode finishedJob(Person person) {
-    Reply submitted = submit(person.session(), quoteId(person, "md/bad.json"));
+  /**
+   * A quote for an input that was valid when quoted and was then replaced by one the workload
+   * refuses (quotes check inputs, so only a file changed afterwards reaches the workload bad).
+   */
+  String spoiledQuote(Person person) {
+    String path = "md/spoiled-" + USERS.incrementAndGet() + ".json";
+    put(person.drive(), path, ComputeServiceTest.SHORT_RAMP);
+    String quote = quoteId(person, path);
+    put(person.drive(), path, BAD_INPUT);
+    return quote;
+  }
+
+  /** Runs a job that ends at once (its input, changed after the quote, is refused by the workload); once ended. */
+  JsonNode finishedJob(Person person) {
+    Reply submitted = submit(person.session(), spoiledQuote(person));
     assertEquals(201, submitted.status(), submitted.body());
     return waitForEnd(person.session(), json(submitted).get("id").asText(), Duration.ofSeconds(60));
   }

@@ -1,7 +1,6 @@
 package io.acquire.services.compute;
 
 import static io.acquire.services.compute.ComputeFixture.assertRefused;
-import static io.acquire.services.compute.ComputeFixture.finishedJob;
 import static io.acquire.services.compute.ComputeFixture.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -197,7 +196,7 @@ class JobCredentialTest {
   @Test
   void aJobsCredentialIsRevokedWhenTheJobEnds() throws Exception {
     Person ada = compute.person("ada");
-    JsonNode job = finishedJob(ada);
+    JsonNode job = compute.finishedJob(ada);
     String id = job.get("id").asText();
     String output = job.get("outputDrive").asText();
     JobTicket ticket = Json.read(Files.readAllBytes(work.resolve(id).resolve("ticket.json")), JobTicket.class);

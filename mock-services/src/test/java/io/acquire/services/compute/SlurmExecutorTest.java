@@ -201,7 +201,9 @@ class SlurmExecutorTest {
 
   @Test
   void aFailingWorkloadOnSlurmEndsFailedWithItsReason() {
-    JsonNode submitted = run(ada.session(), ada, "md/bad.json", 120);
+    Reply reply = submit(ada.session(), compute.spoiledQuote(ada));
+    assertEquals(201, reply.status(), reply.body());
+    JsonNode submitted = json(reply);
     JsonNode job = waitForEnd(ada.session(), submitted.get("id").asText(), Duration.ofSeconds(60));
     assertEquals("failed", job.get("status").asText(), job.toString());
     assertEquals(2, job.get("exitCode").asInt(), job.toString());
