@@ -81,7 +81,9 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
       return thread;
     });
     recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, 30, TimeUnit.SECONDS);
-    recovery.execute(Workload::offered); // find out now, not at the first price list, which workloads can run here
+    Thread check = new Thread(Workload::offered, "compute-workload-check"); // now, not at the first price list
+    check.setDaemon(true);
+    check.start();
   }
 
   @Override
