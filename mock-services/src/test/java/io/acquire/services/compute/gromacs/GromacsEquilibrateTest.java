@@ -103,6 +103,26 @@ class GromacsEquilibrateTest {
     assertTrue(Files.notExists(dir.resolve("out/records.csv")), "nothing is run for bad input");
   }
 
+  /** Runs the workload as its own process with {@code environment}, as a runner would; returns exit code and stderr. */
+  private String runProcess(java.util.Map<String, String> environment) throws Exception {
+    Path input = Files.writeString(dir.resolve("job.json"), "{}");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), GromacsEquilibrate.class.getName(), "--input", input.toString(),
+        "--output", dir.resolve("out").toString()).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return process.waitFor() + " " + output.strip();
+  }
+
+  @Test
+  void withoutGmxTheWorkloadSaysSoAndFails() throws Exception {
+    assertEquals("1 gromacs-equilibrate: GROMACS is not installed here: no 'gmx' on the PATH (on Debian: apt-get"
+        + " install gromacs).", runProcess(java.util.Map.of("PATH", dir.toString())));
+    assertEquals("1 gromacs-equilibrate: ACQUIRE_GMX names /nonexistent/gmx, which is not an executable file.",
+        runProcess(java.util.Map.of(Gmx.ENVIRONMENT, "/nonexistent/gmx")));
+  }
+
   @Test
   void badInputIsExplainedInOneSentence() throws Exception {
     Path input = Files.writeString(dir.resolve("job.json"), "{\"system\": {\"name\": \"water\", \"box\": 1.0}}");
