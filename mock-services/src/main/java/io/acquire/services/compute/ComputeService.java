@@ -103,7 +103,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     JobRequest request = Bodies.json(ctx, JobRequest.class);
     Workload workload = Workload.named(Bodies.required("workload", request.workload(), 64))
         .orElseThrow(() -> ApiException.badRequest("Unknown workload '" + request.workload() + "'; the price list "
-            + "offers " + String.join(", ", Workload.CATALOG.stream().map(Workload::name).toList()) + "."));
+            + "offers " + String.join(", ", Workload.offered().stream().map(Workload::name).toList()) + "."));
     prices.check(workload, request);
     billing.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
     DriveRecord inputs = drives.get(Bodies.required("inputDrive", request.inputDrive(), 64))
