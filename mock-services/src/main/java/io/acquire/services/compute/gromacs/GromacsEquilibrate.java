@@ -134,8 +134,17 @@ public final class GromacsEquilibrate implements Callable<Integer> {
       cutoff = Systems.WATER_CUTOFF;
     }
     Files.writeString(output.resolve("md.mdp"), Systems.mdp(job.kind(), cutoff, job.protocol()));
-    tool(gmx, prepare, "grompp", "-f", "md.mdp", "-c", coordinates, "-p", "topol.top", "-o", "md.tpr",
-        "-po", "md-out.mdp");
+    try {
+      tool(gmx, prepare, "grompp", "-f", "md.mdp", "-c", coordinates, "-p", "topol.top", "-o", "md.tpr",
+          "-po", "md-out.mdp");
+    } catch (GmxException e) {
+      if (stopped) {
+        throw e;
+      }
+      // grompp checks the run against the system: what it refuses follows from the input (a box too small, say).
+      System.err.println(NAME + ": GROMACS refused this system and protocol (" + e.getMessage() + ")");
+      return 2;
+    }
     Path console = output.resolve("mdrun.log");
     Process mdrun = gmx.start(output, console, "mdrun", "-deffnm", "md", "-ntmpi", "1", "-ntomp", threads(), "-pin",
         "off");

@@ -90,6 +90,15 @@ class GromacsEquilibrateTest {
   }
 
   @Test
+  void aRunGromppRefusesIsBadInput() throws Exception {
+    assumeGromacs();
+    // 108 atoms in a 1.73 nm box at 2000 K: GROMACS's pair list (cut-off plus buffer) no longer fits the box.
+    run("{\"system\": {\"cellsPerSide\": 3}, \"protocol\": {\"runtime\": 0.5, \"startTemperature\": 2000,"
+        + " \"endTemperature\": 2000, \"reportInterval\": 0.1}}", 2);
+    assertTrue(Files.readString(dir.resolve("out/prepare.log")).contains("longer than half the shortest box vector"));
+  }
+
+  @Test
   void badInputExitsWithTwoAndSaysWhy() throws Exception {
     run("{\"system\": {\"name\": \"neon\"}}", 2);
     run("{\"system\": {\"name\": \"water\", \"box\": 1.0}}", 2);
