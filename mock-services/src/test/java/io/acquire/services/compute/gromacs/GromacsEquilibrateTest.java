@@ -118,6 +118,7 @@ class GromacsEquilibrateTest {
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), GromacsEquilibrate.class.getName(), "--input", input.toString(),
         "--output", dir.resolve("out").toString()).redirectErrorStream(true);
+    builder.environment().remove(Gmx.ENVIRONMENT); // whatever this test run itself uses
     builder.environment().putAll(environment);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
