@@ -325,7 +325,7 @@ public final class GromacsEquilibrate implements Callable<Integer> {
     }
     if (kind == Systems.Kind.WATER && parsed.timestep() > MAX_WATER_TIMESTEP_FS) {
       throw new BadInput("field 'protocol.timestep' must be at most " + MAX_WATER_TIMESTEP_FS
-          + " fs for water (its O-H vibrations are constrained, but faster motions remain), not " + parsed.timestep());
+          + " fs for water (rigid water molecules rotate too fast for longer steps), not " + parsed.timestep());
     }
     return new Job(kind, argon, box, parsed);
   }
