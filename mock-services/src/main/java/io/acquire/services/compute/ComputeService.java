@@ -97,7 +97,9 @@ public final class ComputeService implements Service, Executor.Lifecycle {
       return thread;
     });
     recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, 30, TimeUnit.SECONDS);
-    recovery.execute(Workload::offered); // find out now, not at the first price list, which workloads can run here
+    Thread check = new Thread(Workload::offered, "compute-workload-check"); // now, not at the first price list
+    check.setDaemon(true);
+    check.start();
   }
 
   /** The Slurm executor, if a resource runs on Slurm (for tests). */
@@ -122,7 +124,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     JobRequest request = Bodies.json(ctx, JobRequest.class);
     Workload workload = Workload.named(Bodies.required("workload", request.workload(), 64))
         .orElseThrow(() -> ApiException.badRequest("Unknown workload '" + request.workload() + "'; the price list "
-            + "offers " + String.join(", ", Workload.CATALOG.stream().map(Workload::name).toList()) + "."));
+            + "offers " + String.join(", ", Workload.offered().stream().map(Workload::name).toList()) + "."));
     Prices.Choice choice = prices.choose(workload, request);
     billing.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
     DriveRecord inputs = drives.owned(caller.username(), Bodies.required("inputDrive", request.inputDrive(), 64));

@@ -96,7 +96,15 @@ class BatchScriptJobTest {
   }
 
   @Test
-  void aScriptCannotReadItsTicketOrTheStore() throws Exception {
+  void aScriptCannotReadItsTicketTheStoreOrAnotherJob() throws Exception {
+    Job other = submit("other.sh", "echo secret > mine.txt\nsleep 120\n", Duration.ofMinutes(3));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (other.status() != JobStatus.RUNNING || !Files.exists(jobsDir.resolve(other.id()).resolve("batch"))) {
+      if (System.nanoTime() > deadline) {
+        fail("the other job did not start: " + other.refresh());
+      }
+      Thread.sleep(100);
+    }
     inputs.upload(Files.writeString(dir.resolve("table.csv"), "x,y\n1,2\n"), "scripts/data/table.csv");
     String script = """
         try() { if eval "$2" >/dev/null 2>&1; then echo "$1: READ"; else echo "$1: denied"; fi; }
@@ -106,15 +114,20 @@ class BatchScriptJobTest {
         try store 'ls %1$s'
         try keys 'cat %1$s/objects/keys/*/signing'
         try jobs 'ls %2$s/*/inputs'
+        try other 'ls %2$s/%3$s'
+        try others-ticket 'cat %2$s/%3$s/ticket.json'
+        try others-files 'cat %2$s/%3$s/batch/job/mine.txt'
         cat data/table.csv
         echo "uid $(id -u)"
         wc -l < data/table.csv > "$ACQUIRE_OUTPUT/lines.txt"
         ln -s ../../ticket.json "$ACQUIRE_OUTPUT/ticket-link.json"
-        """.formatted(data.toAbsolutePath(), jobsDir.toAbsolutePath());
+        """.formatted(data.toAbsolutePath(), jobsDir.toAbsolutePath(), other.id());
     Job job = submit("probe.sh", script, Duration.ofMinutes(2), "scripts/data/table.csv");
     assertEquals(JobStatus.COMPLETED, job.waitFor(Duration.ofSeconds(90)), job.message().orElse(""));
     String stdout = read(job.outputs(), "stdout.txt");
-    for (String place : List.of("ticket", "work", "inputs", "store", "keys", "jobs")) {
+    other.cancel();
+    for (String place : List.of("ticket", "work", "inputs", "store", "keys", "jobs", "other", "others-ticket",
+        "others-files")) {
       assertTrue(stdout.contains(place + ": denied"), place + " must be closed to the script: " + stdout);
     }
     assertFalse(stdout.contains("READ"), stdout);
@@ -123,6 +136,7 @@ class BatchScriptJobTest {
     assertEquals("2\n", read(job.outputs(), "lines.txt"), "files under $ACQUIRE_OUTPUT are kept");
     List<String> files = job.outputs().files().stream().map(FileVersion::path).toList();
     assertFalse(files.contains("ticket-link.json"), "links are never followed out of the private directory: " + files);
+    assertEquals(JobStatus.CANCELLED, other.waitFor(Duration.ofSeconds(60)));
   }
 
   @Test

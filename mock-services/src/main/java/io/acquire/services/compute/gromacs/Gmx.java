@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class Gmx {
   /** Names the gmx program to use instead of the first {@code gmx} on the PATH. */
   public static final String ENVIRONMENT = "ACQUIRE_GMX";
   private static volatile Optional<String> unavailable;
+  /** The probe's steps take well under a second; a minute means something is wrong. */
+  private static final Duration PROBE_LIMIT = Duration.ofMinutes(1);
 
   private final Path program;
 
@@ -83,10 +86,10 @@ public final class Gmx {
       Systems.writeArgon(dir, new Argon(3, 1.374, 2.5));
       Files.writeString(dir.resolve("md.mdp"), Systems.mdp(Systems.Kind.ARGON, new Argon(3, 1.374, 2.5).cutoff(),
           new Protocol(0.005, 5, 60, 60, 0.005, true, 0.5, 1)));
-      gmx.get().run(dir, dir.resolve("grompp.txt"), "grompp", "-f", "md.mdp", "-c", "conf.gro", "-p", "topol.top",
-          "-o", "md.tpr");
-      gmx.get().run(dir, dir.resolve("mdrun.txt"), "mdrun", "-deffnm", "md", "-ntmpi", "1", "-ntomp", "1", "-pin",
-          "off");
+      gmx.get().run(dir, dir.resolve("grompp.txt"), PROBE_LIMIT, "grompp", "-f", "md.mdp", "-c", "conf.gro", "-p",
+          "topol.top", "-o", "md.tpr");
+      gmx.get().run(dir, dir.resolve("mdrun.txt"), PROBE_LIMIT, "mdrun", "-deffnm", "md", "-ntmpi", "1", "-ntomp", "1",
+          "-pin", "off");
       return Optional.empty();
     } catch (GmxException e) {
       return Optional.of("GROMACS is installed (" + gmx.get().program + ") but cannot run here: " + e.getMessage());
@@ -117,14 +120,14 @@ public final class Gmx {
     return builder.start();
   }
 
-  /** Runs a tool to its end; a non-zero exit becomes a {@link GmxException} with GROMACS's reason. */
-  void run(Path dir, Path log, String tool, String... args) throws IOException, GmxException {
+  /** Runs a tool to its end within {@code limit}; a non-zero exit becomes a {@link GmxException} with GROMACS's reason. */
+  private void run(Path dir, Path log, Duration limit, String tool, String... args) throws IOException, GmxException {
     Process process = start(dir, log, tool, args);
     try {
       process.getOutputStream().close();
-      if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new GmxException("gmx " + tool + " did not finish within 10 minutes");
+        throw new GmxException("gmx " + tool + " did not finish within " + limit.toMinutes() + " minute(s)");
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

@@ -48,7 +48,8 @@ public final class GromacsEquilibrate implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "Directory for records.csv and GROMACS's files.")
   Path output;
 
-  private volatile Process mdrun;
+  /** The gmx tool running now (solvate, grompp, a minimisation or mdrun): what a stop must end. */
+  private volatile Process current;
   private volatile boolean stopped;
 
   /** What to simulate: the argon lattice or a cubic box of water of side {@code waterBox} nm. */
@@ -82,7 +83,7 @@ public final class GromacsEquilibrate implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Thread stopper = new Thread(() -> {
       stopped = true;
-      Process running = mdrun;
+      Process running = current;
       if (running != null) {
         running.destroy(); // SIGTERM: mdrun stops within 100 steps and writes a checkpoint
       }
@@ -123,24 +124,35 @@ public final class GromacsEquilibrate implements Callable<Integer> {
       particles = job.argon().atoms();
     } else {
       String box = String.format(java.util.Locale.ROOT, "%.4f", job.waterBox());
-      gmx.run(output, prepare, "solvate", "-cs", "spc216.gro", "-box", box, box, box, "-o", "water.gro");
+      tool(gmx, prepare, "solvate", "-cs", "spc216.gro", "-box", box, box, box, "-o", "water.gro");
       particles = atomsIn(output.resolve("water.gro")) / 3;
       Systems.writeWaterTopology(output, particles);
       Files.writeString(output.resolve("em.mdp"), Systems.minimisationMdp());
-      gmx.run(output, prepare, "grompp", "-f", "em.mdp", "-c", "water.gro", "-p", "topol.top", "-o", "em.tpr",
+      tool(gmx, prepare, "grompp", "-f", "em.mdp", "-c", "water.gro", "-p", "topol.top", "-o", "em.tpr",
           "-po", "em-out.mdp");
-      gmx.run(output, prepare, "mdrun", "-deffnm", "em", "-ntmpi", "1", "-ntomp", threads(), "-pin", "off");
+      tool(gmx, prepare, "mdrun", "-deffnm", "em", "-ntmpi", "1", "-ntomp", threads(), "-pin", "off");
       coordinates = "em.gro";
       cutoff = Systems.WATER_CUTOFF;
     }
     Files.writeString(output.resolve("md.mdp"), Systems.mdp(job.kind(), cutoff, job.protocol()));
-    gmx.run(output, prepare, "grompp", "-f", "md.mdp", "-c", coordinates, "-p", "topol.top", "-o", "md.tpr",
-        "-po", "md-out.mdp");
-    if (stopped) {
-      return 130;
+    try {
+      tool(gmx, prepare, "grompp", "-f", "md.mdp", "-c", coordinates, "-p", "topol.top", "-o", "md.tpr",
+          "-po", "md-out.mdp");
+    } catch (GmxException e) {
+      if (stopped) {
+        throw e;
+      }
+      // grompp checks the run against the system: what it refuses follows from the input (a box too small, say).
+      System.err.println(NAME + ": GROMACS refused this system and protocol (" + e.getMessage() + ")");
+      return 2;
     }
     Path console = output.resolve("mdrun.log");
-    mdrun = gmx.start(output, console, "mdrun", "-deffnm", "md", "-ntmpi", "1", "-ntomp", threads(), "-pin", "off");
+    Process mdrun = gmx.start(output, console, "mdrun", "-deffnm", "md", "-ntmpi", "1", "-ntomp", threads(), "-pin",
+        "off");
+    current = mdrun;
+    if (stopped) {
+      mdrun.destroy();
+    }
     mdrun.getOutputStream().close();
     EnergyLog parser = new EnergyLog();
     Reading first = null;
@@ -193,6 +205,24 @@ public final class GromacsEquilibrate implements Callable<Integer> {
     summary.put("wallSeconds", (System.nanoTime() - started) / 1e9);
     Files.write(output.resolve("summary.json"), Json.write(summary));
     return 0;
+  }
+
+  /** Runs one gmx tool to its end in the output directory, as the tool a stop ends. */
+  private void tool(Gmx gmx, Path log, String tool, String... args) throws IOException, GmxException,
+      InterruptedException {
+    Process process = gmx.start(output, log, tool, args);
+    current = process;
+    if (stopped) {
+      process.destroy();
+    }
+    process.getOutputStream().close();
+    int code = process.waitFor();
+    if (stopped) {
+      throw new GmxException("stopped during gmx " + tool);
+    }
+    if (code != 0) {
+      throw new GmxException("gmx " + tool + " failed: " + Gmx.fatalError(log));
+    }
   }
 
   /** mdrun's threads: the cores the job was given (the runner caps the JVM's processor count at them). */
@@ -317,7 +347,7 @@ public final class GromacsEquilibrate implements Callable<Integer> {
     }
     if (kind == Systems.Kind.WATER && parsed.timestep() > MAX_WATER_TIMESTEP_FS) {
       throw new BadInput("field 'protocol.timestep' must be at most " + MAX_WATER_TIMESTEP_FS
-          + " fs for water (its O-H vibrations are constrained, but faster motions remain), not " + parsed.timestep());
+          + " fs for water (rigid water molecules rotate too fast for longer steps), not " + parsed.timestep());
     }
     return new Job(kind, argon, box, parsed);
   }

@@ -90,6 +90,15 @@ class GromacsEquilibrateTest {
   }
 
   @Test
+  void aRunGromppRefusesIsBadInput() throws Exception {
+    assumeGromacs();
+    // 108 atoms in a 1.73 nm box at 2000 K: GROMACS's pair list (cut-off plus buffer) no longer fits the box.
+    run("{\"system\": {\"cellsPerSide\": 3}, \"protocol\": {\"runtime\": 0.5, \"startTemperature\": 2000,"
+        + " \"endTemperature\": 2000, \"reportInterval\": 0.1}}", 2);
+    assertTrue(Files.readString(dir.resolve("out/prepare.log")).contains("longer than half the shortest box vector"));
+  }
+
+  @Test
   void badInputExitsWithTwoAndSaysWhy() throws Exception {
     run("{\"system\": {\"name\": \"neon\"}}", 2);
     run("{\"system\": {\"name\": \"water\", \"box\": 1.0}}", 2);
@@ -101,6 +110,27 @@ class GromacsEquilibrateTest {
     run("[1, 2]", 2);
     run("null", 2);
     assertTrue(Files.notExists(dir.resolve("out/records.csv")), "nothing is run for bad input");
+  }
+
+  /** Runs the workload as its own process with {@code environment}, as a runner would; returns exit code and stderr. */
+  private String runProcess(java.util.Map<String, String> environment) throws Exception {
+    Path input = Files.writeString(dir.resolve("job.json"), "{}");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), GromacsEquilibrate.class.getName(), "--input", input.toString(),
+        "--output", dir.resolve("out").toString()).redirectErrorStream(true);
+    builder.environment().remove(Gmx.ENVIRONMENT); // whatever this test run itself uses
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return process.waitFor() + " " + output.strip();
+  }
+
+  @Test
+  void withoutGmxTheWorkloadSaysSoAndFails() throws Exception {
+    assertEquals("1 gromacs-equilibrate: GROMACS is not installed here: no 'gmx' on the PATH (on Debian: apt-get"
+        + " install gromacs).", runProcess(java.util.Map.of("PATH", dir.toString())));
+    assertEquals("1 gromacs-equilibrate: ACQUIRE_GMX names /nonexistent/gmx, which is not an executable file.",
+        runProcess(java.util.Map.of(Gmx.ENVIRONMENT, "/nonexistent/gmx")));
   }
 
   @Test
