@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what Acquire's tests and notebooks need beyond a JDK,
 # Maven and Python 3: Jupyter and its executing client, the kernel conformance suite,
-# Chromium with its driver, oathtool and zbarimg. All come from Debian's packages.
+# Chromium with its driver, oathtool and zbarimg, Slurm with MUNGE for the one-node
+# cluster of scripts/slurm-cluster.sh, and GROMACS for its workload. All come from Debian's packages.
 # As root on a Debian-like machine it installs what is missing; otherwise it prints
 # the exact command to run and fails.
 set -euo pipefail
@@ -11,6 +12,8 @@ packages=(
   python3-jupyter-kernel-test
   chromium chromium-driver
   oathtool zbar-tools
+  slurmctld slurmd slurm-client munge
+  gromacs
 )
 
 for tool in java mvn; do
@@ -24,7 +27,7 @@ if command -v dpkg-query >/dev/null; then
     [[ "$status" == "install ok installed" ]] || missing+=("$p")
   done
 else
-  for tool in jupyter oathtool zbarimg chromium chromedriver; do
+  for tool in jupyter oathtool zbarimg chromium chromedriver slurmctld slurmd sbatch munged gmx; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
 fi
@@ -36,8 +39,9 @@ fi
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   echo "setup-machine: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Another install may hold dpkg's lock for a while: wait for it rather than fail.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   exit 0
 fi
 
@@ -46,6 +50,7 @@ if command -v apt-get >/dev/null; then
   echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
 else
   echo "  (no apt-get here) install Jupyter (notebook, nbconvert, nbclient, jupyter_kernel_test)," >&2
-  echo "  Chromium with chromedriver, oathtool and zbar-tools with your package manager" >&2
+  echo "  Chromium with chromedriver, oathtool, zbar-tools, Slurm (slurmctld, slurmd, client), MUNGE" >&2
+  echo "  and GROMACS with your package manager" >&2
 fi
 exit 1

@@ -84,6 +84,11 @@ public final class Job {
     return view.job().workload();
   }
 
+  /** The resource the job runs on (such as {@code local} or a Slurm partition); null from services without resources. */
+  public String resource() {
+    return view.job().resource();
+  }
+
   /** The quoted price, held while the job runs. */
   public Money price() {
     return view.price();

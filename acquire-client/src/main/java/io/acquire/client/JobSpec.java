@@ -26,6 +26,7 @@ public final class JobSpec {
   private int memoryMib = 1024;
   private Duration maxRuntime = Duration.ofMinutes(10);
   private String account;
+  private String resource;
 
   private JobSpec(String workload) {
     this.workload = Objects.requireNonNull(workload, "workload == null");
@@ -63,6 +64,15 @@ public final class JobSpec {
     return this;
   }
 
+  /**
+   * Runs the job on the named resource of the price list (such as {@code "local"} or a Slurm
+   * partition) instead of the cheapest one that fits, which the quote picks when none is named.
+   */
+  public JobSpec resource(String name) {
+    this.resource = Objects.requireNonNull(name, "name == null");
+    return this;
+  }
+
   public JobSpec paidBy(Account account) {
     this.account = Objects.requireNonNull(account, "account == null").id();
     return this;
@@ -75,12 +85,13 @@ public final class JobSpec {
     if (inputDrive == null) {
       throw new IllegalStateException("Name the job's input files: call input(drive, path).");
     }
-    return new JobRequest(workload, inputDrive, List.copyOf(inputs), cores, memoryMib, maxRuntime.toSeconds(), account);
+    return new JobRequest(workload, inputDrive, List.copyOf(inputs), cores, memoryMib, maxRuntime.toSeconds(), account,
+        resource);
   }
 
   @Override
   public String toString() {
     return "JobSpec[" + workload + ", " + inputs + ", " + cores + " cores, " + memoryMib + " MiB, up to "
-        + maxRuntime.toSeconds() + " s]";
+        + maxRuntime.toSeconds() + " s" + (resource == null ? "" : " on " + resource) + "]";
   }
 }

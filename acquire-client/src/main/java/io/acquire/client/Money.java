@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 public final class Money implements Comparable<Money> {
   /** Decimal places of every amount. */
   public static final int SCALE = 2;
-  private static final long MAX_MINOR = 100_000_000_000_000L;  // 10^12 whole units
+  /** The largest amount in minor units, either way: 10^12 whole units. */
+  public static final long MAX_MINOR_UNITS = 100_000_000_000_000L;
+  private static final long MAX_MINOR = MAX_MINOR_UNITS;
   private static final Pattern AMOUNT = Pattern.compile("-?\\d{1,13}(\\.\\d{1,2})?");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 

@@ -45,6 +45,16 @@ public final class Quote {
     return quote.job().memoryMib();
   }
 
+  /** The resource the job will run on (such as {@code local} or a Slurm partition); null from services without resources. */
+  public String resource() {
+    return quote.job().resource();
+  }
+
+  /** Why the quote chose {@link #resource()}: named in the spec, or the cheapest of those that fit. */
+  public String reason() {
+    return quote.reason();
+  }
+
   public Duration maxRuntime() {
     return Duration.ofSeconds(quote.job().maxRuntimeSeconds());
   }
@@ -65,6 +75,6 @@ public final class Quote {
   @Override
   public String toString() {
     return "Quote[" + workload() + ", " + cores() + (cores() == 1 ? " core, " : " cores, ") + memoryMib() + " MiB, up to "
-        + maxRuntime().toSeconds() + " s: " + price() + " until " + expiresAt() + "]";
+        + maxRuntime().toSeconds() + " s" + (resource() == null ? "" : " on " + resource()) + ": " + price() + " until " + expiresAt() + "]";
   }
 }

@@ -108,6 +108,7 @@ public final class Renderers {
               + row("Workload", quote.workload())
               + row("Resources", quote.cores() + (quote.cores() == 1 ? " core, " : " cores, ") + quote.memoryMib()
                   + " MiB, up to " + duration(quote.maxRuntime()))
+              + (quote.resource() == null ? "" : row("Runs on", quote.resource() + " (" + quote.reason() + ")"))
               + row("Guaranteed price", quote.price().toString())
               + row("Valid until", seconds(quote.expiresAt())) + "</table>");
           context.renderIfRequested(MIMEType.TEXT_PLAIN, quote::toString);

@@ -6,6 +6,7 @@ import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.SigningKey;
 import io.acquire.services.http.ApiException;
+import io.acquire.services.http.BodyLimit;
 import io.acquire.services.http.NonceSweeper;
 import io.acquire.services.http.RequestVerifier;
 import io.acquire.services.http.Routes;
@@ -20,6 +21,7 @@ import io.acquire.services.storage.StorageService;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.LocalObjectStore;
 import io.acquire.services.store.ObjectStore;
+import io.acquire.services.store.PrivateFiles;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -28,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,8 @@ public final class AcquireServer implements AutoCloseable {
   public static final class Builder {
     private ObjectStore store;
     private boolean ownsStore;
+    private Path dataDirectory;
+    private KeyEncryptionKey keyEncryptionKey;
     private String host = "127.0.0.1";
     private int port = 8080;
     private String publicUrl;
@@ -151,10 +154,32 @@ public final class AcquireServer implements AutoCloseable {
       return this;
     }
 
-    /** Serve from a durable local store in {@code directory}, closed with the server. */
+    /**
+     * Serve from a durable local store in {@code directory}, closed with the server. The
+     * directory is made 0700 if absent; one that other users may read, write or enter is
+     * refused, since it holds the backend's secrets.
+     */
     public Builder dataDirectory(Path directory) {
+      try {
+        PrivateFiles.createDirectories(directory);
+        PrivateFiles.requirePrivate(directory);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot use data directory " + directory + ": " + e.getMessage(), e);
+      }
       this.store = LocalObjectStore.open(directory);
       this.ownsStore = true;
+      this.dataDirectory = directory;
+      return this;
+    }
+
+    /**
+     * The key that encrypts secrets at rest. Default: the keyset in the environment variable
+     * {@value KeyEncryptionKey#ENVIRONMENT}, else in {@code master-key.json} in the data
+     * directory or local store's root (made on first start); over another store given with
+     * {@link #store}, one made for this JVM and kept nowhere.
+     */
+    public Builder keyEncryptionKey(KeyEncryptionKey key) {
+      this.keyEncryptionKey = Objects.requireNonNull(key, "key == null");
       return this;
     }
 
@@ -234,6 +259,11 @@ public final class AcquireServer implements AutoCloseable {
         throw new IllegalStateException("A store is required: call store(...) or dataDirectory(...).");
       }
       ObjectStore store = this.store;
+      Path localRoot = dataDirectory != null ? dataDirectory
+          : store instanceof LocalObjectStore local ? local.root() : null;
+      KeyEncryptionKey kek = keyEncryptionKey != null ? keyEncryptionKey
+          : localRoot != null ? KeyEncryptionKey.fromEnvironmentOrFile(localRoot.resolve("master-key.json"))
+          : KeyEncryptionKey.forThisProcess();
       JsonObjects objects = new JsonObjects(store);
       AtomicReference<String> root = new AtomicReference<>();
       // Services find each other, and the keys to trust, through the registry: in this
@@ -252,6 +282,12 @@ public final class AcquireServer implements AutoCloseable {
         config.http.disableCompression();
         config.router.ignoreTrailingSlashes = true;
         config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        // Bodies are bounded as they stream, chunked or not; Javalin checks only Content-Length.
+        config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+            new org.eclipse.jetty.servlet.FilterHolder(new BodyLimit(maxRequestBytes)), "/*",
+            java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
+        config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       });
       installErrorHandling(app);
 
@@ -261,8 +297,8 @@ public final class AcquireServer implements AutoCloseable {
       Map<Class<?>, AutoCloseable> shared = new LinkedHashMap<>();
       String registry = remoteRegistry ? stripSlash(registryUrl) : null;
       for (String name : services) {
-        ServiceKeys.Current key = new ServiceKeys.Current(store, name, clock);
-        ServiceContext context = new ServiceContext(name, store, clock, key, verifier, root::get, options, shared,
+        ServiceKeys.Current key = new ServiceKeys.Current(store, kek, name, clock);
+        ServiceContext context = new ServiceContext(name, store, clock, key, kek, verifier, root::get, options, shared,
             java.util.Set.copyOf(services), directory, registry);
         Service service = SERVICES.get(name).apply(context);
         String base = "/t/" + name;
@@ -323,7 +359,7 @@ public final class AcquireServer implements AutoCloseable {
         ServiceDirectory directory, String registry) {
       String name = context.name();
       if (rotateKeys || ServiceKeys.rotationPending(store, name)) {
-        ServiceKeys.rotate(store, name, (old, next) -> {
+        ServiceKeys.rotate(store, context.keyEncryptionKey(), name, (old, next) -> {
           directory.forget(name);
           // The registry's entry may already list the new key (a rotation that stopped after the
           // registry took it), or not exist (a first start): then the new key signs for itself.
@@ -361,12 +397,23 @@ public final class AcquireServer implements AutoCloseable {
   /** One JSON error shape for everything, with a request id on every response. */
   private static void installErrorHandling(Javalin app) {
     app.before(ctx -> {
-      // Request ids only tell requests apart in logs; they need no secure random source.
-      String requestId = "req_" + HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+      String requestId = BodyLimit.newRequestId();
       ctx.attribute(REQUEST_ID, requestId);
       ctx.header(RequestSignature.REQUEST_ID_HEADER, requestId);
     });
+    // Path parameters are percent-decoded on use; a malformed escape such as %u002e would fail there.
+    app.before(ctx -> {
+      if (MALFORMED_ESCAPE.matcher(ctx.req().getRequestURI()).find()
+          || (ctx.req().getQueryString() != null && MALFORMED_ESCAPE.matcher(ctx.req().getQueryString()).find())) {
+        throw ApiException.badRequest("The URL has a malformed percent-escape: '%' must be followed by two hex digits.");
+      }
+    });
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.getMessage()));
+    // The store is the disk: a write it cannot make (read-only, full, unreachable) is the
+    // server's trouble, not the caller's, and may pass; nothing half-written was kept.
+    app.exception(java.io.UncheckedIOException.class, (e, ctx) -> storeUnavailable(ctx, e));
+    app.exception(java.nio.file.FileSystemException.class, (e, ctx) -> storeUnavailable(ctx, e));
+    app.exception(java.nio.file.ReadOnlyFileSystemException.class, (e, ctx) -> storeUnavailable(ctx, e));
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), sentence(e)));
     app.exception(Exception.class, (e, ctx) -> {
       log.error("Unexpected failure in {} {} ({})", ctx.method(), ctx.path(), requestId(ctx), e);
@@ -379,6 +426,16 @@ public final class AcquireServer implements AutoCloseable {
     });
   }
 
+  private static final java.util.regex.Pattern MALFORMED_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+  private static final String STORE_RETRY_SECONDS = "5";
+
+  private static void storeUnavailable(Context ctx, Exception e) {
+    log.warn("Store unavailable in {} {} ({}): {}", ctx.method(), ctx.path(), requestId(ctx), e.getMessage());
+    ctx.header("Retry-After", STORE_RETRY_SECONDS);
+    error(ctx, 503, "unavailable", "The service cannot write its store right now (read-only, full or unreachable). Try again "
+        + "in a few seconds (quote request id " + requestId(ctx) + " if it persists).");
+  }
+
   private static String sentence(HttpResponseException e) {
     return switch (e.getStatus()) {
       case 404 -> "No such endpoint.";
@@ -388,7 +445,7 @@ public final class AcquireServer implements AutoCloseable {
     };
   }
 
-  private static String code(int status) {
+  static String code(int status) {
     return switch (status) {
       case 400 -> "invalid_request";
       case 401 -> "unauthorized";
@@ -399,6 +456,7 @@ public final class AcquireServer implements AutoCloseable {
       case 413 -> "too_large";
       case 416 -> "range_not_satisfiable";
       case 429 -> "too_many_requests";
+      case 503 -> "unavailable";
       default -> status >= 500 ? "internal_error" : "error";
     };
   }
@@ -425,6 +483,10 @@ public final class AcquireServer implements AutoCloseable {
     @Option(names = "--data", description = "Directory of the object store (default ${DEFAULT-VALUE}).")
     Path data = Path.of("acquire-data");
 
+    @Option(names = "--master-key", description = "Master key file (Tink AEAD keyset, JSON) that encrypts secrets at "
+        + "rest; made 0600 if absent. Default: $" + KeyEncryptionKey.ENVIRONMENT + " if set, else <data>/master-key.json.")
+    Path masterKey;
+
     @Option(names = "--public-url", description = "URL clients reach this server at, if not http://host:port.")
     String publicUrl;
 
@@ -449,6 +511,9 @@ public final class AcquireServer implements AutoCloseable {
     public Integer call() throws InterruptedException {
       Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services)
           .registryUrl(registryUrl);
+      if (masterKey != null) {
+        builder.keyEncryptionKey(KeyEncryptionKey.fromFile(masterKey));
+      }
       if (rotateKey) {
         builder.rotateKeys(Duration.ofHours(keyGraceHours));
       }

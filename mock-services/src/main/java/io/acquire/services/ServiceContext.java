@@ -22,6 +22,7 @@ public final class ServiceContext {
   private final ObjectStore store;
   private final Clock clock;
   private final Supplier<SigningKey> signingKey;
+  private final KeyEncryptionKey keyEncryptionKey;
   private final RequestVerifier verifier;
   private final Supplier<String> publicUrl;
   private final Map<String, String> options;
@@ -31,12 +32,14 @@ public final class ServiceContext {
   private final String registryUrl;
 
   ServiceContext(String name, ObjectStore store, Clock clock, Supplier<SigningKey> signingKey,
-      RequestVerifier verifier, Supplier<String> publicUrl, Map<String, String> options,
-      Map<Class<?>, AutoCloseable> shared, Set<String> local, ServiceDirectory directory, String registryUrl) {
+      KeyEncryptionKey keyEncryptionKey, RequestVerifier verifier, Supplier<String> publicUrl,
+      Map<String, String> options, Map<Class<?>, AutoCloseable> shared, Set<String> local,
+      ServiceDirectory directory, String registryUrl) {
     this.name = name;
     this.store = store;
     this.clock = clock;
     this.signingKey = signingKey;
+    this.keyEncryptionKey = keyEncryptionKey;
     this.verifier = verifier;
     this.publicUrl = publicUrl;
     this.options = Map.copyOf(options);
@@ -95,6 +98,11 @@ public final class ServiceContext {
   /** The registry's URL, for processes (job runners) that must find the services themselves. */
   public String registryUrl() {
     return registryUrl != null ? registryUrl : urlOf("registry");
+  }
+
+  /** What secrets kept in the store are encrypted with. */
+  public KeyEncryptionKey keyEncryptionKey() {
+    return keyEncryptionKey;
   }
 
   public RequestVerifier verifier() {

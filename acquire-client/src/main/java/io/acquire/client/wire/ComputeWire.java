@@ -9,12 +9,16 @@ public final class ComputeWire {
   private ComputeWire() {}
 
   /**
-   * What one workload costs and the most a job of it may ask for. A job's price is
-   * {@code (cores × perCoreHour + memory in GiB × perGibHour) × hours}, rounded up to the
-   * currency's minor unit, and never less than {@code minimum}.
+   * What one workload costs on one resource and the most a job of it may ask for there. A
+   * job's price is {@code (cores × perCoreHour + memory in GiB × perGibHour) × hours},
+   * rounded up to the currency's minor unit, and never less than {@code minimum}.
+   *
+   * @param resource where jobs run, such as {@code local} or a Slurm partition (absent from old services)
+   * @param resourceDescription what the resource is, in the operator's words
    */
   public record Offer(String workload, String description, Money perCoreHour, Money perGibHour, Money minimum,
-      int maxCores, int maxMemoryMib, long maxRuntimeSeconds, int inputs) {}
+      int maxCores, int maxMemoryMib, long maxRuntimeSeconds, int inputs, String resource,
+      String resourceDescription) {}
 
   /** {@code GET /prices}: the published price list; a quote is honoured for {@code quoteValiditySeconds}. */
   public record PriceList(String currency, List<Offer> offers, long quoteValiditySeconds) {}
@@ -22,12 +26,24 @@ public final class ComputeWire {
   /**
    * A job as asked for: the workload, its input files on one of the caller's drives, the
    * resources it may use, and the account that pays.
+   *
+   * @param resource the resource to run on; null (or absent) lets the quote pick the cheapest that fits
    */
   public record JobRequest(String workload, String inputDrive, List<String> inputs, int cores, int memoryMib,
-      long maxRuntimeSeconds, String account) {}
+      long maxRuntimeSeconds, String account, String resource) {
 
-  /** {@code POST /quotes}: a price for {@code job}, guaranteed until {@code expiresAt}. */
-  public record Quote(String id, JobRequest job, Money price, Instant expiresAt) {}
+    /** A request that lets the quote pick the resource, as clients before resources sent. */
+    public JobRequest(String workload, String inputDrive, List<String> inputs, int cores, int memoryMib,
+        long maxRuntimeSeconds, String account) {
+      this(workload, inputDrive, inputs, cores, memoryMib, maxRuntimeSeconds, account, null);
+    }
+  }
+
+  /**
+   * {@code POST /quotes}: a price for {@code job}, guaranteed until {@code expiresAt}.
+   * {@code job.resource()} is the resource it will run on, and {@code reason} says why that one.
+   */
+  public record Quote(String id, JobRequest job, Money price, Instant expiresAt, String reason) {}
 
   /** {@code POST /jobs}: run the quoted job; submitting the same quote twice starts one job. */
   public record Submit(String quote) {}

@@ -49,8 +49,19 @@ final class Ledger implements AutoCloseable {
    * @param demoCreditMinor given to each user's first account, from {@link #FUNDING}; 0 for none
    * @param checkpointEvery batches between checkpoints of the state
    * @param nonceWindow the signature window, for how long recorded nonces matter
+   * @param overdraftGrantMinor the most overdraft a person may give their own account ({@code
+   *     accounting.overdraft-grant}): credit only the operator can create
    */
-  record Settings(String currency, long demoCreditMinor, int checkpointEvery, Duration nonceWindow) {}
+  record Settings(String currency, long demoCreditMinor, int checkpointEvery, Duration nonceWindow,
+      long overdraftGrantMinor) {
+    /** No overdraft granted. */
+    Settings(String currency, long demoCreditMinor, int checkpointEvery, Duration nonceWindow) {
+      this(currency, demoCreditMinor, checkpointEvery, nonceWindow, 0);
+    }
+  }
+
+  /** The most any amount the ledger shows may be, either way: every balance, limit and day's spending fits {@link Money}. */
+  static final long SHOWABLE = Money.MAX_MINOR_UNITS;
 
   private final LedgerLog log;
   private final Settings settings;
@@ -64,6 +75,10 @@ final class Ledger implements AutoCloseable {
     return context.shared(Ledger.class, () -> {
       String currency = context.optionOf("accounting", "currency", AccountingService.DEFAULT_CURRENCY);
       Money demoCredit = Money.of(context.optionOf("accounting", "demo-credit", "100.00"), currency);
+      Money grant = Money.of(context.optionOf("accounting", "overdraft-grant", "0.00"), currency);
+      if (grant.isNegative()) {
+        throw new IllegalArgumentException("Option accounting.overdraft-grant must not be negative");
+      }
       String every = context.optionOf("accounting", "checkpoint-every", "10000");
       int checkpointEvery;
       try {
@@ -76,7 +91,7 @@ final class Ledger implements AutoCloseable {
             + "above 0, not '" + every + "'");
       }
       return new Ledger(context.store(), context.clock(), new Settings(currency, demoCredit.minorUnits(),
-          checkpointEvery, context.signatureWindow()));
+          checkpointEvery, context.signatureWindow(), grant.minorUnits()));
     });
   }
 
@@ -94,7 +109,8 @@ final class Ledger implements AutoCloseable {
   private void genesis(Draft draft) {
     for (String[] system : new String[][] {{FUNDING, "Funding (deposits come from here)"},
         {REVENUE, "Revenue (captured holds go here)"}}) {
-      draft.putAccount(new AccountMeta(system[0], SYSTEM, system[1], settings.currency(), UNLIMITED, null, draft.at()));
+      draft.putAccount(new AccountMeta(system[0], SYSTEM, system[1], settings.currency(), UNLIMITED, null, draft.at(),
+          null));
       draft.putLine(system[0], Entry.open(draft.at()));
     }
   }
@@ -185,13 +201,14 @@ final class Ledger implements AutoCloseable {
    */
   AccountMeta createAccount(Caller caller, String name, long overdraftMinor, Long dailyCapMinor) {
     String owner = caller.username();
+    checkGranted(overdraftMinor, 0);
     return log.submit(caller, d -> {
       if (d.hasAccountNamed(owner, name)) {
         throw ApiException.conflict("You already have an account named '" + name + "'.");
       }
       boolean first = !d.ownsAny(owner);
       AccountMeta meta = new AccountMeta(newId("acct_"), owner, name, settings.currency(), overdraftMinor,
-          dailyCapMinor, d.at());
+          dailyCapMinor, d.at(), settings.overdraftGrantMinor());
       d.putAccount(meta);
       d.putLine(meta.id(), Entry.open(d.at()));
       if (first && settings.demoCreditMinor() > 0) {
@@ -202,13 +219,38 @@ final class Ledger implements AutoCloseable {
     });
   }
 
+  /** A person may always lower their overdraft, and raise it only as far as the operator's grant. */
   AccountMeta setLimits(Caller caller, String accountId, long overdraftMinor, Long dailyCapMinor) {
     return log.submit(caller, d -> {
-      AccountMeta meta = ownedIn(d, accountId, caller.username()).meta();
-      AccountMeta updated = meta.withLimits(overdraftMinor, dailyCapMinor);
+      AccountState account = ownedIn(d, accountId, caller.username());
+      AccountMeta meta = account.meta();
+      checkGranted(overdraftMinor, meta.overdraftMinor());
+      AccountMeta updated = meta.withLimits(overdraftMinor, dailyCapMinor, settings.overdraftGrantMinor());
+      checkShowable(updated, account.latest());
       d.putAccount(updated);
       return LedgerLog.changed(updated);
     });
+  }
+
+  private void checkGranted(long overdraftMinor, long currentMinor) {
+    if (overdraftMinor > currentMinor && overdraftMinor > settings.overdraftGrantMinor()) {
+      throw ApiException.forbidden("An overdraft limit of " + money(overdraftMinor) + " is more than the operator "
+          + "grants (" + money(settings.overdraftGrantMinor()) + "); you may lower an account's overdraft but not "
+          + "raise it past the grant. Ask the operator for more.");
+    }
+  }
+
+  /**
+   * Refuses, before anything is written, a line whose figures could not be shown: a balance,
+   * a balance plus overdraft (what is available) or a day's spending past {@link #SHOWABLE}.
+   */
+  private void checkShowable(AccountMeta meta, Entry line) {
+    boolean operators = meta.owner().equals(SYSTEM);
+    long available = operators ? line.balanceMinor() : line.balanceMinor() + meta.overdraftMinor();
+    if (Math.abs(line.balanceMinor()) > SHOWABLE || Math.abs(available) > SHOWABLE || line.spentMinor() > SHOWABLE) {
+      throw ApiException.conflict("Account " + meta.id() + " cannot hold that: its balance, its balance plus "
+          + "overdraft, and a day's spending must each stay within " + money(SHOWABLE) + ".");
+    }
   }
 
   /** Moves money once per (requester, idempotency key); the record of the first time on repeats. */
@@ -399,6 +441,8 @@ final class Ledger implements AutoCloseable {
         to.meta().id(), description, fromHolds);
     Entry credit = to.latest().next(now, "credit", amountMinor, 0, id, from.meta().id(), description,
         to.latest().holdsCopy());
+    checkShowable(from.meta(), debit);
+    checkShowable(to.meta(), credit);
     TransferRecord record = new TransferRecord(id, requester, idempotencyKey, from.meta().id(), to.meta().id(),
         amountMinor, holdId, description, now, debit.seq(), credit.seq());
     d.putLine(from.meta().id(), debit);

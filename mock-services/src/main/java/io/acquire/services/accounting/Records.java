@@ -14,11 +14,16 @@ final class Records {
    *
    * @param dailyCapMinor null when there is no cap
    */
+  /**
+   * @param overdraftGrantMinor the operator's grant in force when the limits were last set (null for the
+   *     operator's own accounts and accounts of earlier versions): the batch that records the limits shows
+   *     what allowed them
+   */
   record AccountMeta(String id, String owner, String name, String currency, long overdraftMinor, Long dailyCapMinor,
-      Instant createdAt) {
+      Instant createdAt, Long overdraftGrantMinor) {
 
-    AccountMeta withLimits(long overdraft, Long dailyCap) {
-      return new AccountMeta(id, owner, name, currency, overdraft, dailyCap, createdAt);
+    AccountMeta withLimits(long overdraft, Long dailyCap, long grant) {
+      return new AccountMeta(id, owner, name, currency, overdraft, dailyCap, createdAt, grant);
     }
   }
 

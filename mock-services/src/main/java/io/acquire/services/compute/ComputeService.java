@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,11 +41,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Compute at {@code /t/compute}: a published price list, quotes guaranteed until a
  * deadline, and jobs that hold their quoted price when submitted and are charged for the
- * time they ran (never more than the quote) when they end. Jobs run under the
- * {@link LocalExecutor}; each gets an output drive that it alone can write.
+ * time they ran (never more than the quote) when they end. Jobs run on the resource their
+ * quote chose: this machine ({@link LocalExecutor}) or a Slurm partition
+ * ({@link SlurmExecutor}); each gets an output drive that it alone can write.
  * See docs/jobs.md.
  */
-public final class ComputeService implements Service, LocalExecutor.Lifecycle {
+public final class ComputeService implements Service, Executor.Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(ComputeService.class);
   /** A job whose executor has not been heard from for this long is taken to have died with it. */
   private static final Duration ABANDONED = Duration.ofSeconds(60);
@@ -59,7 +61,8 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   private final Prices prices;
   private final String classpath;
   private final long flushMillis;
-  private final LocalExecutor executor;
+  private final LocalExecutor local;
+  private final SlurmExecutor slurm;
   private final ScheduledExecutorService recovery;
 
   public ComputeService(ServiceContext context) {
@@ -71,16 +74,35 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     this.prices = new Prices(context, billing.currency());
     this.classpath = absolute(context.option("runner-classpath", System.getProperty("java.class.path")));
     this.flushMillis = context.intOption("flush-millis", 250);
-    Path workRoot = Path.of(context.option("work-directory",
-        Path.of(System.getProperty("java.io.tmpdir"), "acquire-jobs").toString()));
-    this.executor = new LocalExecutor(this, workRoot, prices.maxCores(), clock,
-        Boolean.parseBoolean(context.option("keep-work", "false")));
+    Path workRoot = Path.of(context.option("work-directory", WorkDirectories.defaultRoot().toString()));
+    boolean keepWork = Boolean.parseBoolean(context.option("keep-work", "false"));
+    this.local = prices.local().map(r -> new LocalExecutor(this, workRoot, r.maxCores(), clock, keepWork))
+        .orElse(null);
+    if (prices.resources().stream().anyMatch(r -> r.executor().equals(Prices.SLURM))) {
+      String completionLog = context.option("slurm-completion-log", "");
+      this.slurm = new SlurmExecutor(this, new SlurmCli(context.option("slurm-bin", ""),
+          context.option("slurm-conf", ""), Duration.ofSeconds(context.intOption("slurm-command-timeout-seconds", 20))),
+          workRoot, name -> prices.resources().stream()
+              .filter(r -> r.name().equals(name) && r.executor().equals(Prices.SLURM)).findFirst()
+              .map(Prices.Resource::partition),
+          completionLog.isEmpty() ? null : Path.of(completionLog), classpath,
+          Duration.ofMillis(context.intOption("slurm-poll-millis", 500)),
+          Math.max(1, context.intOption("slurm-submitters", 4)), clock, keepWork);
+    } else {
+      this.slurm = null;
+    }
     this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "compute-recovery");
       thread.setDaemon(true);
       return thread;
     });
     recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, 30, TimeUnit.SECONDS);
+    recovery.execute(Workload::offered); // find out now, not at the first price list, which workloads can run here
+  }
+
+  /** The Slurm executor, if a resource runs on Slurm (for tests). */
+  SlurmExecutor slurm() {
+    return slurm;
   }
 
   @Override
@@ -101,7 +123,7 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     Workload workload = Workload.named(Bodies.required("workload", request.workload(), 64))
         .orElseThrow(() -> ApiException.badRequest("Unknown workload '" + request.workload() + "'; the price list "
             + "offers " + String.join(", ", Workload.CATALOG.stream().map(Workload::name).toList()) + "."));
-    prices.check(workload, request);
+    Prices.Choice choice = prices.choose(workload, request);
     billing.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
     DriveRecord inputs = drives.owned(caller.username(), Bodies.required("inputDrive", request.inputDrive(), 64));
     if (request.inputs() == null) {
@@ -109,18 +131,19 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
           + inputs.name() + ".");
     }
     List<String> paths = request.inputs();
-    if (paths.size() != workload.inputs()) {
-      throw ApiException.badRequest("Workload " + workload.name() + " takes " + workload.inputs() + " input file(s); "
-          + "the request names " + paths.size() + ".");
+    if (paths.size() < workload.inputs() || paths.size() > workload.maxInputs()) {
+      throw ApiException.badRequest("Workload " + workload.name() + " takes " + (workload.inputs() == workload.maxInputs()
+          ? workload.inputs() + " input file(s)" : workload.inputs() + " to " + workload.maxInputs() + " input files")
+          + "; the request names " + paths.size() + ".");
     }
     List<String> normalised = drives.newestPaths(inputs, paths);
     JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),
-        request.maxRuntimeSeconds(), request.account());
+        request.maxRuntimeSeconds(), request.account(), choice.resource().name());
     Instant now = clock.instant();
     QuoteRecord quote = new QuoteRecord("quote_" + UUID.randomUUID().toString().replace("-", ""), caller.username(),
-        job, prices.price(job, Duration.ofSeconds(job.maxRuntimeSeconds())), now.plus(prices.quoteValidity()), now);
+        job, choice.price(), now.plus(prices.quoteValidity()), now);
     jobs.saveQuote(quote);
-    ctx.status(201).json(new Quote(quote.id(), job, quote.price(), quote.expiresAt()));
+    ctx.status(201).json(new Quote(quote.id(), job, quote.price(), quote.expiresAt(), choice.reason()));
   }
 
   private void submit(Context ctx, Caller caller) {
@@ -139,12 +162,14 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
           + "; ask for a new quote.");
     }
     JobRequest job = quote.request();
+    Executor executor = executor(job).orElseThrow(() -> ApiException.conflict("Quote " + quote.id() + " is for "
+        + "resource " + job.resource() + ", which is no longer offered; ask for a new quote."));
     String hold = billing.hold(caller.username(), job.account(), quote.price(),
         now.plusSeconds(job.maxRuntimeSeconds()).plus(HOLD_MARGIN), "job " + jobId + " (" + job.workload() + ")",
         "compute:" + jobId);
     DriveRecord output = drives.createOutputDrive(caller.username(), jobId);
     JobRecord record = new JobRecord(jobId, caller.username(), job, quote.id(), quote.price(), hold, output.id(),
-        JobRecord.QUEUED, now, null, null, null, null, null, false, null, now, null);
+        JobRecord.QUEUED, now, null, null, null, null, null, false, null, now, null, null);
     if (jobs.create(record)) {
       executor.enqueue(record);
       log.info("Job {} of {} queued: {} for at most {}", jobId, caller.username(), job.workload(), quote.price());
@@ -159,7 +184,12 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     if (job.isFinal()) {
       throw ApiException.conflict("Job " + job.id() + " has already ended (" + job.status() + ").");
     }
-    ctx.json(jobs.update(job.id(), j -> j.isFinal() ? j : j.cancelling()).view());
+    ctx.json(jobs.requestCancel(job.id()).view());
+  }
+
+  /** The executor of the job's resource, if this process offers it. */
+  private Optional<Executor> executor(JobRequest job) {
+    return prices.of(job).map(r -> r.executor().equals(Prices.SLURM) ? slurm : local);
   }
 
   private JobRecord owned(Context ctx, Caller caller) {
@@ -177,8 +207,6 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
 
   @Override
   public Optional<JobTicket> start(JobRecord job) {
-    JobRequest request = job.request();
-    SigningKey key = SigningKey.generate();
     String sessionId = "job-" + job.id() + "-" + UUID.randomUUID();
     Instant now = clock.instant();
     JobRecord started = jobs.update(job.id(), j -> j.status().equals(JobRecord.QUEUED) && !j.cancelRequested()
@@ -191,15 +219,56 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
       }
       return Optional.empty();
     }
+    return Optional.of(ticket(job, sessionId, now, now.plusSeconds(job.request().maxRuntimeSeconds())
+        .plus(Duration.ofMinutes(15)), true));
+  }
+
+  /**
+   * A queued job's credential, for a batch system that starts it later: it lasts as long as
+   * the job's hold, since the job may wait in the cluster's queue before it runs.
+   */
+  @Override
+  public Optional<JobTicket> issue(JobRecord job) {
+    String sessionId = "job-" + job.id() + "-" + UUID.randomUUID();
+    Instant now = clock.instant();
+    JobRecord issued = jobs.update(job.id(), j -> j.status().equals(JobRecord.QUEUED) && !j.cancelRequested()
+        && j.batchJob() == null ? j.issued(now, sessionId) : j);
+    if (!sessionId.equals(issued.credential())) {
+      if (issued.status().equals(JobRecord.QUEUED) && issued.cancelRequested()) {
+        finish(job.id(), JobRecord.CANCELLED, null, "cancelled before it started", false);
+      }
+      return Optional.empty();
+    }
+    return Optional.of(ticket(job, sessionId, now, now.plusSeconds(job.request().maxRuntimeSeconds())
+        .plus(HOLD_MARGIN), false));
+  }
+
+  private JobTicket ticket(JobRecord job, String sessionId, Instant now, Instant expires, boolean watchParent) {
+    JobRequest request = job.request();
+    SigningKey key = SigningKey.generate();
     SessionClaims claims = new SessionClaims("compute", job.owner(), sessionId, key.verifyingKey().toBase64Url(),
-        "drive:" + job.outputDrive() + ":write drive:" + request.inputDrive() + ":read", now,
-        now.plusSeconds(request.maxRuntimeSeconds()).plus(Duration.ofMinutes(15)));
+        "drive:" + job.outputDrive() + ":write drive:" + request.inputDrive() + ":read", now, expires);
     String certificate = SessionCertificate.issue(claims, context.signingKey()).token();
     Workload workload = Workload.named(request.workload()).orElseThrow();
-    return Optional.of(new JobTicket(job.id(), job.owner(), context.urlOf("identity"), context.registryUrl(),
-        request.inputDrive(),
+    return new JobTicket(job.id(), job.owner(), context.urlOf("identity"), context.registryUrl(), request.inputDrive(),
         request.inputs(), job.outputDrive(), workload.mainClass(), request.cores(), request.memoryMib(), classpath,
-        Base64Url.encode(key.exportSeedUnsafe()), certificate, flushMillis, true));
+        Base64Url.encode(key.exportSeedUnsafe()), certificate, flushMillis, watchParent);
+  }
+
+  @Override
+  public void submitted(String jobId, String batchJob) {
+    Instant now = clock.instant();
+    jobs.update(jobId, j -> j.isFinal() ? j : j.submitted(now, batchJob));
+  }
+
+  @Override
+  public void running(String jobId, Instant at) {
+    jobs.update(jobId, j -> j.status().equals(JobRecord.QUEUED) ? j.running(at) : j);
+  }
+
+  @Override
+  public Set<String> cancelRequests() {
+    return jobs.cancelRequests();
   }
 
   /**
@@ -210,13 +279,17 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
    */
   @Override
   public void finish(String jobId, String status, Integer exitCode, String message, boolean charge) {
+    finish(jobId, status, exitCode, message, charge, clock.instant());
+  }
+
+  @Override
+  public void finish(String jobId, String status, Integer exitCode, String message, boolean charge, Instant now) {
     JobRecord job = jobs.get(jobId).orElseThrow();
     if (job.isFinal()) {
       return;
     }
-    Instant now = clock.instant();
     Money cost = Money.zero(job.price().currency());
-    if (charge && job.startedAt() != null) {
+    if (charge && job.startedAt() != null && now.isAfter(job.startedAt())) {
       Money used = prices.price(job.request(), Duration.between(job.startedAt(), now));
       cost = used.compareTo(job.price()) > 0 ? job.price() : used;
     }
@@ -235,12 +308,26 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
     }
   }
 
-  /** Ends jobs whose backend process stopped without ending them, charging nothing. */
+  /**
+   * Takes back jobs on Slurm that no executor here follows (submitted before this process
+   * started), and ends local jobs whose backend process stopped without ending them,
+   * charging nothing. Jobs on a Slurm resource this process does not offer are left alone.
+   */
   int recover() {
     Instant now = clock.instant();
     int ended = 0;
     for (JobRecord job : jobs.active()) {
-      if (Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0) {
+      Optional<Prices.Resource> resource = prices.of(job.request());
+      boolean onSlurm = job.batchJob() != null || job.request().resource() != null && !job.request().resource()
+          .equals(Prices.LOCAL) && resource.map(r -> r.executor().equals(Prices.SLURM)).orElse(true);
+      if (onSlurm) {
+        // A job not yet in Slurm belongs to the process that took it until that process has
+        // been silent for a minute; taking it sooner could submit it twice.
+        boolean stale = Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0;
+        if (slurm != null && resource.isPresent() && (job.batchJob() != null || stale)) {
+          slurm.adopt(job);
+        }
+      } else if (Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0) {
         finish(job.id(), JobRecord.FAILED, null, "the backend running it stopped; nothing was charged", false);
         ended++;
       }
@@ -262,7 +349,12 @@ public final class ComputeService implements Service, LocalExecutor.Lifecycle {
   @Override
   public void close() {
     recovery.shutdownNow();
-    executor.close();
+    if (local != null) {
+      local.close();
+    }
+    if (slurm != null) {
+      slurm.close();
+    }
   }
 
   /** Runners start in their job's work directory, so relative class path entries must be made absolute. */

@@ -13,18 +13,21 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
  * Runs one job on whatever machine it lands on: fetches the inputs with the job's
  * credential, launches the workload as its own process, sends the records the workload
  * writes to the output drive every {@code flushMillis} as numbered parts (so readers fetch
- * only what is new), and at the end uploads every output file and the workload's log.
+ * only what is new), likewise any {@code stdout.txt} and {@code stderr.txt} it writes (a
+ * batch script's output), and at the end uploads every output file and the workload's log.
  *
  * <p>It needs only the ticket, a JVM and HTTP access to storage, so the same runner works
  * under the local executor and on a cluster node. Exit code: the workload's (0 done,
@@ -36,6 +39,8 @@ public final class JobRunner {
   static final int STOPPED = 130;
   /** Written into the work directory with the workload's exit code once it has ended. */
   static final String WORKLOAD_EXIT = "workload.exit";
+  /** Output files streamed while the workload runs, as {@code <name>/00000001.txt}, … beside the whole file at the end. */
+  static final List<String> STREAMED_LOGS = List.of("stdout", "stderr");
 
   private final JobTicket ticket;
   private final Path work;
@@ -93,10 +98,17 @@ public final class JobRunner {
       Path log = work.resolve("workload.log");
       workload = new ProcessBuilder(command(inputs.resolve(ticket.inputs().get(0)), out))
           .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      RecordParts parts = new RecordParts(out.resolve(ComputeWire.RECORDS_FILE), output);
+      List<RecordParts> streams = new ArrayList<>();
+      streams.add(new RecordParts(out.resolve(ComputeWire.RECORDS_FILE), output));
+      for (String name : STREAMED_LOGS) {
+        streams.add(new RecordParts(out.resolve(name + ".txt"), output, n -> String.format("%s/%08d.txt", name, n),
+            false));
+      }
       ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
       while (!workload.waitFor(ticket.flushMillis(), TimeUnit.MILLISECONDS)) {
-        parts.send();
+        for (RecordParts parts : streams) {
+          parts.send();
+        }
         if (ticket.watchParent() && (parent == null || !parent.isAlive())) {
           System.err.println("The backend that started this job has gone; stopping the workload.");
           stopWorkload();
@@ -104,7 +116,9 @@ public final class JobRunner {
       }
       int code = workload.exitValue();
       Files.writeString(work.resolve(WORKLOAD_EXIT), Integer.toString(code));
-      parts.send();
+      for (RecordParts parts : streams) {
+        parts.send();
+      }
       uploadOutputs(output, out, log);
       return code;
     } catch (AcquireException | IOException | UncheckedIOException e) {
@@ -144,7 +158,8 @@ public final class JobRunner {
 
   private void uploadOutputs(Drive output, Path out, Path log) throws IOException {
     try (Stream<Path> files = Files.walk(out)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+      // Regular files only, never through a link: what a workload leaves must not lead the runner elsewhere.
+      for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
         output.upload(file, out.relativize(file).toString().replace('\\', '/'));
       }
     }
@@ -167,19 +182,27 @@ public final class JobRunner {
   }
 
   /**
-   * Sends the complete lines a growing CSV file gained since the last call as the next
-   * numbered part, each part starting with the file's header so it reads on its own.
+   * Sends the complete lines a growing file gained since the last call as the next numbered
+   * part; for a CSV file each part starts with the file's header so it reads on its own.
    */
   static final class RecordParts {
     private final Path source;
     private final Drive drive;
+    private final IntFunction<String> partName;
+    private final boolean withHeader;
     private long offset;
     private String header;
     private int sent;
 
     RecordParts(Path source, Drive drive) {
+      this(source, drive, ComputeWire::recordPart, true);
+    }
+
+    RecordParts(Path source, Drive drive, IntFunction<String> partName, boolean withHeader) {
       this.source = source;
       this.drive = drive;
+      this.partName = partName;
+      this.withHeader = withHeader;
     }
 
     /** Sends new lines if there are any; returns how many data lines went. */
@@ -203,7 +226,9 @@ public final class JobRunner {
         offset += end + 1;
         fresh = new String(bytes, 0, end + 1, StandardCharsets.UTF_8);
       }
-      if (header == null) {
+      if (!withHeader) {
+        header = "";
+      } else if (header == null) {
         int firstLine = fresh.indexOf('\n');
         header = fresh.substring(0, firstLine + 1);
         fresh = fresh.substring(firstLine + 1);
@@ -212,7 +237,7 @@ public final class JobRunner {
         return 0;
       }
       sent++;
-      drive.write(ComputeWire.recordPart(sent), (header + fresh).getBytes(StandardCharsets.UTF_8));
+      drive.write(partName.apply(sent), (header + fresh).getBytes(StandardCharsets.UTF_8));
       return (int) fresh.chars().filter(c -> c == '\n').count();
     }
 

@@ -49,8 +49,33 @@ final class Jobs {
         current -> change.apply(current.orElseThrow(() -> new IllegalStateException("job " + id + " vanished"))));
     if (updated.isFinal()) {
       objects.store().delete(activeKey(id));
+      if (updated.cancelRequested()) {
+        objects.store().delete(cancelKey(id));
+      }
     }
     return updated;
+  }
+
+  /**
+   * Asks to cancel a job: a marker that executors find in one listing (written first, so no
+   * flagged job lacks one), then the flag in its record. Returns the job as it now stands.
+   */
+  JobRecord requestCancel(String id) {
+    objects.put(cancelKey(id), id);
+    JobRecord job = update(id, j -> j.isFinal() ? j : j.cancelling());
+    if (job.isFinal()) {
+      objects.store().delete(cancelKey(id));
+    }
+    return job;
+  }
+
+  /** Jobs asked to be cancelled that have not yet ended. */
+  java.util.Set<String> cancelRequests() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (String key : objects.store().list("compute/cancels/")) {
+      ids.add(key.substring(key.lastIndexOf('/') + 1));
+    }
+    return ids;
   }
 
   /** The owner's jobs, newest first. */
@@ -82,6 +107,10 @@ final class Jobs {
 
   private static String ownerKey(String owner, String id) {
     return "compute/owners/" + ObjectKeys.segment(owner) + "/" + id;
+  }
+
+  private static String cancelKey(String id) {
+    return "compute/cancels/" + id;
   }
 
   private static String activeKey(String id) {

@@ -3,16 +3,13 @@ package io.acquire.services.compute;
 import io.acquire.client.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -32,24 +29,12 @@ import org.slf4j.LoggerFactory;
  * process, so they are read from the store), stopping jobs past their maximum run time, and
  * reporting each ending once.
  */
-final class LocalExecutor implements AutoCloseable {
+final class LocalExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration HEARTBEAT = Duration.ofSeconds(10);
   /** How long a stopped runner gets to send what its workload wrote before it is killed. */
   private static final Duration GRACE = Duration.ofSeconds(15);
-
-  /** What the executor needs from the compute service. */
-  interface Lifecycle {
-    Optional<JobRecord> current(String jobId);
-
-    /** Marks the job running and returns its ticket; empty if it must not start after all. */
-    Optional<JobTicket> start(JobRecord job);
-
-    void finish(String jobId, String status, Integer exitCode, String message, boolean charge);
-
-    void heartbeat(List<String> jobIds);
-  }
 
   private record Running(JobRecord job, Process process, Path work, Instant startedAt, String stopReason,
       Instant stoppedAt) {
@@ -70,7 +55,7 @@ final class LocalExecutor implements AutoCloseable {
 
   LocalExecutor(Lifecycle lifecycle, Path workRoot, int cores, Clock clock, boolean keepWork) {
     this.lifecycle = lifecycle;
-    this.workRoot = workRoot;
+    this.workRoot = WorkDirectories.openRoot(workRoot);
     this.cores = cores;
     this.clock = clock;
     this.keepWork = keepWork;
@@ -82,9 +67,17 @@ final class LocalExecutor implements AutoCloseable {
     ticker.scheduleWithFixedDelay(this::tickQuietly, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  synchronized void enqueue(JobRecord job) {
+  @Override
+  public synchronized void enqueue(JobRecord job) {
     queue.addLast(job);
   }
+
+  /**
+   * A local job's runner is a child of the process that started it and stops when that
+   * process goes, so another process cannot take it over: compute's recovery ends it instead.
+   */
+  @Override
+  public void adopt(JobRecord job) {}
 
   private void tickQuietly() {
     try {
@@ -136,8 +129,8 @@ final class LocalExecutor implements AutoCloseable {
       if (ticket.isEmpty()) {
         return;
       }
-      Files.createDirectories(work);
-      Path ticketFile = writePrivately(work.resolve("ticket.json"), Json.write(ticket.get()));
+      WorkDirectories.createPrivate(work);
+      Path ticketFile = WorkDirectories.writePrivately(work.resolve("ticket.json"), Json.write(ticket.get()));
       Process process = new ProcessBuilder(javaCommand(ticket.get().classpath(), ticketFile))
           .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("runner.log").toFile())
           .start();
@@ -147,7 +140,7 @@ final class LocalExecutor implements AutoCloseable {
       log.warn("Could not start job {}", job.id(), e);
       lifecycle.finish(job.id(), JobRecord.FAILED, null, "the job could not be started on this machine: "
           + e.getMessage() + "; nothing was charged", false);
-      deleteQuietly(work);
+      WorkDirectories.deleteQuietly(work);
     }
   }
 
@@ -178,38 +171,45 @@ final class LocalExecutor implements AutoCloseable {
 
   private void ended(Running r, int exitCode) {
     String id = r.job().id();
-    String status;
-    String message;
+    Outcome outcome = outcome(r.work(), exitCode, r.stopReason(), r.job().request().maxRuntimeSeconds());
+    lifecycle.finish(id, outcome.status(), outcome.exitCode(), outcome.message(), outcome.charge());
+    log.info("Job {} {} (exit {})", id, outcome.status(), outcome.exitCode());
+    if (!keepWork) {
+      WorkDirectories.deleteQuietly(r.work());
+    }
+  }
+
+  /** How a job ended and whether it is charged, as its runner's exit and the notes in its work directory say. */
+  record Outcome(String status, Integer exitCode, String message, boolean charge) {}
+
+  /**
+   * Reads a job's ending from its runner's exit code and its work directory.
+   *
+   * @param stopReason {@link JobRecord#TIMED_OUT} or {@link JobRecord#CANCELLED} if the executor stopped it, else null
+   */
+  static Outcome outcome(Path work, int exitCode, String stopReason, long maxRuntimeSeconds) {
     // The runner notes the workload's exit before it leaves: without that note, the runner (the platform) failed.
-    boolean workloadEnded = Files.exists(r.work().resolve(JobRunner.WORKLOAD_EXIT));
-    boolean charge = r.stopReason() != null || (workloadEnded && exitCode != JobRunner.RUNNER_FAILED);
-    if (!workloadEnded && exitCode != JobRunner.RUNNER_FAILED && r.stopReason() == null) {
+    boolean workloadEnded = Files.exists(work.resolve(JobRunner.WORKLOAD_EXIT));
+    boolean charge = stopReason != null || (workloadEnded && exitCode != JobRunner.RUNNER_FAILED);
+    if (!workloadEnded && exitCode != JobRunner.RUNNER_FAILED && stopReason == null) {
       exitCode = JobRunner.RUNNER_FAILED;
     }
-    if (JobRecord.TIMED_OUT.equals(r.stopReason())) {
-      status = JobRecord.TIMED_OUT;
-      message = "stopped at its maximum run time of " + r.job().request().maxRuntimeSeconds() + " s";
-    } else if (JobRecord.CANCELLED.equals(r.stopReason())) {
-      status = JobRecord.CANCELLED;
-      message = "cancelled while running";
+    if (JobRecord.TIMED_OUT.equals(stopReason)) {
+      return new Outcome(JobRecord.TIMED_OUT, exitCode, "stopped at its maximum run time of " + maxRuntimeSeconds
+          + " s", charge);
+    } else if (JobRecord.CANCELLED.equals(stopReason)) {
+      return new Outcome(JobRecord.CANCELLED, exitCode, "cancelled while running", charge);
     } else if (exitCode == 0) {
-      status = JobRecord.COMPLETED;
-      message = null;
-    } else {
-      status = JobRecord.FAILED;
-      message = switch (exitCode) {
-        case 2 -> "the workload refused its input: " + lastLine(r.work().resolve("workload.log"))
-            .replace(r.work().resolve("inputs") + java.io.File.separator, "");
-        case JobRunner.RUNNER_FAILED -> "the job runner failed (" + lastLine(r.work().resolve("runner.log"))
-            + "); nothing was charged";
-        default -> "the workload failed with exit code " + exitCode + ": " + lastLine(r.work().resolve("workload.log"));
-      };
+      return new Outcome(JobRecord.COMPLETED, exitCode, null, charge);
     }
-    lifecycle.finish(id, status, exitCode, message, charge);
-    log.info("Job {} {} (exit {})", id, status, exitCode);
-    if (!keepWork) {
-      deleteQuietly(r.work());
-    }
+    String message = switch (exitCode) {
+      case 2 -> "the workload refused its input: " + lastLine(work.resolve("workload.log"))
+          .replace(work.resolve("inputs") + java.io.File.separator, "");
+      case JobRunner.RUNNER_FAILED -> "the job runner failed (" + lastLine(work.resolve("runner.log"))
+          + "); nothing was charged";
+      default -> "the workload failed with exit code " + exitCode + ": " + lastLine(work.resolve("workload.log"));
+    };
+    return new Outcome(JobRecord.FAILED, exitCode, message, charge);
   }
 
   @Override
@@ -226,7 +226,7 @@ final class LocalExecutor implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       if (!keepWork) {
-        deleteQuietly(r.work());
+        WorkDirectories.deleteQuietly(r.work());
       }
     }
   }
@@ -236,32 +236,11 @@ final class LocalExecutor implements AutoCloseable {
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, JobRunner.class.getName(), ticket.toString());
   }
 
-  /** Writes a file only its owner can read: the ticket holds the job's credential. */
-  private static Path writePrivately(Path file, byte[] bytes) throws IOException {
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(file);
-    }
-    return Files.write(file, bytes);
-  }
-
   static String lastLine(Path file) {
     try (Stream<String> lines = Files.lines(file)) {
       return lines.filter(l -> !l.isBlank()).reduce((a, b) -> b).map(String::strip).orElse("no output");
     } catch (IOException | UncheckedIOException e) {
       return "no output";
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("Could not delete the work directory {}", dir);
     }
   }
 }

@@ -32,9 +32,14 @@ public final class Bodies {
       throw ApiException.badRequest("Field '" + path(e) + "' has the wrong type or format.");
     } catch (JsonMappingException e) {
       throw ApiException.badRequest("Request body does not match the expected shape at '" + path(e) + "'.");
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      // Jackson's guards against costly input: numbers over 1000 digits, nesting over 1000 levels.
+      throw ApiException.badRequest("Request body is outside the limits of JSON this service reads: "
+          + e.getOriginalMessage() + ".");
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Request body is not valid JSON (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ").");
+      // Some parse errors carry no location.
+      throw ApiException.badRequest("Request body is not valid JSON" + (e.getLocation() == null ? "."
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")."));
     } catch (IOException e) {
       throw ApiException.badRequest("Request body could not be read.");
     }

@@ -16,6 +16,7 @@ import io.acquire.client.wire.SessionClaims;
 import io.acquire.client.wire.SigningKey;
 import io.acquire.client.wire.Totp;
 import io.acquire.client.wire.VerifyingKey;
+import io.acquire.services.KeyEncryptionKey;
 import io.acquire.services.Service;
 import io.acquire.services.ServiceContext;
 import io.acquire.services.http.ApiException;
@@ -61,6 +62,7 @@ public final class IdentityService implements Service {
   private final Clock clock;
   /** Read at each use: the key changes when the service's key is rotated. */
   private final java.util.function.Supplier<SigningKey> issuerKey;
+  private final KeyEncryptionKey secrets;
   private final int bcryptCost;
   private final Duration loginLifetime;
   private final int pollInterval;
@@ -73,6 +75,7 @@ public final class IdentityService implements Service {
     this.objects = context.objects();
     this.clock = context.clock();
     this.issuerKey = context::signingKey;
+    this.secrets = context.keyEncryptionKey();
     this.bcryptCost = context.intOption("bcrypt-cost", 12);
     this.loginLifetime = Duration.ofSeconds(context.intOption("login-expiry-seconds", 600));
     this.pollInterval = context.intOption("poll-interval-seconds", 2);
@@ -110,7 +113,8 @@ public final class IdentityService implements Service {
       throw ApiException.badRequest("Field 'password' must be at least 8 characters.");
     }
     Totp totp = Totp.generate();
-    UserRecord user = new UserRecord(username, hash(password), totp.base32SecretUnsafe(), clock.instant(), 0, List.of());
+    UserRecord user = new UserRecord(username, hash(password),
+        secrets.sealText(totp.base32SecretUnsafe(), totpContext(username)), clock.instant(), 0, List.of());
     if (!objects.putIfAbsent(userKey(username), user)) {
       throw ApiException.conflict("Username '" + username + "' is taken; choose another.");
     }
@@ -252,7 +256,9 @@ public final class IdentityService implements Service {
   long retryAfterSeconds(String username) {
     Instant now = clock.instant();
     List<Instant> recent = objects.get(userKey(username), UserRecord.class)
-        .map(u -> recentFailures(u, now)).orElse(List.of());
+        .map(u -> recentFailures(u, now))
+        .orElseGet(() -> recent(objects.get(unknownKey(username), AttemptWindow.class)
+            .map(AttemptWindow::recent).orElse(null), now));
     if (recent.size() < MAX_USER_FAILURES) {
       return 0;
     }
@@ -271,21 +277,36 @@ public final class IdentityService implements Service {
     });
   }
 
+  /**
+   * Every attempt is counted in the store (a conditional put) before the password and code
+   * are checked, against the login request's limit and then the user's: a burst of
+   * concurrent guesses gets at most the limit of checks, and the rest are refused without
+   * running bcrypt. An approval gives the user's count its attempt back.
+   */
   Outcome approve(String userCode, String password, String totpCode) {
     return decide(userCode, login -> {
-      if (retryAfterSeconds(login.username()) > 0) {
+      Instant now = clock.instant();
+      if (!reserveUserAttempt(login, now)) {
         return Outcome.TOO_MANY_ATTEMPTS;
       }
-      Instant now = clock.instant();
+      if (!reserveLoginAttempt(login.id(), now)) {
+        releaseUserAttempt(login, now);
+        LoginRecord current = objects.get(loginKey(login.id()), LoginRecord.class).orElse(login);
+        return current.status().equals(LoginRecord.PENDING) || current.status().equals(LoginRecord.DENIED)
+            ? Outcome.TOO_MANY_ATTEMPTS : Outcome.ALREADY_DECIDED;
+      }
       Optional<UserRecord> user = login.userKnown()
           ? objects.get(userKey(login.username()), UserRecord.class) : Optional.empty();
       boolean passwordOk = passwordMatches(password, user.map(UserRecord::passwordHash).orElse(decoyHash))
           && user.isPresent();
       OptionalLong step = user.isPresent() && passwordOk
-          ? Totp.fromBase32Unsafe(user.get().totpSecret()).verify(totpCode, now) : OptionalLong.empty();
+          ? Totp.fromBase32Unsafe(secrets.openText(user.get().totpSecret(), totpContext(login.username())))
+              .verify(totpCode, now)
+          : OptionalLong.empty();
       if (step.isEmpty() || !claimTotpStep(login.username(), step.getAsLong())) {
-        return recordFailure(login, now);
+        return recordFailure(login);
       }
+      releaseUserAttempt(login, now);
       String certificate = issueCertificate(login, now);
       LoginRecord decided = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
         LoginRecord l = current.orElseThrow();
@@ -293,6 +314,61 @@ public final class IdentityService implements Service {
             ? l.withStatus(LoginRecord.APPROVED, certificate) : l;
       });
       return certificate.equals(decided.certificate()) ? Outcome.APPROVED : Outcome.ALREADY_DECIDED;
+    });
+  }
+
+  /** Counts an attempt on the login request; false, counting nothing, once it has had its limit or is decided. */
+  private boolean reserveLoginAttempt(String loginId, Instant now) {
+    boolean[] reserved = new boolean[1];
+    objects.update(loginKey(loginId), LoginRecord.class, current -> {
+      LoginRecord login = current.orElseThrow();
+      reserved[0] = login.status().equals(LoginRecord.PENDING) && !login.expired(now)
+          && login.failures() < MAX_LOGIN_FAILURES;
+      return reserved[0] ? login.attempted() : login;
+    });
+    return reserved[0];
+  }
+
+  /**
+   * Counts an attempt against the username's window; false, counting nothing, once the window
+   * is full. Unknown usernames have windows too (apart from users' records), so that being
+   * held back does not tell a stranger which usernames exist.
+   */
+  private boolean reserveUserAttempt(LoginRecord login, Instant now) {
+    boolean[] reserved = new boolean[1];
+    if (!login.userKnown()) {
+      objects.update(unknownKey(login.username()), AttemptWindow.class, current -> {
+        List<Instant> recent = new ArrayList<>(recent(current.map(AttemptWindow::recent).orElse(null), now));
+        reserved[0] = recent.size() < MAX_USER_FAILURES;
+        if (reserved[0]) {
+          recent.add(now);
+        }
+        return new AttemptWindow(List.copyOf(recent));
+      });
+      return reserved[0];
+    }
+    objects.update(userKey(login.username()), UserRecord.class, current -> {
+      UserRecord user = current.orElseThrow();
+      List<Instant> recent = new ArrayList<>(recentFailures(user, now));
+      reserved[0] = recent.size() < MAX_USER_FAILURES;
+      if (reserved[0]) {
+        recent.add(now);
+      }
+      return user.withFailures(recent);
+    });
+    return reserved[0];
+  }
+
+  /** Gives back the attempt counted at {@code at}: it was approved, or never checked. */
+  private void releaseUserAttempt(LoginRecord login, Instant at) {
+    if (!login.userKnown()) {
+      return;
+    }
+    objects.update(userKey(login.username()), UserRecord.class, current -> {
+      UserRecord user = current.orElseThrow();
+      List<Instant> failures = new ArrayList<>(user.recentFailures() == null ? List.of() : user.recentFailures());
+      failures.remove(at);
+      return user.withFailures(failures);
     });
   }
 
@@ -322,17 +398,13 @@ public final class IdentityService implements Service {
     return claimed[0];
   }
 
-  private Outcome recordFailure(LoginRecord login, Instant now) {
-    LoginRecord updated = objects.update(loginKey(login.id()), LoginRecord.class,
-        current -> current.orElseThrow().failedOnce(MAX_LOGIN_FAILURES));
-    if (login.userKnown()) {
-      objects.update(userKey(login.username()), UserRecord.class, current -> {
-        UserRecord user = current.orElseThrow();
-        List<Instant> failures = new ArrayList<>(recentFailures(user, now));
-        failures.add(now);
-        return user.withFailures(failures);
-      });
-    }
+  /** The attempt was counted before it was checked; a login that has used its last attempt is denied. */
+  private Outcome recordFailure(LoginRecord login) {
+    LoginRecord updated = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
+      LoginRecord l = current.orElseThrow();
+      return l.status().equals(LoginRecord.PENDING) && l.failures() >= MAX_LOGIN_FAILURES
+          ? l.withStatus(LoginRecord.DENIED, null) : l;
+    });
     if (updated.status().equals(LoginRecord.DENIED)) {
       return Outcome.TOO_MANY_ATTEMPTS;
     }
@@ -340,9 +412,43 @@ public final class IdentityService implements Service {
   }
 
   private static List<Instant> recentFailures(UserRecord user, Instant now) {
+    return recent(user.recentFailures(), now);
+  }
+
+  private static List<Instant> recent(List<Instant> attempts, Instant now) {
     Instant since = now.minus(FAILURE_WINDOW);
-    return user.recentFailures() == null ? List.of()
-        : user.recentFailures().stream().filter(t -> t.isAfter(since)).sorted().toList();
+    return attempts == null ? List.of() : attempts.stream().filter(t -> t.isAfter(since)).sorted().toList();
+  }
+
+  /** Approval attempts for a username nobody has registered, kept like a user's. */
+  record AttemptWindow(List<Instant> recent) {}
+
+  // CSRF tokens of the login page -----------------------------------------------------------
+
+  /**
+   * A form token bound to the page's cookie nonce and to what the form acts on (a login's
+   * user code), signed with identity's key: unlike a plain double-submit pair, it cannot be
+   * made by anyone who can only set cookies, nor moved to another login request.
+   */
+  String csrfToken(String nonce, String binding) {
+    return Base64Url.encode(issuerKey.get().sign(csrfMessage(nonce, binding)));
+  }
+
+  boolean csrfMatches(String nonce, String binding, String token) {
+    try {
+      return issuerKey.get().verifyingKey().verify(Base64Url.decode(token), csrfMessage(nonce, binding));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static byte[] csrfMessage(String nonce, String binding) {
+    return ("acquire-login-form\n" + nonce + "\n" + binding).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The login page's public URL, for its origin and whether its cookies must be Secure. */
+  String publicUrl() {
+    return context.url();
   }
 
   private String issueCertificate(LoginRecord login, Instant now) {
@@ -366,6 +472,15 @@ public final class IdentityService implements Service {
 
   private static String userKey(String username) {
     return "identity/users/" + ObjectKeys.segment(username);
+  }
+
+  /** Where a TOTP secret belongs: sealed for one user, it cannot be copied into another's record. */
+  private static String totpContext(String username) {
+    return userKey(username) + "#totp";
+  }
+
+  private static String unknownKey(String username) {
+    return "identity/unknown-users/" + ObjectKeys.segment(username);
   }
 
   private static String loginKey(String loginId) {

@@ -2,8 +2,7 @@ package io.acquire.services.identity;
 
 import io.acquire.services.identity.IdentityService.Outcome;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.net.URI;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
@@ -11,8 +10,10 @@ import java.util.Optional;
 /**
  * The page a person opens from the QR code: shows where the login came from and its
  * code, and takes password and authenticator code. Plain HTML forms, no JavaScript,
- * so it works in any browser; a double-submit token (cookie and hidden field, both
- * random per page) refuses posts made by other sites.
+ * so it works in any browser. Posts made by other sites are refused three ways: the
+ * cookie is {@code SameSite=Strict}; the hidden field must be identity's signature over
+ * the cookie's random nonce and the login's user code (a signed double-submit token);
+ * and an {@code Origin} or {@code Referer} sent with the post must be this page's origin.
  */
 final class LoginPage {
   private static final String CSRF_COOKIE = "acquire_csrf";
@@ -28,7 +29,7 @@ final class LoginPage {
   void show(Context ctx) {
     String code = ctx.queryParam("code");
     if (code == null || code.isBlank()) {
-      render(ctx, 200, "Approve a login", codeForm(csrf(ctx)));
+      render(ctx, 200, "Approve a login", codeForm(csrf(ctx, "")));
       return;
     }
     Optional<LoginRecord> login = identity.loginByUserCode(code);
@@ -37,23 +38,26 @@ final class LoginPage {
           + ". Check the code on the device that asked, or start a new login there."));
       return;
     }
-    render(ctx, 200, "Approve a login", approvalForm(login.get(), csrf(ctx)));
+    render(ctx, 200, "Approve a login", approvalForm(login.get(), csrf(ctx, login.get().userCode())));
   }
 
   void submit(Context ctx) {
     String cookie = ctx.cookie(CSRF_COOKIE);
     String field = ctx.formParam("csrf");
-    if (cookie == null || field == null || cookie.isEmpty()
-        || !MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8))) {
+    String code = ctx.formParam("code");
+    String action = ctx.formParam("action");
+    String normalised = IdentityService.normaliseUserCode(code);
+    // The code form is signed for no login; an approval form for its own login's code.
+    String binding = "lookup".equals(action) ? "" : normalised == null ? "-" : normalised;
+    if (!sameOrigin(ctx) || cookie == null || field == null || cookie.isEmpty()
+        || !identity.csrfMatches(cookie, binding, field)) {
       render(ctx, 403, "Request refused", message("This form did not come from this login page, so it was refused. "
           + "Open the login link again and approve from there."));
       return;
     }
-    String code = ctx.formParam("code");
-    String action = ctx.formParam("action");
     if ("lookup".equals(action)) {
-      ctx.redirect(ctx.path() + "?code=" + (IdentityService.normaliseUserCode(code) == null
-          ? "invalid" : IdentityService.normaliseUserCode(code)), io.javalin.http.HttpStatus.SEE_OTHER);
+      ctx.redirect(ctx.path() + "?code=" + (normalised == null ? "invalid" : normalised),
+          io.javalin.http.HttpStatus.SEE_OTHER);
       return;
     }
     Outcome outcome = "deny".equals(action)
@@ -66,7 +70,7 @@ final class LoginPage {
           message("Login denied. The device that asked will not be signed in."));
       case WRONG_CREDENTIALS -> {
         Optional<LoginRecord> login = identity.loginByUserCode(code);
-        String again = login.map(l -> approvalForm(l, csrf(ctx))).orElse("");
+        String again = login.map(l -> approvalForm(l, csrf(ctx, l.userCode()))).orElse("");
         render(ctx, 401, "Approve a login", "<p class=\"error\" role=\"alert\">Password or code is wrong.</p>" + again);
       }
       case TOO_MANY_ATTEMPTS -> {
@@ -91,12 +95,32 @@ final class LoginPage {
     return value == null ? "" : value;
   }
 
-  /** A fresh double-submit token, set as a cookie scoped to this page. */
-  private static String csrf(Context ctx) {
-    String token = IdentityService.randomToken(24);
-    ctx.header("Set-Cookie", CSRF_COOKIE + "=" + token + "; Path=" + ctx.path()
-        + "; Max-Age=1800; HttpOnly; SameSite=Strict");
-    return token;
+  /**
+   * A fresh nonce set as a cookie scoped to this page, and the form's token: identity's
+   * signature over it and {@code binding}. The cookie is Secure when the page is served over HTTPS.
+   */
+  private String csrf(Context ctx, String binding) {
+    String nonce = IdentityService.randomToken(24);
+    boolean https = identity.publicUrl().startsWith("https:") || ctx.req().isSecure();
+    ctx.header("Set-Cookie", CSRF_COOKIE + "=" + nonce + "; Path=" + ctx.path()
+        + "; Max-Age=1800; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
+    return identity.csrfToken(nonce, binding);
+  }
+
+  /**
+   * A browser names where a post came from in {@code Origin} (or, failing that, {@code
+   * Referer}); either, if sent, must be this page's own origin. Neither sent is allowed:
+   * some privacy settings drop both, and the signed token still holds.
+   */
+  private boolean sameOrigin(Context ctx) {
+    URI page = URI.create(identity.publicUrl());
+    String own = page.getScheme() + "://" + page.getRawAuthority();
+    String origin = ctx.header("Origin");
+    if (origin != null) {
+      return origin.equalsIgnoreCase(own);
+    }
+    String referer = ctx.header("Referer");
+    return referer == null || referer.regionMatches(true, 0, own + "/", 0, own.length() + 1);
   }
 
   private static String codeForm(String csrf) {
@@ -138,7 +162,8 @@ final class LoginPage {
             "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
         .header("X-Content-Type-Options", "nosniff")
         .header("X-Frame-Options", "DENY")
-        .header("Referrer-Policy", "no-referrer")
+        // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the form post.
+        .header("Referrer-Policy", "same-origin")
         .header("Cache-Control", "no-store")
         .html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param userKnown false for a login asked for an unknown username, which can never be approved
  * @param deviceCodeHash SHA-256 of the device code; the code itself is never stored
  * @param status {@code pending}, {@code approved}, {@code denied} or {@code collected}
+ * @param failures approval attempts counted so far, each before it was checked (so racing attempts cannot
+ *     pass the limit); the one that approves is among them
  */
 record LoginRecord(
     String id,
@@ -47,10 +49,9 @@ record LoginRecord(
         deviceCodeHash, createdAt, expiresAt, interval, lastPollAt, newStatus, failures, newCertificate);
   }
 
-  LoginRecord failedOnce(int maxFailures) {
-    int count = failures + 1;
+  /** One more approval attempt counted, before it is checked. */
+  LoginRecord attempted() {
     return new LoginRecord(id, username, userKnown, sessionKey, deviceName, requesterAddress, userAgent, userCode,
-        deviceCodeHash, createdAt, expiresAt, interval, lastPollAt, count >= maxFailures ? DENIED : status, count,
-        certificate);
+        deviceCodeHash, createdAt, expiresAt, interval, lastPollAt, status, failures + 1, certificate);
   }
 }

@@ -7,9 +7,11 @@ import java.util.List;
  * A registered person as stored at {@code identity/users/<name>}.
  *
  * @param passwordHash bcrypt, never the password
- * @param totpSecret the Base32 TOTP secret (plaintext in the store; see docs/security.md)
+ * @param totpSecret the Base32 TOTP secret sealed with the key-encryption key ({@code sealed:v1:...}), or
+ *     plaintext Base32 in records written before secrets were sealed
  * @param lastTotpStep the newest TOTP step accepted, so no code is accepted twice
- * @param recentFailures when approvals for this user last failed, for rate limiting
+ * @param recentFailures when approval attempts for this user were counted (before checking; an approved one
+ *     is taken back), for rate limiting
  */
 record UserRecord(
     String username,

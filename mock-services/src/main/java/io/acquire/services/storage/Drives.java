@@ -33,6 +33,10 @@ public final class Drives {
   /** Below the server's 16 MiB request limit, leaving room for headers. */
   public static final int MAX_CHUNK = 15 * 1024 * 1024;
   public static final int MIN_CHUNK = 64 * 1024;
+  /** Enough for 1 TiB in chunks of 15 MiB; bounds the work and the answers about an upload's chunks. */
+  public static final int MAX_CHUNKS = 100_000;
+  /** How many missing chunks an error names; the rest are counted. */
+  private static final int NAMED_MISSING = 20;
   /** How the names of jobs' output drives start; people cannot create drives so named. */
   public static final String OUTPUT_PREFIX = "job_";
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -143,6 +147,10 @@ public final class Drives {
     if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {
       throw ApiException.badRequest("Field 'chunkSize' must be " + MIN_CHUNK + " to " + MAX_CHUNK + " bytes.");
     }
+    if ((size + chunk - 1) / chunk > MAX_CHUNKS) {
+      throw ApiException.badRequest("An upload has at most " + MAX_CHUNKS + " chunks; " + size + " bytes need a "
+          + "'chunkSize' of at least " + ((size + MAX_CHUNKS - 1) / MAX_CHUNKS) + " bytes.");
+    }
     Upload upload = new Upload("up_" + UUID.randomUUID().toString().replace("-", ""), drive.id(), normalised, size,
         sha256, chunk, clock.instant());
     objects.put(uploadKey(upload.id()), upload);
@@ -228,14 +236,20 @@ public final class Drives {
       return already.get().view(); // completing twice publishes once, and need not hash again
     }
     List<Integer> missing = new ArrayList<>();
-    List<Integer> have = received(upload);
+    java.util.Set<Integer> have = new java.util.HashSet<>(received(upload));
+    int missingCount = 0;
     for (int n = 0; n < upload.chunks(); n++) {
       if (!have.contains(n)) {
-        missing.add(n);
+        if (missing.size() < NAMED_MISSING) {
+          missing.add(n);
+        }
+        missingCount++;
       }
     }
-    if (!missing.isEmpty()) {
-      throw ApiException.conflict("Upload is missing chunks " + missing + "; send them, then complete again.");
+    if (missingCount > 0) {
+      throw ApiException.conflict("Upload is missing " + missingCount + " of its " + upload.chunks() + " chunks ("
+          + (missingCount > missing.size() ? "the first " + missing.size() + ": " : "") + missing
+          + "); send them, then complete again.");
     }
     RunningHashes.Sums sums = hashes.take(upload.id(), upload.chunks());
     if (sums.file().isEmpty() || sums.chunkSha256().isEmpty()) {

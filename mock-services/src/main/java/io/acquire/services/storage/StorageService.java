@@ -19,8 +19,6 @@ import io.acquire.services.storage.Drives.DriveRecord;
 import io.acquire.services.storage.Drives.Upload;
 import io.acquire.services.storage.Drives.Version;
 import io.javalin.http.Context;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Storage at {@code /t/storage}: drives of versioned files, uploaded in checksummed chunks
@@ -29,8 +27,6 @@ import java.util.regex.Pattern;
  * writable by the job's credential, whose scope is {@code drive:<id>:write}.
  */
 public final class StorageService implements Service {
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
-
   private final Drives drives;
 
   public StorageService(ServiceContext context) {
@@ -115,16 +111,16 @@ public final class StorageService implements Service {
     Version version = drives.version(drive, ctx.queryParam("path"), wanted);
     long from = 0;
     long to = version.size() - 1;
-    String range = ctx.header("Range");
+    ByteRange range;
+    try {
+      range = ByteRange.parse(ctx.header("Range"), version.size());
+    } catch (ApiException unsatisfiable) {
+      ctx.header("Content-Range", "bytes */" + version.size());
+      throw unsatisfiable;
+    }
     if (range != null) {
-      Matcher m = RANGE.matcher(range.strip());
-      if (!m.matches() || Long.parseLong(m.group(1)) > Math.max(0, version.size() - 1)) {
-        ctx.header("Content-Range", "bytes */" + version.size());
-        throw new ApiException(416, "range_not_satisfiable", "Range " + range + " is not within the file's "
-            + version.size() + " bytes.");
-      }
-      from = Long.parseLong(m.group(1));
-      to = m.group(2).isEmpty() ? to : Math.min(to, Long.parseLong(m.group(2)));
+      from = range.first();
+      to = range.last();
       ctx.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + version.size());
     }
     if (version.crc32c() != null) {

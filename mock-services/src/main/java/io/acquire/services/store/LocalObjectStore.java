@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +44,9 @@ import java.util.function.Function;
  *
  * <p>Logs ({@link #log}) live beside the objects, in {@code logs/<name>/}, as segment files
  * that records are appended to ({@link SegmentLog}).
+ *
+ * <p>Every file and directory it creates is its OS user's alone (0600 and 0700, whatever the
+ * umask): objects hold secrets.
  *
  * <p>Writers to one key serialise on a stripe lock held both in this JVM (shared by every
  * instance open on the same directory) and, with an OS file lock, across every process
@@ -85,8 +88,8 @@ public final class LocalObjectStore implements ObjectStore {
     this.root = root.toAbsolutePath();
     this.objects = this.root.resolve("objects");
     this.durable = durable;
-    Files.createDirectories(objects);
-    Path locks = Files.createDirectories(this.root.resolve("locks")).toRealPath();
+    PrivateFiles.createDirectories(objects);
+    Path locks = PrivateFiles.createDirectories(this.root.resolve("locks")).toRealPath();
     for (int i = 0; i < STRIPES; i++) {
       lockFiles[i] = locks.resolve(i + ".lock");
       jvmLocks[i] = jvmLockFor(lockFiles[i]);
@@ -292,7 +295,7 @@ public final class LocalObjectStore implements ObjectStore {
     ReentrantLock jvmLock = jvmLocks[stripe];
     jvmLock.lock();
     // A channel per call: an interrupt closes the channel it hits, which must not be a shared one.
-    try (FileChannel channel = FileChannel.open(lockFiles[stripe], StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel channel = PrivateFiles.open(lockFiles[stripe], StandardOpenOption.CREATE, StandardOpenOption.WRITE);
          FileLock processLock = lockRetryingFalseDeadlocks(channel)) {
       return action.apply(file);
     } catch (IOException e) {
@@ -378,7 +381,7 @@ public final class LocalObjectStore implements ObjectStore {
         if (!Files.isDirectory(directory)) {
           createDirectories(directory);
         }
-        out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        out = PrivateFiles.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         break;
       } catch (NoSuchFileException e) {
         // A delete of another key pruned a directory on our path after we saw or made it;
@@ -460,12 +463,9 @@ public final class LocalObjectStore implements ObjectStore {
     if (!Files.isDirectory(parent)) {
       createDirectories(parent);
     }
-    try {
-      Files.createDirectory(directory);
-    } catch (FileAlreadyExistsException e) {
-      // Created concurrently; forcing the parent below is cheap and closes the window in
-      // which its creator has not yet made the entry durable.
-    }
+    // Created concurrently if it exists; forcing the parent below is cheap and closes the
+    // window in which its creator has not yet made the entry durable.
+    PrivateFiles.createDirectory(directory);
     if (durable) {
       forceDirectory(parent);
     }

@@ -79,12 +79,12 @@ final class SegmentLog implements ObjectLog {
     jvmLock.lock();
     try {
       if (!Files.isDirectory(directory)) {
-        Files.createDirectories(directory);
+        PrivateFiles.createDirectories(directory);
         if (durable) {
           LocalObjectStore.forceDirectory(directory.getParent());
         }
       }
-      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel lockChannel = PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
            FileLock processLock = LocalObjectStore.lockRetryingFalseDeadlocks(lockChannel)) {
         return appendLocked(position, record);
       }
@@ -110,7 +110,7 @@ final class SegmentLog implements ObjectLog {
         previous.force();
       }
     }
-    try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+    try (FileChannel channel = PrivateFiles.open(segment.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
       if (starting && durable) {
         LocalObjectStore.forceDirectory(directory);

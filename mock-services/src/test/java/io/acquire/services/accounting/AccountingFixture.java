@@ -21,9 +21,16 @@ final class AccountingFixture implements AutoCloseable {
   final TestSessions sessions;
 
   AccountingFixture(ObjectStore store, Clock clock) {
+    this(store, clock, Map.of());
+  }
+
+  /** With operator options such as {@code accounting.overdraft-grant}. */
+  AccountingFixture(ObjectStore store, Clock clock, Map<String, String> options) {
     this.store = store;
-    this.server = AcquireServer.builder().store(store).port(0).clock(clock)
-        .services(List.of("registry", "accounting")).start();
+    AcquireServer.Builder builder = AcquireServer.builder().store(store).port(0).clock(clock)
+        .services(List.of("registry", "accounting"));
+    options.forEach(builder::option);
+    this.server = builder.start();
     this.sessions = new TestSessions(store, server.url());
   }
 

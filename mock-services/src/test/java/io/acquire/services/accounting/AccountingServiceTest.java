@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class AccountingServiceTest {
   private final MutableClock clock = MutableClock.ofNow();
-  private final AccountingFixture fx = new AccountingFixture(new MemoryObjectStore(), clock);
+  private final AccountingFixture fx = new AccountingFixture(new MemoryObjectStore(), clock,
+      java.util.Map.of("accounting.overdraft-grant", "50.00"));
   private final Session ada = fx.sessions.login("ada");
   private final Session bob = fx.sessions.login("bob");
 

@@ -64,8 +64,13 @@ final class ComputeFixture implements AutoCloseable {
 
   /** Another backend process on {@code store}, trusting the sessions of {@code sessions} (null: a fresh stand-in). */
   ComputeFixture(ObjectStore store, Clock clock, Map<String, String> options, TestSessions sessions) {
+    this(store, clock, options, sessions, 0);
+  }
+
+  /** As above, listening on {@code port} (0: a free one), e.g. the port of a backend that stopped. */
+  ComputeFixture(ObjectStore store, Clock clock, Map<String, String> options, TestSessions sessions, int port) {
     this.store = store;
-    AcquireServer.Builder builder = AcquireServer.builder().store(store).port(0).clock(clock)
+    AcquireServer.Builder builder = AcquireServer.builder().store(store).port(port).clock(clock)
         .services(List.of("registry", "accounting", "storage", "compute")).option("compute.cores", "2");
     options.forEach(builder::option);
     this.server = builder.start();

@@ -59,9 +59,10 @@ class JobCredentialTest {
     compute.close();
   }
 
-  /** A certificate signed with compute's own key, as the store keeps it, for {@code user} with {@code scope}. */
+  /** A certificate signed with compute's own key, as the store keeps it (sealed), for {@code user} with {@code scope}. */
   static Session signedByCompute(String user, String scope) {
-    SigningKey computeKey = SigningKey.fromSeedUnsafe(compute.store.get("keys/compute/signing").orElseThrow().data());
+    SigningKey computeKey = io.acquire.services.ServiceKeys.load(compute.store,
+        io.acquire.services.KeyEncryptionKey.forThisProcess(), "compute");
     SigningKey sessionKey = SigningKey.generate();
     Instant now = Instant.now();
     SessionClaims claims = new SessionClaims("compute", user, "job-test-" + UUID.randomUUID(),
@@ -91,7 +92,8 @@ class JobCredentialTest {
   @Test
   void aCertificateFromAnotherServiceIsRefused() {
     Person ada = compute.person("ada");
-    SigningKey storageKey = SigningKey.fromSeedUnsafe(compute.store.get("keys/storage/signing").orElseThrow().data());
+    SigningKey storageKey = io.acquire.services.ServiceKeys.load(compute.store,
+        io.acquire.services.KeyEncryptionKey.forThisProcess(), "storage");
     SigningKey sessionKey = SigningKey.generate();
     Instant now = Instant.now();
     SessionClaims claims = new SessionClaims("storage", ada.name(), "s-" + UUID.randomUUID(),

@@ -33,6 +33,7 @@ final class IdentityFixture implements AutoCloseable {
   static final String PASSWORD = "correct horse battery";
   private static final MediaType JSON = MediaType.get("application/json");
   private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+  private static final Pattern CSRF_COOKIE = Pattern.compile("acquire_csrf=([^;]+)");
 
   final MutableClock clock = MutableClock.ofNow();
   final MemoryObjectStore store = new MemoryObjectStore();
@@ -40,9 +41,14 @@ final class IdentityFixture implements AutoCloseable {
   final OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).build();
 
   IdentityFixture() {
+    this(4);
+  }
+
+  /** With a higher {@code bcryptCost}, each check takes long enough for requests to overlap. */
+  IdentityFixture(int bcryptCost) {
     server = AcquireServer.builder().store(store).port(0).clock(clock)
         .services(List.of("registry", "identity"))
-        .option("identity.bcrypt-cost", "4")
+        .option("identity.bcrypt-cost", Integer.toString(bcryptCost))
         .option("identity.poll-interval-seconds", "1")
         .start();
   }
@@ -82,21 +88,31 @@ final class IdentityFixture implements AutoCloseable {
     return Json.read(reply.bytes(), PollResult.class);
   }
 
-  /** Opens the login page like a browser: returns the csrf token (also the cookie's value). */
-  String openPage(String loginUrl) {
+  /** What a browser holds after opening the page: the cookie's nonce and the form's token. */
+  record Csrf(String cookie, String field) {}
+
+  /** Opens the login page like a browser. */
+  Csrf openPage(String loginUrl) {
     Reply page = send(new Request.Builder().url(loginUrl).build());
     assertEquals(200, page.status(), page.body());
     Matcher m = CSRF_FIELD.matcher(page.body());
     if (!m.find()) {
       throw new AssertionError("no csrf field on the login page");
     }
-    return m.group(1);
+    Matcher cookie = CSRF_COOKIE.matcher(String.valueOf(page.header("Set-Cookie")));
+    if (!cookie.find()) {
+      throw new AssertionError("no csrf cookie from the login page");
+    }
+    return new Csrf(cookie.group(1), m.group(1));
   }
 
   /** Submits the approval form as a browser would after opening the page. */
   Reply approve(LoginStarted login, String password, String totpCode) {
-    String csrf = openPage(login.loginUrl());
-    return submit(login.userCode(), csrf, csrf, password, totpCode, "approve");
+    return submit(login.userCode(), openPage(login.loginUrl()), password, totpCode, "approve");
+  }
+
+  Reply submit(String userCode, Csrf csrf, String password, String totpCode, String action) {
+    return submit(userCode, csrf.cookie(), csrf.field(), password, totpCode, action);
   }
 
   Reply submit(String userCode, String cookie, String field, String password, String totpCode, String action) {

@@ -68,9 +68,7 @@ class IdentityServiceTest {
   @Test
   void passwordsLongerThanBcryptsLimitStillCountEveryCharacter() {
     String base = "x".repeat(100);
-    fixture.postJson("/users", Json.writeString(Map.of("username", "ada", "password", base + "A")));
-    String secret = new String(fixture.store.get("identity/users/ada").orElseThrow().data(), StandardCharsets.UTF_8);
-    Totp totp = Totp.fromBase32Unsafe(Json.read(secret.getBytes(StandardCharsets.UTF_8), UserRecord.class).totpSecret());
+    Totp totp = registered(fixture.postJson("/users", Json.writeString(Map.of("username", "ada", "password", base + "A"))));
     LoginStarted login = fixture.startLogin("ada", SigningKey.generate());
     assertEquals(401, fixture.approve(login, base + "B", totp.code(fixture.clock.instant())).status(),
         "a password differing after byte 72 must not be accepted");
@@ -81,11 +79,24 @@ class IdentityServiceTest {
   void aPasswordMatchesHoweverItsAccentsWereTyped() {
     String composed = "caf\u00e9 au lait";
     String decomposed = "cafe\u0301 au lait";
-    fixture.postJson("/users", Json.writeString(Map.of("username", "ada", "password", composed)));
-    String stored = new String(fixture.store.get("identity/users/ada").orElseThrow().data(), StandardCharsets.UTF_8);
-    Totp totp = Totp.fromBase32Unsafe(Json.read(stored.getBytes(StandardCharsets.UTF_8), UserRecord.class).totpSecret());
+    Totp totp = registered(fixture.postJson("/users", Json.writeString(Map.of("username", "ada", "password", composed))));
     LoginStarted login = fixture.startLogin("ada", SigningKey.generate());
     assertEquals(200, fixture.approve(login, decomposed, totp.code(fixture.clock.instant())).status());
+  }
+
+  private static Totp registered(Reply reply) {
+    assertEquals(201, reply.status(), reply.body());
+    return Totp.fromProvisioningUriUnsafe(Json.read(reply.bytes(),
+        io.acquire.client.wire.IdentityWire.Registered.class).provisioningUri());
+  }
+
+  @Test
+  void theTotpSecretIsSealedInTheStore() {
+    Totp totp = fixture.register("ada");
+    String stored = new String(fixture.store.get("identity/users/ada").orElseThrow().data(), StandardCharsets.UTF_8);
+    String secret = Json.read(stored.getBytes(StandardCharsets.UTF_8), UserRecord.class).totpSecret();
+    assertTrue(secret.startsWith("sealed:v1:"), "sealed with the key-encryption key");
+    assertFalse(stored.contains(totp.base32SecretUnsafe()), "the Base32 secret itself is not in the store");
   }
 
   @Test
@@ -176,8 +187,7 @@ class IdentityServiceTest {
   void denyingALoginTellsThePoller() {
     fixture.register("ada");
     LoginStarted login = fixture.startLogin("ada", SigningKey.generate());
-    String csrf = fixture.openPage(login.loginUrl());
-    Reply denied = fixture.submit(login.userCode(), csrf, csrf, "", "", "deny");
+    Reply denied = fixture.submit(login.userCode(), fixture.openPage(login.loginUrl()), "", "", "deny");
     assertEquals(200, denied.status());
     assertTrue(denied.body().contains("Login denied"));
     assertEquals("denied", fixture.poll(login.deviceCode()).status());

@@ -234,13 +234,79 @@ class SecurityMatrixTest {
   void crossSitePostWithMismatchedTokenIsRefused() {
     Totp totp = fixture.register("bob");
     LoginStarted login = fixture.startLogin("bob", SigningKey.generate());
-    String token = fixture.openPage(login.loginUrl());
+    IdentityFixture.Csrf token = fixture.openPage(login.loginUrl());
     String code = totp.code(fixture.clock.instant());
-    assertRefused(fixture.submit(login.userCode(), token, "attacker-chosen", IdentityFixture.PASSWORD, code,
+    assertRefused(fixture.submit(login.userCode(), token.cookie(), "attacker-chosen", IdentityFixture.PASSWORD, code,
         "approve"), 403, "did not come from this login page");
-    assertRefused(fixture.submit(login.userCode(), null, token, IdentityFixture.PASSWORD, code, "approve"), 403,
+    assertRefused(fixture.submit(login.userCode(), null, token.field(), IdentityFixture.PASSWORD, code, "approve"), 403,
         "did not come from this login page");
     assertEquals("pending", fixture.poll(login.deviceCode()).status());
+  }
+
+  @Test
+  void anEqualCookieAndFieldOfTheAttackersChoosingAreRefused() {
+    Totp totp = fixture.register("bob");
+    LoginStarted login = fixture.startLogin("bob", SigningKey.generate());
+    // A plain double-submit check passes any equal pair; one that a cookie-setting attacker could plant.
+    assertRefused(fixture.submit(login.userCode(), "chosen-by-attacker", "chosen-by-attacker", IdentityFixture.PASSWORD,
+        totp.code(fixture.clock.instant()), "approve"), 403, "did not come from this login page");
+    assertEquals("pending", fixture.poll(login.deviceCode()).status());
+  }
+
+  @Test
+  void aTokenFromAnotherLoginRequestsPageIsRefused() {
+    Totp totp = fixture.register("bob");
+    LoginStarted mine = fixture.startLogin("bob", SigningKey.generate());
+    LoginStarted victims = fixture.startLogin("bob", SigningKey.generate());
+    IdentityFixture.Csrf token = fixture.openPage(mine.loginUrl());
+    assertRefused(fixture.submit(victims.userCode(), token, IdentityFixture.PASSWORD,
+        totp.code(fixture.clock.instant()), "approve"), 403, "did not come from this login page");
+    assertEquals("pending", fixture.poll(victims.deviceCode()).status());
+  }
+
+  @Test
+  void aPostFromAnotherOriginIsRefusedEvenWithAValidToken() {
+    Totp totp = fixture.register("bob");
+    LoginStarted login = fixture.startLogin("bob", SigningKey.generate());
+    String code = totp.code(fixture.clock.instant());
+    for (String[] header : new String[][] {{"Origin", "http://evil.example"}, {"Origin", "null"},
+        {"Referer", "http://evil.example/page"}, {"Origin", fixture.server.url() + ".evil.example"}}) {
+      IdentityFixture.Csrf token = fixture.openPage(login.loginUrl());
+      okhttp3.FormBody form = new okhttp3.FormBody.Builder().add("code", login.userCode())
+          .add("password", IdentityFixture.PASSWORD).add("totp", code).add("action", "approve")
+          .add("csrf", token.field()).build();
+      Reply reply = fixture.send(new okhttp3.Request.Builder().url(fixture.url("/login")).post(form)
+          .header("Cookie", "acquire_csrf=" + token.cookie()).header(header[0], header[1]).build());
+      assertRefused(reply, 403, "did not come from this login page");
+    }
+    assertEquals("pending", fixture.poll(login.deviceCode()).status());
+    IdentityFixture.Csrf token = fixture.openPage(login.loginUrl());
+    okhttp3.FormBody form = new okhttp3.FormBody.Builder().add("code", login.userCode())
+        .add("password", IdentityFixture.PASSWORD).add("totp", code).add("action", "approve")
+        .add("csrf", token.field()).build();
+    Reply sameOrigin = fixture.send(new okhttp3.Request.Builder().url(fixture.url("/login")).post(form)
+        .header("Cookie", "acquire_csrf=" + token.cookie()).header("Origin", fixture.server.url()).build());
+    assertEquals(200, sameOrigin.status(), sameOrigin.body());
+  }
+
+  @Test
+  void anUnknownUsernameIsHeldBackLikeAKnownOne() {
+    fixture.register("bob");
+    java.util.Map<String, java.util.List<Integer>> answers = new java.util.LinkedHashMap<>();
+    for (String username : new String[] {"bob", "nobody-here"}) {
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 11; i++) {
+        LoginStarted login = fixture.startLogin(username, SigningKey.generate());
+        statuses.add(fixture.approve(login, "wrong password", "000000").status());
+      }
+      answers.put(username, statuses);
+      LoginStarted login = fixture.startLogin(username, SigningKey.generate());
+      Reply limited = fixture.approve(login, "wrong password", "000000");
+      assertRefused(limited, 429, "Too many wrong attempts");
+      assertTrue(Long.parseLong(limited.header("Retry-After")) > 0, username);
+    }
+    assertEquals(answers.get("bob"), answers.get("nobody-here"), "the answers must not tell the two apart");
+    assertEquals(429, answers.get("bob").get(10));
   }
 
   @ParameterizedTest

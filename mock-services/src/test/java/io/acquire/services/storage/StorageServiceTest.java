@@ -102,7 +102,7 @@ class StorageServiceTest {
     assertEquals("[0,2]", json(ada.send("GET", "/t/storage/drives/" + drive + "/uploads/" + upload, null))
         .get("received").toString(), "an interrupted upload knows what it has");
     assertRefused(ada.send("POST", "/t/storage/drives/" + drive + "/uploads/" + upload + "/complete", "{}"), 409,
-        "missing chunks [1, 3]");
+        "missing 2 of its 4 chunks ([1, 3])");
     assertEquals(0, files(), "nothing is published before it is whole");
     chunk(upload, 1, part(file, 1), RequestSignature.sha256Hex(part(file, 1)));
     chunk(upload, 3, part(file, 3), RequestSignature.sha256Hex(part(file, 3)));
@@ -328,5 +328,44 @@ class StorageServiceTest {
     assertEquals("0001000011", middle.body());
     assertRefused(ada.sendBytes("GET", "/t/storage/drives/" + inputs.id() + "/content?path=blob", null,
         Map.of("Range", "bytes=200000-")), 416, "not within the file");
+  }
+
+  @Test
+  void rangesFollowRfc9110AndNeverAnswerAReversedRange() throws Exception {
+    Drives drives = new Drives(new JsonObjects(store), Clock.systemUTC());
+    Drives.DriveRecord inputs = drives.open("ada", "ranges");
+    byte[] file = "0123456789".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+    drives.write(inputs, "blob", new ByteArrayInputStream(file), file.length);
+    drives.write(inputs, "empty", new ByteArrayInputStream(new byte[0]), 0);
+    String blob = "/t/storage/drives/" + inputs.id() + "/content?path=blob";
+    assertRefused(ada.sendBytes("GET", blob, null, Map.of("Range", "bytes=99999999999999999999-")), 416,
+        "not within the file's 100000 bytes");
+    for (String ignored : List.of("bytes=5-2", "bytes=0-1,5-6", "items=0-5", "bytes=x-y", "bytes=-")) {
+      Reply whole = ada.sendBytes("GET", blob, null, Map.of("Range", ignored));
+      assertEquals(200, whole.status(), ignored + ": " + whole.body());
+      assertEquals(file.length, whole.body().length(), ignored);
+    }
+    Reply suffix = ada.sendBytes("GET", blob, null, Map.of("Range", "bytes=-12"));
+    assertEquals(206, suffix.status());
+    assertEquals("890123456789", suffix.body());
+    Reply pastTheEnd = ada.sendBytes("GET", blob, null, Map.of("Range", "bytes=99998-99999999999999999999"));
+    assertEquals(206, pastTheEnd.status());
+    assertEquals("89", pastTheEnd.body());
+    String empty = "/t/storage/drives/" + inputs.id() + "/content?path=empty";
+    assertRefused(ada.sendBytes("GET", empty, null, Map.of("Range", "bytes=0-")), 416, "file's 0 bytes");
+    assertEquals(200, ada.sendBytes("GET", empty, null, Map.of()).status());
+  }
+
+  @Test
+  void aHugeDeclaredUploadIsBoundedInChunksAndItsErrorsInSize() {
+    long tebibyte = 1L << 40;
+    assertRefused(ada.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":\"big\",\"size\":" + tebibyte
+        + ",\"chunkSize\":" + CHUNK + "}"), 400, "at most 100000 chunks");
+    Reply started = ada.send("POST", "/t/storage/drives/" + drive + "/uploads", "{\"path\":\"big\",\"size\":"
+        + tebibyte + ",\"chunkSize\":" + Drives.MAX_CHUNK + "}");
+    assertEquals(201, started.status(), started.body());
+    Reply incomplete = complete(json(started).get("id").asText(), "{\"sha256\":\"" + "0".repeat(64) + "\"}");
+    assertRefused(incomplete, 409, "missing 69906 of its 69906 chunks (the first 20: [0, 1, 2,");
+    assertTrue(incomplete.body().length() < 600, incomplete.body().length() + " characters");
   }
 }

@@ -51,6 +51,30 @@ public record Argon(int cellsPerSide, double density, double cutoffSigmas) {
     return cutoffSigmas * SIGMA;
   }
 
+  /**
+   * The starting positions, x, y, z per atom in nm: the FCC lattice, cell by cell, with the
+   * four basis atoms a quarter cell in from the cell's corner. Every engine starts here.
+   */
+  public double[] lattice() {
+    double a = boxLength() / cellsPerSide;
+    double[][] basis = {{0.25, 0.25, 0.25}, {0.75, 0.75, 0.25}, {0.75, 0.25, 0.75}, {0.25, 0.75, 0.75}};
+    double[] x = new double[3 * atoms()];
+    int atom = 0;
+    for (int i = 0; i < cellsPerSide; i++) {
+      for (int j = 0; j < cellsPerSide; j++) {
+        for (int k = 0; k < cellsPerSide; k++) {
+          for (double[] b : basis) {
+            x[3 * atom] = (i + b[0]) * a;
+            x[3 * atom + 1] = (j + b[1]) * a;
+            x[3 * atom + 2] = (k + b[2]) * a;
+            atom++;
+          }
+        }
+      }
+    }
+    return x;
+  }
+
   private static double boxLength(int cells, double density) {
     double grams = 4.0 * cells * cells * cells * MASS / AVOGADRO;
     double cubicNm = grams / density * 1e21;

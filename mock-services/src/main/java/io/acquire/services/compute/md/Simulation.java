@@ -182,22 +182,7 @@ public final class Simulation {
   // Set-up -------------------------------------------------------------------------------
 
   private void placeOnLattice() {
-    int cells = system.cellsPerSide();
-    double a = box / cells;
-    double[][] basis = {{0.25, 0.25, 0.25}, {0.75, 0.75, 0.25}, {0.75, 0.25, 0.75}, {0.25, 0.75, 0.75}};
-    int atom = 0;
-    for (int i = 0; i < cells; i++) {
-      for (int j = 0; j < cells; j++) {
-        for (int k = 0; k < cells; k++) {
-          for (double[] b : basis) {
-            x[3 * atom] = (i + b[0]) * a;
-            x[3 * atom + 1] = (j + b[1]) * a;
-            x[3 * atom + 2] = (k + b[2]) * a;
-            atom++;
-          }
-        }
-      }
-    }
+    System.arraycopy(system.lattice(), 0, x, 0, 3 * n);
   }
 
   /** Maxwell-Boltzmann velocities with zero total momentum, scaled to exactly {@code temperature}. */

@@ -1,0 +1,154 @@
+package io.acquire.services.http;
+
+import io.acquire.client.wire.ErrorBody;
+import io.acquire.client.wire.Json;
+import io.acquire.client.wire.RequestSignature;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Bounds every request body while it streams, whatever the client announces: a body
+ * whose Content-Length is over its endpoint's limit is refused before a byte is read, and
+ * one of unknown length (chunked) fails with a 413 {@link ApiException} on the read that
+ * passes the limit, so no handler, nor Javalin's own body reader, can buffer more than the
+ * limit. File contents (chunks and small files of storage) may be large; every other
+ * endpoint takes JSON or a form, and gets {@link #JSON_LIMIT}.
+ */
+public final class BodyLimit implements Filter {
+  /** The most a JSON or form body may hold: every such request of the protocol is a few hundred bytes. */
+  public static final long JSON_LIMIT = 256 * 1024;
+  private static final Pattern FILE_CONTENT =
+      Pattern.compile("/t/storage/drives/[^/]+/(uploads/[^/]+/chunks/[^/]+|files)/?");
+
+  private final long fileLimit;
+
+  /** @param fileLimit the most a request carrying file contents may hold */
+  public BodyLimit(long fileLimit) {
+    this.fileLimit = fileLimit;
+  }
+
+  long limitFor(HttpServletRequest request) {
+    return "PUT".equals(request.getMethod()) && FILE_CONTENT.matcher(request.getRequestURI()).matches()
+        ? fileLimit : JSON_LIMIT;
+  }
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest http = (HttpServletRequest) request;
+    long limit = limitFor(http);
+    long declared = http.getContentLengthLong();
+    if (declared > limit) {
+      refuse((HttpServletResponse) response, "Request body is " + declared + " bytes, over the limit of "
+          + limit + " bytes for this endpoint.");
+      return;
+    }
+    chain.doFilter(new Bounded(http, limit), response);
+  }
+
+  /** The JSON error shape, answered before Javalin sees the request; the connection is closed after it. */
+  private static void refuse(HttpServletResponse response, String message) throws IOException {
+    String requestId = newRequestId();
+    response.setStatus(413);
+    response.setHeader(RequestSignature.REQUEST_ID_HEADER, requestId);
+    response.setHeader("Connection", "close");
+    response.setContentType("application/json");
+    response.getOutputStream().write(Json.write(new ErrorBody(413, "too_large", message, requestId)));
+  }
+
+  /** Request ids only tell requests apart in logs; they need no secure random source. */
+  public static String newRequestId() {
+    return "req_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  }
+
+  private static final class Bounded extends HttpServletRequestWrapper {
+    private final long limit;
+    private ServletInputStream stream;
+
+    Bounded(HttpServletRequest request, long limit) {
+      super(request);
+      this.limit = limit;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+      if (stream == null) {
+        stream = new Counting(super.getInputStream(), limit);
+      }
+      return stream;
+    }
+  }
+
+  private static final class Counting extends ServletInputStream {
+    private final ServletInputStream in;
+    private final long limit;
+    private long read;
+
+    Counting(ServletInputStream in, long limit) {
+      this.in = in;
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n;
+      try {
+        // Asking for at most one byte past the limit is enough to see that the body goes over it.
+        n = in.read(buffer, offset, (int) Math.min(length, Math.max(1, limit + 1 - read)));
+      } catch (IOException | RuntimeException e) {
+        // Jetty reports a body it cannot parse (a malformed chunk size, say) as an exception of its own.
+        throw ApiException.badRequest("Request body could not be read: it is malformed (such as a bad chunk size) "
+            + "or the connection broke.");
+      }
+      if (n > 0) {
+        counted(n);
+      }
+      return n;
+    }
+
+    private void counted(int n) {
+      read += n;
+      if (read > limit) {
+        throw ApiException.tooLarge("Request body is over the limit of " + limit + " bytes for this endpoint.");
+      }
+    }
+
+    @Override
+    public boolean isFinished() {
+      return in.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+      return in.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener listener) {
+      in.setReadListener(listener);
+    }
+
+    @Override
+    public int available() throws IOException {
+      return in.available();
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.acquire.services.compute.gromacs;
+
+import static io.acquire.services.compute.gromacs.GromacsAssumptions.assumeGromacs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.acquire.services.compute.md.Argon;
+import io.acquire.services.compute.md.Protocol;
+import io.acquire.services.compute.md.Reading;
+import io.acquire.services.compute.md.Simulation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GROMACS workload as a process would run it. The physics tests compare GROMACS with the
+ * built-in engine on the same argon system.
+ */
+class GromacsEquilibrateTest {
+  static final String HEADER = "time_ps,temperature_K,kinetic_kJmol,potential_kJmol,total_kJmol";
+
+  @TempDir
+  Path dir;
+
+  private List<String> run(String json, int expectedExit) throws Exception {
+    Path input = Files.writeString(dir.resolve("job.json"), json);
+    Path out = dir.resolve("out");
+    assertEquals(expectedExit, GromacsEquilibrate.run("--input", input.toString(), "--output", out.toString()));
+    return expectedExit == 0 ? Files.readAllLines(out.resolve("records.csv")) : List.of();
+  }
+
+  private static double column(String csvLine, int index) {
+    return Double.parseDouble(csvLine.split(",")[index]);
+  }
+
+  @Test
+  void argonStartsAtTheBuiltInEnginesPotentialEnergyToAFewPpm() throws Exception {
+    assumeGromacs();
+    List<String> records = run("{\"system\": {\"name\": \"argon\"}, \"protocol\": {\"runtime\": 0.1, "
+        + "\"timestep\": 5, \"reportInterval\": 0.05}}", 0);
+    assertEquals(HEADER, records.get(0));
+    assertEquals(4, records.size(), "t = 0, 0.05 and 0.1 ps: " + records);
+    double gromacs = column(records.get(1), 3);
+
+    AtomicReference<Reading> first = new AtomicReference<>();
+    new Simulation(Argon.LIQUID, new Protocol(0.005, 5, 60, 60, 0.005, true, 0.5, 1)).run(r -> {
+      if (first.get() == null) {
+        first.set(r);
+      }
+    });
+    double builtIn = first.get().potential();
+    double ppm = Math.abs(gromacs - builtIn) / Math.abs(builtIn) * 1e6;
+    assertTrue(ppm < 5, "GROMACS " + gromacs + " kJ/mol against the built-in engine's " + builtIn + " (" + ppm + " ppm)");
+    assertTrue(builtIn < -5000, "the lattice is bound: " + builtIn);
+    Path out = dir.resolve("out");
+    for (String file : List.of("md.gro", "md.edr", "md.log", "summary.json")) {
+      assertTrue(Files.size(out.resolve(file)) > 0, file + " is written beside the records");
+    }
+  }
+
+  @Test
+  void theThermostatHoldsArgonAtItsTarget() throws Exception {
+    assumeGromacs();
+    List<String> records = run("{\"protocol\": {\"runtime\": 20, \"timestep\": 5, \"startTemperature\": 100,"
+        + " \"endTemperature\": 100, \"reportInterval\": 0.1, \"coupling\": 0.5, \"seed\": 7}}", 0);
+    assertEquals(1 + 201, records.size());
+    double mean = records.subList(102, records.size()).stream().mapToDouble(l -> column(l, 1)).average().orElseThrow();
+    assertEquals(100, mean, 3, "mean temperature over the second half");
+    for (String line : records.subList(1, records.size())) {
+      double kinetic = column(line, 2);
+      double potential = column(line, 3);
+      assertEquals(kinetic + potential, column(line, 4), 0.02, "total = kinetic + potential: " + line);
+    }
+  }
+
+  @Test
+  void waterIsMinimisedThenEquilibrated() throws Exception {
+    assumeGromacs();
+    List<String> records = run("{\"system\": {\"name\": \"water\", \"box\": 2.0}, \"protocol\": {\"runtime\": 0.2,"
+        + " \"timestep\": 2, \"startTemperature\": 300, \"endTemperature\": 300, \"reportInterval\": 0.05}}", 0);
+    assertEquals(1 + 5, records.size(), records.toString());
+    for (String line : records.subList(1, records.size())) {
+      assertTrue(column(line, 1) > 250 && column(line, 1) < 350, "minimised water stays near 300 K: " + line);
+      assertTrue(column(line, 3) < -8000, "221 SPC/E waters are bound: " + line);
+    }
+    assertTrue(Files.readString(dir.resolve("out/summary.json")).contains("\"molecules\":221"));
+  }
+
+  @Test
+  void badInputExitsWithTwoAndSaysWhy() throws Exception {
+    run("{\"system\": {\"name\": \"neon\"}}", 2);
+    run("{\"system\": {\"name\": \"water\", \"box\": 1.0}}", 2);
+    run("{\"system\": {\"name\": \"water\"}, \"protocol\": {\"timestep\": 5}}", 2);
+    run("{\"protocol\": {\"runtime\": -1}}", 2);
+    run("{\"protocol\": {\"seed\": -3}}", 2);
+    run("{\"protocol\": {\"runtim\": 1}}", 2);
+    run("{\"sytem\": {}}", 2);
+    run("[1, 2]", 2);
+    run("null", 2);
+    assertTrue(Files.notExists(dir.resolve("out/records.csv")), "nothing is run for bad input");
+  }
+
+  @Test
+  void badInputIsExplainedInOneSentence() throws Exception {
+    Path input = Files.writeString(dir.resolve("job.json"), "{\"system\": {\"name\": \"water\", \"box\": 1.0}}");
+    GromacsEquilibrate.BadInput refused = org.junit.jupiter.api.Assertions.assertThrows(
+        GromacsEquilibrate.BadInput.class, () -> GromacsEquilibrate.read(input));
+    assertEquals("field 'system.box' is the water box's side in nm and must be 2 to 6, not 1", refused.getMessage());
+  }
+}
