@@ -20,6 +20,7 @@ import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,9 @@ class SeparateHostsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    data = Files.createDirectories(dir.resolve("data"));
+    // The store holds the services' sealed keys and its master key: the backend requires it private.
+    data = Files.createDirectories(dir.resolve("data"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     logs = Files.createDirectories(dir.resolve("logs"));
     registry = ServiceProcess.start("registry", logs, List.of("--port", "0", "--data", data.toString(),
         "--services", "registry"));

@@ -1,6 +1,8 @@
 package io.acquire.services.testing;
 
 import io.acquire.client.wire.SigningKey;
+import io.acquire.services.KeyEncryptionKey;
+import io.acquire.services.ServiceKeys;
 import io.acquire.services.http.ServiceSignature;
 import io.acquire.services.store.ObjectStore;
 import io.acquire.services.testing.TestSessions.Reply;
@@ -21,9 +23,12 @@ public final class ServiceCalls {
 
   private ServiceCalls() {}
 
-  /** The key {@code service} signs with, as the backend keeps it in {@code store}. */
+  /**
+   * The key {@code service} signs with, as the backend keeps it in {@code store}: sealed with
+   * this JVM's key-encryption key, which backends over a store the test supplies use.
+   */
   public static SigningKey keyOf(ObjectStore store, String service) {
-    return SigningKey.fromSeedUnsafe(store.get("keys/" + service + "/signing").orElseThrow().data());
+    return ServiceKeys.load(store, KeyEncryptionKey.forThisProcess(), service);
   }
 
   /** Sends one signed call, signed at {@code epochSeconds}. {@code path} starts with {@code /t/}. */
