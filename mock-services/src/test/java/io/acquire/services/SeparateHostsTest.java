@@ -20,6 +20,7 @@ import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +56,9 @@ class SeparateHostsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // The backend refuses a data directory others may read: it holds the services' keys.
-    data = Files.createDirectory(dir.resolve("data"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    // The store holds the services' sealed keys and its master key: the backend requires it private.
+    data = Files.createDirectories(dir.resolve("data"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     logs = Files.createDirectories(dir.resolve("logs"));
     registry = ServiceProcess.start("registry", logs, List.of("--port", "0", "--data", data.toString(),
         "--services", "registry"));

@@ -58,12 +58,12 @@ final class Settlements implements AutoCloseable {
     try {
       return send(decided, patience);
     } catch (ApiException e) {
-      if (e.status() != 503) {
-        objects.store().delete(key); // refused for good (such as more than the hold): nothing to send later
+      if (refusedForGood(e)) {
+        objects.store().delete(key);
         throw e;
       }
-      log.warn("Accounting is unreachable; the settlement of {} for {} is kept and will be sent when it answers",
-          hold, decided.amount());
+      log.warn("Accounting did not take the settlement of {} for {} ({}); it is kept and will be sent again",
+          hold, decided.amount(), e.getMessage());
       return decided.amount();
     }
   }
@@ -81,8 +81,9 @@ final class Settlements implements AutoCloseable {
         log.info("Kept settlement of {} sent: {} charged", pending.get().hold(), charged);
         sent++;
       } catch (ApiException e) {
-        if (e.status() == 503) {
-          return sent; // accounting still down: try them all again later
+        if (!refusedForGood(e)) {
+          log.warn("Kept settlements wait: accounting did not take {} ({})", pending.get().hold(), e.getMessage());
+          return sent; // accounting down, or not yet trusting compute's key: try them all again later
         }
         log.error("Accounting refused the kept settlement of {} for {} ({}); dropping it", pending.get().hold(),
             pending.get().amount(), e.getMessage());
@@ -90,6 +91,15 @@ final class Settlements implements AutoCloseable {
       }
     }
     return sent;
+  }
+
+  /**
+   * Whether accounting refused the settlement itself (no such job hold, an amount over it),
+   * so that sending it again cannot help. Anything else (unreachable, or a key it does not
+   * trust yet, as just after a rotation) may pass, and the settlement must not be lost.
+   */
+  private static boolean refusedForGood(ApiException e) {
+    return e.status() == 400 || e.status() == 404 || e.status() == 409;
   }
 
   private Money send(Pending pending, Duration patience) {

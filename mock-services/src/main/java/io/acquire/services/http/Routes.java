@@ -1,7 +1,9 @@
 package io.acquire.services.http;
 
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.util.Set;
 
 /** A service's view of the server: paths are relative to its mount point {@code /t/<name>}. */
 public final class Routes {
@@ -63,14 +65,14 @@ public final class Routes {
    * Wraps {@code handler} so it runs only for a call signed by one of the named services
    * ({@link ServiceCallVerifier}); people's sessions and jobs' credentials get 403.
    */
-  public Handler forServices(java.util.Set<String> callers, ServiceHandler handler) {
+  public Handler forServices(Set<String> callers, ServiceHandler handler) {
     return ctx -> handler.handle(ctx, services.verify(ctx, callers));
   }
 
   /** A handler for a call from another service, given the caller's name. */
   @FunctionalInterface
   public interface ServiceHandler {
-    void handle(io.javalin.http.Context ctx, String service) throws Exception;
+    void handle(Context ctx, String service) throws Exception;
   }
 
   private static SignedHandler peopleOnly(SignedHandler handler) {

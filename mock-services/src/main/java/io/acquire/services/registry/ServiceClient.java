@@ -30,6 +30,8 @@ public final class ServiceClient {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration FIRST_WAIT = Duration.ofMillis(100);
   private static final Duration LONGEST_WAIT = Duration.ofSeconds(2);
+  /** How long a receiver may go on trusting the registry's answer from before a rotation. */
+  private static final Duration TRUST_LAG = Duration.ofMillis(2100);
 
   private final String self;
   private final Supplier<SigningKey> key;
@@ -58,6 +60,7 @@ public final class ServiceClient {
     byte[] json = Json.write(body);
     long deadline = System.nanoTime() + patience.toNanos();
     Duration wait = FIRST_WAIT;
+    boolean refusedOnce = false;
     for (int attempt = 1; ; attempt++) {
       String url = null;
       String failure;
@@ -78,10 +81,17 @@ public final class ServiceClient {
         if (status >= 200 && status < 300) {
           return Json.read(response.body(), answer);
         }
-        if (status != 502 && status != 503 && status != 504) {
+        if (status == 401 && !refusedOnce && System.nanoTime() + TRUST_LAG.toNanos() < deadline) {
+          // Just after this service rotated its key, the other may hold the registry's previous
+          // answer for up to two seconds before it reads it again: one more try after that.
+          refusedOnce = true;
+          failure = "answered 401";
+          wait = TRUST_LAG;
+        } else if (status != 502 && status != 503 && status != 504) {
           throw answered(url, status, response.body());
+        } else {
+          failure = "answered " + status;
         }
-        failure = "answered " + status;
       } catch (IOException e) {
         failure = e.getClass().getSimpleName();
       } catch (InterruptedException e) {

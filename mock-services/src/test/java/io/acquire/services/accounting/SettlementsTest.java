@@ -78,4 +78,33 @@ class SettlementsTest {
       store.close();
     }
   }
+
+  @Test
+  void aSettlementRefusedForAnUntrustedKeyIsKeptButOneForNoSuchHoldIsDropped() {
+    AcquireServer.builder().store(store).port(0).services(List.of("compute")).start().close();
+    AcquireServer server = backend(0);
+    User ada = RealLogins.loggedIn(server.url(), "ada");
+    ServiceDirectory directory = ServiceDirectory.inStore(objects, Clock.systemUTC());
+    io.acquire.client.wire.SigningKey stranger = io.acquire.client.wire.SigningKey.generate();
+    try (Settlements untrusted = new Settlements(objects, new ServiceClient("compute", () -> stranger, directory,
+            Clock.systemUTC()));
+        Settlements trusted = new Settlements(objects, new ServiceClient("compute",
+            () -> ServiceCalls.keyOf(store, "compute"), directory, Clock.systemUTC()))) {
+      String hold = hold(server, Account.create(ada, "main").id(), "1.00");
+      assertEquals(Money.of("0.25", "GBP"), untrusted.settle(hold, Money.of("0.25", "GBP"), Duration.ofSeconds(3)));
+      assertEquals(1, store.list("compute/settlements/").size(), "a 401 may pass (a rotation): the charge is kept");
+      trusted.sendKept();
+      assertTrue(store.list("compute/settlements/").isEmpty());
+
+      io.acquire.services.http.ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(
+          io.acquire.services.http.ApiException.class,
+          () -> trusted.settle("hold_nosuch", Money.of("0.25", "GBP"), Duration.ofSeconds(3)));
+      assertEquals(404, refused.status());
+      assertTrue(store.list("compute/settlements/").isEmpty(), "nothing kept that can never be taken");
+    } finally {
+      ada.close();
+      server.close();
+      store.close();
+    }
+  }
 }
