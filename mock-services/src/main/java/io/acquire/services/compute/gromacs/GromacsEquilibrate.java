@@ -342,6 +342,11 @@ public final class GromacsEquilibrate implements Callable<Integer> {
       protocol.setAll((ObjectNode) given);
     }
     Protocol parsed = convert(strict, protocol, Protocol.class, "protocol");
+    if (parsed.startTemperature() == 0) {
+      // GROMACS's v-rescale thermostat scales velocities, and atoms at rest have none to scale.
+      throw new BadInput("field 'protocol.startTemperature' must be more than 0 K for GROMACS (md-equilibrate can "
+          + "start at 0 K)");
+    }
     if (parsed.seed() < 0 || parsed.seed() > MAX_SEED) {
       throw new BadInput("field 'protocol.seed' must be 0 to " + MAX_SEED + " for GROMACS, not " + parsed.seed());
     }

@@ -102,6 +102,12 @@ public final class Equilibrate implements Callable<Integer> {
     Files.createDirectories(output);
     long started = System.nanoTime();
     Simulation simulation = new Simulation(system, protocol);
+    // What ran, for the job's log (job.log in its outputs): the records say how it went.
+    System.out.println(String.format(Locale.ROOT, "equilibrate: %d argon atoms at %.3f g/cm3; %s ps in steps of %s fs, "
+        + "%s K to %s K, %s, a record every %s ps, seed %d", simulation.atoms(), system.density(), protocol.runtime(),
+        protocol.timestep(), protocol.startTemperature(), protocol.endTemperature(), protocol.thermostat()
+            ? "Bussi thermostat (coupling " + protocol.coupling() + " ps)" : "no thermostat (NVE)",
+        protocol.reportInterval(), protocol.seed()));
     Reading last;
     double firstTotal;
     try (BufferedWriter csv = Files.newBufferedWriter(output.resolve("records.csv"), StandardCharsets.UTF_8)) {
@@ -134,6 +140,9 @@ public final class Equilibrate implements Callable<Integer> {
     summary.put("finalTotalEnergyKJmol", last.total());
     summary.put("totalEnergyChangeKJmol", last.total() - firstTotal);
     Files.write(output.resolve("summary.json"), Json.write(summary));
+    System.out.println(String.format(Locale.ROOT, "equilibrate: done, %d steps (%.1f ps) in %.1f s; final temperature "
+        + "%.1f K; total energy changed by %.2f kJ/mol", last.step(), last.time(), (System.nanoTime() - started) / 1e9,
+        last.temperature(), last.total() - firstTotal));
     return 0;
   }
 

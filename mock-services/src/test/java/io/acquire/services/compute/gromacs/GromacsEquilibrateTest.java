@@ -140,4 +140,14 @@ class GromacsEquilibrateTest {
         GromacsEquilibrate.BadInput.class, () -> GromacsEquilibrate.read(input));
     assertEquals("field 'system.box' is the water box's side in nm and must be 2 to 6, not 1", refused.getMessage());
   }
+
+  @Test
+  void theQuoteTimeCheckParsesAsTheRunDoesAndRefusesAZeroKelvinStart() {
+    assertTrue(GromacsEquilibrate.problemWith("{}".getBytes()).isEmpty(), "every field has a default");
+    assertEquals("unknown field 'protocol.runtim' (known: coupling, endTemperature, reportInterval, runtime, seed, "
+        + "startTemperature, thermostat, timestep)",
+        GromacsEquilibrate.problemWith("{\"protocol\": {\"runtim\": 5}}".getBytes()).orElseThrow());
+    assertTrue(GromacsEquilibrate.problemWith("{\"protocol\": {\"startTemperature\": 0}}".getBytes()).orElseThrow()
+        .contains("more than 0 K for GROMACS"), "v-rescale cannot heat atoms at rest");
+  }
 }

@@ -29,6 +29,25 @@ class EquilibrateTest {
   }
 
   @Test
+  void saysWhatItRanAndHowItEndedForTheJobsLog() throws Exception {
+    Path job = Files.writeString(dir.resolve("job.json"), "{\"system\": {\"cellsPerSide\": 3},"
+        + " \"protocol\": {\"runtime\": 0.5, \"reportInterval\": 0.25, \"seed\": 3}}");
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Equilibrate.run("--input", job.toString(), "--output", dir.resolve("out").toString()));
+    } finally {
+      System.setOut(original);
+    }
+    List<String> log = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertEquals(2, log.size(), log.toString());
+    assertTrue(log.get(0).startsWith("equilibrate: 108 argon atoms at 1.374 g/cm3; 0.5 ps in steps of 5.0 fs, "
+        + "60.0 K to 120.0 K, Bussi thermostat"), log.get(0));
+    assertTrue(log.get(1).startsWith("equilibrate: done, 100 steps (0.5 ps) in "), log.get(1));
+  }
+
+  @Test
   void badInputExitsWithTwoAndSaysWhy() throws Exception {
     Path job = Files.writeString(dir.resolve("job.json"), "{\"protocol\": {\"runtime\": 2, \"timestep\": -5,"
         + " \"startTemperature\": 50, \"endTemperature\": 90, \"reportInterval\": 0.5, \"thermostat\": true,"
