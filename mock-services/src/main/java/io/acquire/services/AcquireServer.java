@@ -53,6 +53,7 @@ import picocli.CommandLine.Option;
 public final class AcquireServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AcquireServer.class);
   private static final String REQUEST_ID = "acquire.requestId";
+  static final int DEFAULT_BODIES_PER_SOURCE = 64;
 
   /** Every service this backend can run, in start order, by name. */
   private static final Map<String, Function<ServiceContext, Service>> SERVICES = new LinkedHashMap<>();
@@ -135,6 +136,7 @@ public final class AcquireServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration signatureWindow = RequestVerifier.DEFAULT_WINDOW;
     private long maxRequestBytes = 16L * 1024 * 1024;
+    private int maxBodiesPerSource = DEFAULT_BODIES_PER_SOURCE;
     private final Map<String, String> options = new LinkedHashMap<>();
 
     private Builder() {}
@@ -215,6 +217,20 @@ public final class AcquireServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many requests with bodies one client address may have in flight (default {@value
+     * AcquireServer#DEFAULT_BODIES_PER_SOURCE}); more are refused with 429 at once, so slow
+     * senders cannot hold every server thread. Behind a reverse proxy every client has the
+     * proxy's address: let the proxy buffer bodies, or raise this.
+     */
+    public Builder maxBodiesPerSource(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxBodiesPerSource must be at least 1, not " + max);
+      }
+      this.maxBodiesPerSource = max;
+      return this;
+    }
+
     /** An operator option {@code <service>.<key>}, as {@code --set} gives on the command line. */
     public Builder option(String key, String value) {
       options.put(key, value);
@@ -251,7 +267,7 @@ public final class AcquireServer implements AutoCloseable {
         config.jsonMapper(new JavalinJackson(Json.mapper(), false));
         // Bodies are bounded as they stream, chunked or not; Javalin checks only Content-Length.
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-            new org.eclipse.jetty.servlet.FilterHolder(new BodyLimit(maxRequestBytes)), "/*",
+            new org.eclipse.jetty.servlet.FilterHolder(new BodyLimit(maxRequestBytes, maxBodiesPerSource)), "/*",
             java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
         config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
         config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -398,6 +414,10 @@ public final class AcquireServer implements AutoCloseable {
     @Option(names = "--public-url", description = "URL clients reach this server at, if not http://host:port.")
     String publicUrl;
 
+    @Option(names = "--max-bodies-per-source", description = "Requests with bodies one client address may have in "
+        + "flight (default ${DEFAULT-VALUE}); raise it behind a proxy that does not buffer bodies.")
+    int maxBodiesPerSource = DEFAULT_BODIES_PER_SOURCE;
+
     @Option(names = "--services", split = ",", description = "Services to run (default: all).")
     List<String> services = availableServices();
 
@@ -406,7 +426,8 @@ public final class AcquireServer implements AutoCloseable {
 
     @Override
     public Integer call() throws InterruptedException {
-      Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services);
+      Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services)
+          .maxBodiesPerSource(maxBodiesPerSource);
       if (masterKey != null) {
         builder.keyEncryptionKey(KeyEncryptionKey.fromFile(masterKey));
       }
