@@ -380,7 +380,9 @@ public final class AcquireServer implements AutoCloseable {
       case 413 -> "too_large";
       case 416 -> "range_not_satisfiable";
       case 429 -> "too_many_requests";
+      case 431 -> "headers_too_large";
       case 503 -> "unavailable";
+      case 505 -> "http_version_not_supported";
       default -> status >= 500 ? "internal_error" : "error";
     };
   }
