@@ -170,7 +170,8 @@ public final class AcquireServer implements AutoCloseable {
      * The key that encrypts secrets at rest. Default: the keyset in the environment variable
      * {@value KeyEncryptionKey#ENVIRONMENT}, else in {@code master-key.json} in the data
      * directory or local store's root (made on first start); over another store given with
-     * {@link #store}, one made for this JVM and kept nowhere.
+     * {@link #store}, one made for this JVM and kept nowhere, which suits tests only: a
+     * backend that restarts over such a store must be given its key here.
      */
     public Builder keyEncryptionKey(KeyEncryptionKey key) {
       this.keyEncryptionKey = Objects.requireNonNull(key, "key == null");
@@ -430,9 +431,9 @@ public final class AcquireServer implements AutoCloseable {
     public Integer call() throws InterruptedException {
       Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services)
           .maxBodiesPerSource(maxBodiesPerSource);
-      if (masterKey != null) {
-        builder.keyEncryptionKey(KeyEncryptionKey.fromFile(masterKey));
-      }
+      // Given whatever store is served, so that sealed keys open again after a restart.
+      builder.keyEncryptionKey(masterKey != null ? KeyEncryptionKey.fromFile(masterKey)
+          : KeyEncryptionKey.fromEnvironmentOrFile(data.resolve("master-key.json")));
       options.forEach(builder::option);
       AcquireServer server = builder.start();
       System.out.println("Acquire backend ready at " + server.url() + " (data in " + data.toAbsolutePath() + ")");

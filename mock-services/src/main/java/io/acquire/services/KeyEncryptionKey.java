@@ -104,8 +104,8 @@ public final class KeyEncryptionKey {
     }
   }
 
-  /** {@value #ENVIRONMENT} if set, else the file. */
-  static KeyEncryptionKey fromEnvironmentOrFile(Path file) {
+  /** {@value #ENVIRONMENT} if set, else the file (made on first use). */
+  public static KeyEncryptionKey fromEnvironmentOrFile(Path file) {
     String json = System.getenv(ENVIRONMENT);
     return json != null && !json.isBlank() ? fromKeysetJson(json) : fromFile(file);
   }
