@@ -58,6 +58,7 @@ public final class AcquireServer implements AutoCloseable {
   private static final String REQUEST_ID = "acquire.requestId";
   /** How long a rotated-out key stays trusted: longer than a session lasts by default (24 h). */
   public static final Duration DEFAULT_KEY_GRACE = Duration.ofHours(25);
+  static final int DEFAULT_BODIES_PER_SOURCE = 64;
 
   /** Every service this backend can run, in start order, by name. */
   private static final Map<String, Function<ServiceContext, Service>> SERVICES = new LinkedHashMap<>();
@@ -143,6 +144,7 @@ public final class AcquireServer implements AutoCloseable {
     private String registryUrl;
     private boolean rotateKeys;
     private Duration keyGrace = DEFAULT_KEY_GRACE;
+    private int maxBodiesPerSource = DEFAULT_BODIES_PER_SOURCE;
     private final Map<String, String> options = new LinkedHashMap<>();
 
     private Builder() {}
@@ -176,7 +178,8 @@ public final class AcquireServer implements AutoCloseable {
      * The key that encrypts secrets at rest. Default: the keyset in the environment variable
      * {@value KeyEncryptionKey#ENVIRONMENT}, else in {@code master-key.json} in the data
      * directory or local store's root (made on first start); over another store given with
-     * {@link #store}, one made for this JVM and kept nowhere.
+     * {@link #store}, one made for this JVM and kept nowhere, which suits tests only: a
+     * backend that restarts over such a store must be given its key here.
      */
     public Builder keyEncryptionKey(KeyEncryptionKey key) {
       this.keyEncryptionKey = Objects.requireNonNull(key, "key == null");
@@ -248,6 +251,20 @@ public final class AcquireServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many requests with bodies one client address may have in flight (default {@value
+     * AcquireServer#DEFAULT_BODIES_PER_SOURCE}); more are refused with 429 at once, so slow
+     * senders cannot hold every server thread. Behind a reverse proxy every client has the
+     * proxy's address: let the proxy buffer bodies, or raise this.
+     */
+    public Builder maxBodiesPerSource(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxBodiesPerSource must be at least 1, not " + max);
+      }
+      this.maxBodiesPerSource = max;
+      return this;
+    }
+
     /** An operator option {@code <service>.<key>}, as {@code --set} gives on the command line. */
     public Builder option(String key, String value) {
       options.put(key, value);
@@ -284,7 +301,7 @@ public final class AcquireServer implements AutoCloseable {
         config.jsonMapper(new JavalinJackson(Json.mapper(), false));
         // Bodies are bounded as they stream, chunked or not; Javalin checks only Content-Length.
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-            new org.eclipse.jetty.servlet.FilterHolder(new BodyLimit(maxRequestBytes)), "/*",
+            new org.eclipse.jetty.servlet.FilterHolder(new BodyLimit(maxRequestBytes, maxBodiesPerSource)), "/*",
             java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
         config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
         config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -456,7 +473,9 @@ public final class AcquireServer implements AutoCloseable {
       case 413 -> "too_large";
       case 416 -> "range_not_satisfiable";
       case 429 -> "too_many_requests";
+      case 431 -> "headers_too_large";
       case 503 -> "unavailable";
+      case 505 -> "http_version_not_supported";
       default -> status >= 500 ? "internal_error" : "error";
     };
   }
@@ -490,6 +509,10 @@ public final class AcquireServer implements AutoCloseable {
     @Option(names = "--public-url", description = "URL clients reach this server at, if not http://host:port.")
     String publicUrl;
 
+    @Option(names = "--max-bodies-per-source", description = "Requests with bodies one client address may have in "
+        + "flight (default ${DEFAULT-VALUE}); raise it behind a proxy that does not buffer bodies.")
+    int maxBodiesPerSource = DEFAULT_BODIES_PER_SOURCE;
+
     @Option(names = "--services", split = ",", description = "Services to run (default: all).")
     List<String> services = availableServices();
 
@@ -510,10 +533,10 @@ public final class AcquireServer implements AutoCloseable {
     @Override
     public Integer call() throws InterruptedException {
       Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services)
-          .registryUrl(registryUrl);
-      if (masterKey != null) {
-        builder.keyEncryptionKey(KeyEncryptionKey.fromFile(masterKey));
-      }
+          .registryUrl(registryUrl).maxBodiesPerSource(maxBodiesPerSource);
+      // Given whatever store is served, so that sealed keys open again after a restart.
+      builder.keyEncryptionKey(masterKey != null ? KeyEncryptionKey.fromFile(masterKey)
+          : KeyEncryptionKey.fromEnvironmentOrFile(data.resolve("master-key.json")));
       if (rotateKey) {
         builder.rotateKeys(Duration.ofHours(keyGraceHours));
       }

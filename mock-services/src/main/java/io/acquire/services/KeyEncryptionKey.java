@@ -3,6 +3,7 @@ package io.acquire.services;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
@@ -58,7 +59,7 @@ public final class KeyEncryptionKey {
   public static KeyEncryptionKey fromKeysetJson(String json) {
     try {
       KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-      return new KeyEncryptionKey(handle.getPrimitive(Aead.class));
+      return new KeyEncryptionKey(handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException("The master key is not a Tink AEAD keyset in JSON.");
     }
@@ -104,8 +105,8 @@ public final class KeyEncryptionKey {
     }
   }
 
-  /** {@value #ENVIRONMENT} if set, else the file. */
-  static KeyEncryptionKey fromEnvironmentOrFile(Path file) {
+  /** {@value #ENVIRONMENT} if set, else the file (made on first use). */
+  public static KeyEncryptionKey fromEnvironmentOrFile(Path file) {
     String json = System.getenv(ENVIRONMENT);
     return json != null && !json.isBlank() ? fromKeysetJson(json) : fromFile(file);
   }
@@ -118,7 +119,7 @@ public final class KeyEncryptionKey {
     if (processKey == null) {
       try {
         processKey = new KeyEncryptionKey(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM)
-            .getPrimitive(Aead.class));
+            .getPrimitive(RegistryConfiguration.get(), Aead.class));
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("A key-encryption key could not be generated", e);
       }

@@ -33,10 +33,20 @@ public final class BodyLimit implements Filter {
       Pattern.compile("/t/storage/drives/[^/]+/(uploads/[^/]+/chunks/[^/]+|files)/?");
 
   private final long fileLimit;
+  private final int maxBodiesPerSource;
+  /** Requests whose bodies are being read, by source address. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Integer> reading =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** @param fileLimit the most a request carrying file contents may hold */
-  public BodyLimit(long fileLimit) {
+  /**
+   * @param fileLimit the most a request carrying file contents may hold
+   * @param maxBodiesPerSource how many requests with bodies one source address may have in
+   *     flight at once: a thread waits on each body while it arrives, so without a cap a
+   *     few slow clients could hold every thread of the server
+   */
+  public BodyLimit(long fileLimit, int maxBodiesPerSource) {
     this.fileLimit = fileLimit;
+    this.maxBodiesPerSource = maxBodiesPerSource;
   }
 
   long limitFor(HttpServletRequest request) {
@@ -55,17 +65,45 @@ public final class BodyLimit implements Filter {
           + limit + " bytes for this endpoint.");
       return;
     }
-    chain.doFilter(new Bounded(http, limit), response);
+    boolean hasBody = declared > 0 || http.getHeader("Transfer-Encoding") != null;
+    if (!hasBody) {
+      chain.doFilter(new Bounded(http, limit), response);
+      return;
+    }
+    String source = http.getRemoteAddr();
+    boolean[] admitted = new boolean[1];
+    reading.compute(source, (key, count) -> {
+      int now = count == null ? 0 : count;
+      admitted[0] = now < maxBodiesPerSource;
+      return admitted[0] ? now + 1 : count;
+    });
+    if (!admitted[0]) {
+      HttpServletResponse refused = (HttpServletResponse) response;
+      refused.setHeader("Retry-After", "1");
+      answer(refused, 429, "too_many_requests", "This address already has " + maxBodiesPerSource
+          + " requests sending bodies; wait for them to finish.");
+      return;
+    }
+    try {
+      chain.doFilter(new Bounded(http, limit), response);
+    } finally {
+      reading.computeIfPresent(source, (key, count) -> count <= 1 ? null : count - 1);
+    }
   }
 
   /** The JSON error shape, answered before Javalin sees the request; the connection is closed after it. */
   private static void refuse(HttpServletResponse response, String message) throws IOException {
+    answer(response, 413, "too_large", message);
+  }
+
+  private static void answer(HttpServletResponse response, int status, String error, String message)
+      throws IOException {
     String requestId = newRequestId();
-    response.setStatus(413);
+    response.setStatus(status);
     response.setHeader(RequestSignature.REQUEST_ID_HEADER, requestId);
     response.setHeader("Connection", "close");
     response.setContentType("application/json");
-    response.getOutputStream().write(Json.write(new ErrorBody(413, "too_large", message, requestId)));
+    response.getOutputStream().write(Json.write(new ErrorBody(status, error, message, requestId)));
   }
 
   /** Request ids only tell requests apart in logs; they need no secure random source. */

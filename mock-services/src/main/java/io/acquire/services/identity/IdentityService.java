@@ -54,6 +54,8 @@ public final class IdentityService implements Service {
   private static final int MAX_USER_FAILURES = 10;
   private static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
   private static final Duration SLOW_DOWN_SLACK = Duration.ofMillis(250);
+  /** An expired login still answers "expired" to its poller this long, then is swept. */
+  static final Duration KEEP_EXPIRED = Duration.ofMinutes(10);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final BCrypt.Version BCRYPT = BCrypt.Version.VERSION_2A;
 
@@ -69,6 +71,12 @@ public final class IdentityService implements Service {
   private final Duration sessionLifetime;
   /** Compared against when the user is unknown, so the answer takes as long as for a real one. */
   private final String decoyHash;
+  private final SourceLimiter registrations;
+  private final SourceLimiter loginStarts;
+  private final SourceLimiter approvals;
+  /** Behind a proxy, the header that carries the client's address (e.g. X-Forwarded-For); null to use the peer's. */
+  private final String clientAddressHeader;
+  private final java.util.concurrent.ScheduledExecutorService sweeper;
 
   public IdentityService(ServiceContext context) {
     this.context = context;
@@ -84,6 +92,33 @@ public final class IdentityService implements Service {
       throw new IllegalArgumentException("Option identity.bcrypt-cost must be " + BCrypt.MIN_COST + ".." + BCrypt.MAX_COST);
     }
     this.decoyHash = hash(UUID.randomUUID().toString());
+    int perMinute = context.intOption("requests-per-minute-per-source", 30);
+    this.registrations = new SourceLimiter(perMinute);
+    this.loginStarts = new SourceLimiter(perMinute);
+    this.approvals = new SourceLimiter(perMinute);
+    String header = context.option("client-address-header", "");
+    this.clientAddressHeader = header.isBlank() ? null : header.strip();
+    int sweepSeconds = context.intOption("sweep-seconds", 60);
+    if (sweepSeconds < 1) {
+      throw new IllegalArgumentException("Option identity.sweep-seconds must be at least 1");
+    }
+    this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "acquire-login-sweeper");
+      thread.setDaemon(true);
+      return thread;
+    });
+    sweeper.scheduleWithFixedDelay(() -> {
+      try {
+        sweep();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(IdentityService.class).warn("Login sweep failed; it will run again", e);
+      }
+    }, sweepSeconds, sweepSeconds, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
   }
 
   @Override
@@ -106,6 +141,7 @@ public final class IdentityService implements Service {
   // Registration ---------------------------------------------------------------------------
 
   private void register(Context ctx) {
+    limit(ctx, registrations);
     Register request = Bodies.json(ctx, Register.class);
     String username = checkUsername(request.username());
     String password = Bodies.required("password", request.password(), 128);
@@ -147,6 +183,7 @@ public final class IdentityService implements Service {
   // Device authorization -------------------------------------------------------------------
 
   private void startLogin(Context ctx) {
+    limit(ctx, loginStarts);
     StartLogin request = Bodies.json(ctx, StartLogin.class);
     String username = checkUsername(request.username());
     String sessionKey = Bodies.required("sessionKey", request.sessionKey(), 64);
@@ -430,6 +467,63 @@ public final class IdentityService implements Service {
 
   /** Approval attempts for a username nobody has registered, kept like a user's. */
   record AttemptWindow(List<Instant> recent) {}
+
+  // Limits and sweeps -------------------------------------------------------------------------
+
+  /** Seconds until this request's source may post the login form again, having taken one go; 0 if now. */
+  long approvalWait(Context ctx) {
+    return approvals.take(source(ctx));
+  }
+
+  private void limit(Context ctx, SourceLimiter limiter) {
+    long wait = limiter.take(source(ctx));
+    if (wait > 0) {
+      ctx.header("Retry-After", Long.toString(wait));
+      throw ApiException.tooManyRequests("Too many requests from your address; try again in " + wait + " s.");
+    }
+  }
+
+  /** The client's address: the peer's, or behind a proxy the last one the proxy added to its header. */
+  private String source(Context ctx) {
+    if (clientAddressHeader != null) {
+      String forwarded = ctx.header(clientAddressHeader);
+      if (forwarded != null && !forwarded.isBlank()) {
+        String[] hops = forwarded.split(",");
+        return hops[hops.length - 1].strip();
+      }
+    }
+    return ctx.ip();
+  }
+
+  /**
+   * Deletes login requests that expired more than {@link #KEEP_EXPIRED} ago (with their
+   * user and device codes), and attempt windows of unknown usernames with no attempt left in
+   * them; returns how many objects it deleted. Every process sweeps; deleting twice is harmless.
+   */
+  int sweep() {
+    Instant now = clock.instant();
+    int deleted = 0;
+    for (String key : objects.store().list("identity/logins/")) {
+      Optional<LoginRecord> login;
+      try {
+        login = objects.get(key, LoginRecord.class);
+      } catch (RuntimeException e) {
+        continue;
+      }
+      if (login.isPresent() && now.isAfter(login.get().expiresAt().plus(KEEP_EXPIRED))) {
+        deleted += objects.store().delete(userCodeKey(login.get().userCode())) ? 1 : 0;
+        deleted += objects.store().delete("identity/device-codes/" + login.get().deviceCodeHash()) ? 1 : 0;
+        deleted += objects.store().delete(key) ? 1 : 0;
+      }
+    }
+    for (String key : objects.store().list("identity/unknown-users/")) {
+      Optional<AttemptWindow> window = objects.get(key, AttemptWindow.class);
+      if (window.isPresent() && recent(window.get().recent(), now).isEmpty()) {
+        deleted += objects.store().delete(key) ? 1 : 0;
+      }
+    }
+    return deleted;
+  }
 
   // CSRF tokens of the login page -----------------------------------------------------------
 

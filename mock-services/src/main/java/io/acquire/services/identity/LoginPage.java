@@ -42,6 +42,13 @@ final class LoginPage {
   }
 
   void submit(Context ctx) {
+    long wait = identity.approvalWait(ctx);
+    if (wait > 0) {
+      ctx.header("Retry-After", Long.toString(wait));
+      render(ctx, 429, "Too many attempts", message("Too many requests from your address. Try again in " + wait
+          + " seconds."));
+      return;
+    }
     String cookie = ctx.cookie(CSRF_COOKIE);
     String field = ctx.formParam("csrf");
     String code = ctx.formParam("code");

@@ -63,7 +63,8 @@ class AttemptLimitTest {
       assertTrue(status == 401 || status == 429 || status == 409, "status " + status);
       wrongAnswers += status == 401 ? 1 : 0;
     }
-    assertEquals(429, correct.status(), correct.body());
+    // Refused either way: 429 while the fifth check runs, 409 once it has denied the login.
+    assertTrue(correct.status() == 429 || correct.status() == 409, correct.status() + ": " + correct.body());
     assertEquals(5, attempts(login), "every check is counted, and no more than the limit ran");
     assertTrue(wrongAnswers <= 4, wrongAnswers + " wrong guesses were checked; the fifth denies the login");
     assertEquals("denied", fixture.poll(login.deviceCode()).status());

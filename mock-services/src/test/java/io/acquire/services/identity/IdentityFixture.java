@@ -46,8 +46,15 @@ final class IdentityFixture implements AutoCloseable {
 
   /** With a higher {@code bcryptCost}, each check takes long enough for requests to overlap. */
   IdentityFixture(int bcryptCost) {
+    this(bcryptCost, 100_000);
+  }
+
+  /** With {@code perMinute} registrations, login starts and form posts from one address a minute. */
+  IdentityFixture(int bcryptCost, int perMinute) {
     server = AcquireServer.builder().store(store).port(0).clock(clock)
         .services(List.of("registry", "identity"))
+        .option("identity.requests-per-minute-per-source", Integer.toString(perMinute))
+        .option("identity.sweep-seconds", "1")
         .option("identity.bcrypt-cost", Integer.toString(bcryptCost))
         .option("identity.poll-interval-seconds", "1")
         .start();
