@@ -170,7 +170,8 @@ class SecurityMatrixTest {
     LoginStarted first = fixture.startLogin("bob", SigningKey.generate());
     assertEquals(200, fixture.approve(first, IdentityFixture.PASSWORD, code).status());
     LoginStarted second = fixture.startLogin("bob", SigningKey.generate());
-    assertRefused(fixture.approve(second, IdentityFixture.PASSWORD, code), 401, "Password or code is wrong");
+    assertRefused(fixture.approve(second, IdentityFixture.PASSWORD, code), 401,
+        "That authenticator code was already used");
     assertEquals("pending", fixture.poll(second.deviceCode()).status());
   }
 

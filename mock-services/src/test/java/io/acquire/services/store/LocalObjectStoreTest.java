@@ -29,17 +29,6 @@ class LocalObjectStoreTest extends ObjectStoreContract {
   }
 
   @Test
-  void theStoreDirectoryIsClosedToOtherUsersEvenIfItWasOpen() throws Exception {
-    // It holds the services' signing keys; a job's script runs as another user of this machine.
-    Path shared = Files.createDirectories(directory.resolve("shared"),
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-    LocalObjectStore.open(shared).close();
-    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(shared)));
-  }
-
-  @Test
   void everythingReadsBackAfterReopening() {
     java.util.Map<String, StoredObject> written = new java.util.TreeMap<>();
     Random random = new Random(7);
