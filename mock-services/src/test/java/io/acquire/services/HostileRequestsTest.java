@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.wire.Json;
 import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.testing.RawHttp;
 import io.acquire.services.testing.TestSessions;
 import io.acquire.services.testing.TestSessions.Reply;
 import io.acquire.services.testing.TestSessions.Session;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,7 +114,6 @@ class HostileRequestsTest {
         check(method + " " + path, status, text, failures);
       }
 
-      URI base = URI.create(server.url());
       String[] rawLines = {"GET /t/storage/drives/%u002e HTTP/1.1", "GET /t/accounting/accounts/%u002e%u002e HTTP/1.1",
           "GET /t/registry/services/%zz HTTP/1.1", "GET /t/%ff%fe HTTP/1.1", "GET /t/registry HTTP/9.9",
           "GET /t/registry/../../etc/passwd HTTP/1.1", "BREW /t/registry HTTP/1.1", "GET * HTTP/1.1",
@@ -126,7 +121,7 @@ class HostileRequestsTest {
       for (String line : rawLines) {
         for (String extra : new String[] {"", "X-Big: " + "a".repeat(20_000) + "\r\n", "Range: bytes=5-2\r\n",
             "Transfer-Encoding: chunked\r\n"}) {
-          String answer = raw(base, line + "\r\nHost: x\r\n" + extra + "Connection: close\r\n\r\n"
+          String answer = RawHttp.send(server.url(), line + "\r\nHost: x\r\n" + extra + "Connection: close\r\n\r\n"
               + (extra.startsWith("Transfer") ? "zz\r\nxx\r\n0\r\n\r\n" : ""));
           int status = answer.length() >= 12 ? Integer.parseInt(answer.substring(9, 12)) : -1;
           statuses.merge(status, 1, Integer::sum);
@@ -198,23 +193,4 @@ class HostileRequestsTest {
     return values[random.nextInt(values.length)];
   }
 
-  private static String raw(URI base, String request) throws IOException {
-    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          received.write(buffer, 0, n);
-        }
-      } catch (IOException e) {
-        // A reset after the answer.
-      }
-      return received.toString(StandardCharsets.ISO_8859_1);
-    }
-  }
 }

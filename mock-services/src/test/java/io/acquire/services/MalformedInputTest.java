@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.services.testing.ForwardingStore;
-import java.io.ByteArrayOutputStream;
+import io.acquire.services.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -112,23 +107,6 @@ class MalformedInputTest {
   }
 
   private String raw(String request) throws IOException {
-    URI base = URI.create(server.url());
-    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          received.write(buffer, 0, n);
-        }
-      } catch (IOException e) {
-        // A reset after the answer.
-      }
-      return received.toString(StandardCharsets.ISO_8859_1);
-    }
+    return RawHttp.send(server.url(), request);
   }
 }

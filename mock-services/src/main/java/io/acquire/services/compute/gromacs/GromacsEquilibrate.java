@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.acquire.client.wire.Json;
+import io.acquire.services.compute.WorkloadCommand;
 import io.acquire.services.compute.gromacs.Gmx.GmxException;
 import io.acquire.services.compute.md.Argon;
 import io.acquire.services.compute.md.Protocol;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -268,7 +268,7 @@ public final class GromacsEquilibrate implements Callable<Integer> {
     try {
       return parse(Files.readAllBytes(input));
     } catch (IOException e) {
-      throw new BadInput("cannot read it (" + firstLine(e) + ")");
+      throw new BadInput("cannot read it (" + WorkloadCommand.firstLine(e) + ")");
     }
   }
 
@@ -291,7 +291,7 @@ public final class GromacsEquilibrate implements Callable<Integer> {
     try {
       root = strict.readTree(json);
     } catch (IOException e) {
-      throw new BadInput("cannot read it as JSON (" + firstLine(e) + ")");
+      throw new BadInput("cannot read it as JSON (" + WorkloadCommand.firstLine(e) + ")");
     }
     if (root == null || root.isNull() || root.isMissingNode()) {
       throw new BadInput("it is empty; give a JSON object (it may be {})");
@@ -375,17 +375,8 @@ public final class GromacsEquilibrate implements Callable<Integer> {
           : r.getFieldName()).collect(java.util.stream.Collectors.joining("."));
       throw new BadInput("field '" + field + "." + path + "' has the wrong type");
     } catch (IOException e) {
-      throw new BadInput("field '" + field + "': " + firstLine(e));
+      throw new BadInput("field '" + field + "': " + WorkloadCommand.firstLine(e));
     }
-  }
-
-  private static String firstLine(Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.toString() : root.getMessage();
-    return message.lines().findFirst().orElse(message);
   }
 
   public static void main(String[] args) {
@@ -393,7 +384,6 @@ public final class GromacsEquilibrate implements Callable<Integer> {
   }
 
   static int run(String... args) {
-    return new CommandLine(new GromacsEquilibrate())
-        .setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1).execute(args);
+    return WorkloadCommand.execute(new GromacsEquilibrate(), args);
   }
 }

@@ -3,6 +3,7 @@ package io.acquire.services.compute.md;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acquire.client.wire.Json;
+import io.acquire.services.compute.WorkloadCommand;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,9 +70,9 @@ public final class Equilibrate implements Callable<Integer> {
     } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
       throw new BadInput("field '" + path(e) + "' is missing or has the wrong type");
     } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
-      throw new BadInput(path(e) + ": " + firstLine(e));
+      throw new BadInput(path(e) + ": " + WorkloadCommand.firstLine(e));
     } catch (IOException e) {
-      throw new BadInput("not usable JSON: " + firstLine(e));
+      throw new BadInput("not usable JSON: " + WorkloadCommand.firstLine(e));
     }
     if (job == null) {
       throw new BadInput("the input is empty; give a JSON object (it may be {})");
@@ -94,7 +94,7 @@ public final class Equilibrate implements Callable<Integer> {
       System.err.println("equilibrate: " + input + ": " + e.getMessage());
       return 2;
     } catch (IOException e) {
-      System.err.println("equilibrate: cannot read " + input + ": " + firstLine(e));
+      System.err.println("equilibrate: cannot read " + input + ": " + WorkloadCommand.firstLine(e));
       return 2;
     }
     Argon system = job.system() == null ? Argon.LIQUID : job.system();
@@ -173,22 +173,11 @@ public final class Equilibrate implements Callable<Integer> {
     Files.writeString(file, xyz);
   }
 
-  private static String firstLine(Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.toString() : root.getMessage();
-    return message.lines().findFirst().orElse(message);
-  }
-
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   static int run(String... args) {
-    // 2 means the input was wrong; 1 means the run failed for another reason (such as a full disk).
-    return new CommandLine(new Equilibrate())
-        .setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1).execute(args);
+    return WorkloadCommand.execute(new Equilibrate(), args);
   }
 }
