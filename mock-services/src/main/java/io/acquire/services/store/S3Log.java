@@ -10,8 +10,14 @@ import java.util.Optional;
  * and a read one.
  */
 final class S3Log implements ObjectLog {
+  /** Records are never changed once written, so reading one again can be answered from memory. */
+  private static final int CACHED_BYTES = 8 << 20;
+  private static final int LARGEST_CACHED = 256 << 10;
+
   private final S3ObjectStore store;
   private final String prefix;
+  private final java.util.LinkedHashMap<Long, byte[]> cache = new java.util.LinkedHashMap<>(64, 0.75f, true);
+  private long cachedBytes;
 
   S3Log(S3ObjectStore store, String prefix) {
     this.store = Objects.requireNonNull(store, "store == null");
@@ -26,13 +32,40 @@ final class S3Log implements ObjectLog {
     if (position > 0 && store.headObject(key(position - 1)).isEmpty()) {
       return false;
     }
-    return store.createOnce(key(position), record);
+    if (!store.createOnce(key(position), record)) {
+      return false;
+    }
+    remember(position, record.clone());
+    return true;
   }
 
   @Override
   public Optional<byte[]> read(long position) {
     KeyedLog.checkPosition(position);
-    return store.getObject(key(position)).map(bytes -> bytes.asByteArray());
+    synchronized (cache) {
+      byte[] cached = cache.get(position);
+      if (cached != null) {
+        return Optional.of(cached.clone());
+      }
+    }
+    Optional<byte[]> read = store.getObject(key(position)).map(bytes -> bytes.asByteArray());
+    read.ifPresent(record -> remember(position, record.clone()));
+    return read;
+  }
+
+  private void remember(long position, byte[] record) {
+    if (record.length > LARGEST_CACHED) {
+      return;
+    }
+    synchronized (cache) {
+      byte[] old = cache.put(position, record);
+      cachedBytes += record.length - (old == null ? 0 : old.length);
+      var eldest = cache.entrySet().iterator();
+      while (cachedBytes > CACHED_BYTES && eldest.hasNext()) {
+        cachedBytes -= eldest.next().getValue().length;
+        eldest.remove();
+      }
+    }
   }
 
   private String key(long position) {

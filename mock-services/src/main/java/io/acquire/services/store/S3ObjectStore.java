@@ -79,6 +79,12 @@ public final class S3ObjectStore implements ObjectStore {
   private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
   static final String TOKEN = "acquire-token";
   static final String DELETED = "acquire-deleted";
+  /**
+   * Marks a live object of no bytes, stored as one byte: only tombstones are empty S3
+   * objects, so a listing tells them apart by size alone, without a request per key.
+   */
+  static final String EMPTY = "acquire-empty";
+  private static final byte[] EMPTY_STAND_IN = {0};
   /** Sorts ascending in ASCII, as S3 lists keys. */
   private static final String DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final int BASE = DIGITS.length();
@@ -89,12 +95,14 @@ public final class S3ObjectStore implements ObjectStore {
   private static final int MAX_S3_KEY = 1024;
   private static final int MAX_ATTEMPTS = 1000;
   private static final int CREATE_ATTEMPTS = 3;
+  private static final int READ_ATTEMPTS = 5;
   private static final int DELETE_BATCH = 1000;
   private static final int RECENT_VERSIONS = 4096;
 
   private final S3Client s3;
   private final boolean ownsClient;
   private final String bucket;
+  private final String location;
   private final String objectsPrefix;
   private final String logsPrefix;
   private final Duration grace;
@@ -120,6 +128,7 @@ public final class S3ObjectStore implements ObjectStore {
     this.s3 = s3;
     this.ownsClient = ownsClient;
     this.bucket = builder.bucket;
+    this.location = "s3://" + bucket + (builder.prefix.isEmpty() ? "" : "/" + builder.prefix);
     String base = builder.prefix.isEmpty() ? "" : builder.prefix + "/";
     this.objectsPrefix = base + "o/";
     this.logsPrefix = base + "l/";
@@ -151,7 +160,7 @@ public final class S3ObjectStore implements ObjectStore {
   /** Where this store is, such as {@code s3://bucket/prefix} (never a credential). */
   @Override
   public String toString() {
-    return "S3ObjectStore[s3://" + bucket + "/" + objectsPrefix.substring(0, objectsPrefix.length() - 2) + "]";
+    return "S3ObjectStore[" + location + "]";
   }
 
   // Reading ------------------------------------------------------------------------------
@@ -182,7 +191,7 @@ public final class S3ObjectStore implements ObjectStore {
       }
       String version = version(top.get().generation(), response.eTag());
       newest.put(key, new Newest(top.get().generation(), version, listed));
-      return Optional.of(new StoredObject(key, read.get().asByteArray(), version));
+      return Optional.of(new StoredObject(key, bytes(read.get()), version));
     }
     throw new IllegalStateException("gave up reading " + key + ": its newest version kept vanishing");
   }
@@ -220,7 +229,7 @@ public final class S3ObjectStore implements ObjectStore {
         }
         String version = version(generation, response.eTag());
         newest.put(key, new Newest(generation, version, started));
-        return Optional.of(Optional.of(new StoredObject(key, read.asByteArray(), version)));
+        return Optional.of(Optional.of(new StoredObject(key, bytes(read), version)));
       }
       read = next.get();
       generation++;
@@ -238,9 +247,12 @@ public final class S3ObjectStore implements ObjectStore {
       if (key == null || generation(object.key()) < 0 || key.equals(group)) {
         continue; // not ours, or an older generation of the key just seen
       }
+      if (!key.startsWith(prefix)) {
+        continue; // the slots of key a/b are under a/b/, so listing a/b/ meets them
+      }
       group = key;
       // Tombstones are empty, so only an empty newest version needs a closer look.
-      if (object.size() == 0 && isTombstone(object.key())) {
+      if (object.size() == 0) {
         continue;
       }
       keys.add(key);
@@ -298,6 +310,9 @@ public final class S3ObjectStore implements ObjectStore {
     checkLength(key);
     if (length < 0) {
       throw new IllegalArgumentException("length must not be negative, not " + length);
+    }
+    if (length == 0) {
+      return putIfAbsent(key, new byte[0]);
     }
     ExactStream exact = new ExactStream(in, length);
     Instant read = clock.instant();
@@ -418,6 +433,9 @@ public final class S3ObjectStore implements ObjectStore {
     metadata.put(TOKEN, token);
     if (tombstone) {
       metadata.put(DELETED, "1");
+    } else if (data != null && data.length == 0) {
+      metadata.put(EMPTY, "1");
+      data = EMPTY_STAND_IN;
     }
     RuntimeException failure = null;
     int attempts = data == null ? 1 : CREATE_ATTEMPTS;
@@ -522,7 +540,7 @@ public final class S3ObjectStore implements ObjectStore {
       return;
     }
     S3Object top = slots.get(0);
-    boolean purge = top.lastModified().isBefore(cutoff) && top.size() == 0 && isTombstone(top.key());
+    boolean purge = top.lastModified().isBefore(cutoff) && top.size() == 0;
     // A generation may go once the next existing one is old: that one's predecessor was older still.
     for (int i = 1; i < slots.size(); i++) {
       if (purge || slots.get(i - 1).lastModified().isBefore(cutoff)) {
@@ -616,11 +634,11 @@ public final class S3ObjectStore implements ObjectStore {
       try {
         return call.get();
       } catch (S3Exception e) {
-        if (e.statusCode() < 500 || attempt == CREATE_ATTEMPTS) {
+        if (e.statusCode() < 500 || attempt == READ_ATTEMPTS) {
           throw failure(what, e);
         }
       } catch (SdkException e) {
-        if (attempt == CREATE_ATTEMPTS) {
+        if (attempt == READ_ATTEMPTS) {
           throw new UncheckedIOException(new IOException("Cannot " + what + " in S3: " + e.getMessage(), e));
         }
       }
@@ -668,13 +686,13 @@ public final class S3ObjectStore implements ObjectStore {
     throw new UncheckedIOException(new IOException("Cannot write " + s3Key + " to S3: " + failure.getMessage(), failure));
   }
 
-  private boolean isTombstone(String s3Key) {
-    return headObject(s3Key).map(h -> h.metadata().containsKey(DELETED)).orElse(false);
+  /** Tombstones are the only empty S3 objects (see {@link #EMPTY}). */
+  private static boolean isTombstone(Slot slot) {
+    return slot.size() == 0;
   }
 
-  /** Tombstones hold no bytes, so only an empty slot needs a look at its metadata. */
-  private boolean isTombstone(Slot slot) {
-    return slot.size() == 0 && isTombstone(slot.s3Key());
+  private static byte[] bytes(ResponseBytes<GetObjectResponse> read) {
+    return read.response().metadata().containsKey(EMPTY) ? new byte[0] : read.asByteArray();
   }
 
   private static UncheckedIOException failure(String action, String what, S3Exception e) {
@@ -960,6 +978,8 @@ public final class S3ObjectStore implements ObjectStore {
       var builder = S3Client.builder()
           .httpClientBuilder(ApacheHttpClient.builder()
               .maxConnections(64)
+              // Below S3Proxy's (Jetty's) 30 s idle timeout, so no request goes out on a connection it closed.
+              .connectionMaxIdleTime(Duration.ofSeconds(10))
               .connectionTimeout(Duration.ofSeconds(10))
               .socketTimeout(Duration.ofSeconds(60)))
           // Retries happen here, where a lost answer is settled by reading back (see create).

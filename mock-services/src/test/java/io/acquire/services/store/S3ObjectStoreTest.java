@@ -234,6 +234,17 @@ class S3ObjectStoreTest extends ObjectStoreContract {
   }
 
   @Test
+  void anEmptyObjectIsListedWithoutALookButATombstoneIsNot() {
+    store.put("e/empty", new byte[0]);
+    store.put("e/deleted", bytes("x"));
+    assertTrue(store.delete("e/deleted"));
+    assertEquals(List.of("e/empty"), store.list("e/"));
+    assertArrayEquals(new byte[0], store.get("e/empty").orElseThrow().data());
+    assertTrue(rawObjects("o/e/").stream().filter(o -> o.size() == 0).count() == 1, "only the tombstone is empty in S3");
+    assertTrue(store.toString().endsWith("[s3://" + BUCKET + "/" + prefix + "]"), store.toString());
+  }
+
+  @Test
   void aKeyTooLongForS3IsRefusedWithAReason() {
     String key = ("s".repeat(200) + "/").repeat(6).substring(0, 1010);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.put(key, bytes("x")));

@@ -151,7 +151,7 @@ public final class S3Proxy implements AutoCloseable {
   /** A plain SDK client for this server, for checks and baselines; the caller closes it. */
   public S3Client client() {
     return S3Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64).connectionMaxIdleTime(Duration.ofSeconds(10)))
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
