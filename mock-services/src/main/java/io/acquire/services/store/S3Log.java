@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * A log in S3: each record an object {@code <prefix>/l/<name>/<position>}, created once with
  * {@code If-None-Match: *} and never changed. Unlike {@link KeyedLog} over the store's
- * versioned objects, an append is two requests (does the predecessor exist, create this)
- * and a read one.
+ * versioned objects, an append is two requests (does the predecessor exist, create this),
+ * or one when this process wrote or read the predecessor, and a read one.
  */
 final class S3Log implements ObjectLog {
   /** Records are never changed once written, so reading one again can be answered from memory. */
@@ -29,7 +29,7 @@ final class S3Log implements ObjectLog {
     Objects.requireNonNull(record, "record == null");
     KeyedLog.checkPosition(position);
     // Positions only ever become taken, so a present predecessor stays present: no gap can open.
-    if (position > 0 && store.headObject(key(position - 1)).isEmpty()) {
+    if (position > 0 && !cached(position - 1) && store.headObject(key(position - 1)).isEmpty()) {
       return false;
     }
     if (!store.createOnce(key(position), record)) {
@@ -51,6 +51,12 @@ final class S3Log implements ObjectLog {
     Optional<byte[]> read = store.getObject(key(position)).map(bytes -> bytes.asByteArray());
     read.ifPresent(record -> remember(position, record.clone()));
     return read;
+  }
+
+  private boolean cached(long position) {
+    synchronized (cache) {
+      return cache.containsKey(position);
+    }
   }
 
   private void remember(long position, byte[] record) {
