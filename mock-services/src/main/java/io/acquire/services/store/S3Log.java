@@ -48,7 +48,7 @@ final class S3Log implements ObjectLog {
         return Optional.of(cached.clone());
       }
     }
-    Optional<byte[]> read = store.getObject(key(position)).map(bytes -> bytes.asByteArray());
+    Optional<byte[]> read = store.getObject(key(position)).map(bytes -> bytes.asByteArrayUnsafe());
     read.ifPresent(record -> remember(position, record.clone()));
     return read;
   }

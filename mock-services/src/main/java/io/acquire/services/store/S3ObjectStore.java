@@ -691,8 +691,9 @@ public final class S3ObjectStore implements ObjectStore {
     return slot.size() == 0;
   }
 
+  /** The response's own array, not a copy: nothing else holds it (an 8 MiB chunk is not copied twice). */
   private static byte[] bytes(ResponseBytes<GetObjectResponse> read) {
-    return read.response().metadata().containsKey(EMPTY) ? new byte[0] : read.asByteArray();
+    return read.response().metadata().containsKey(EMPTY) ? new byte[0] : read.asByteArrayUnsafe();
   }
 
   private static UncheckedIOException failure(String action, String what, S3Exception e) {
