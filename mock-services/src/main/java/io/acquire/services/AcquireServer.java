@@ -491,7 +491,8 @@ public final class AcquireServer implements AutoCloseable {
 
   /** {@code acquire-server}: starts the backend on embedded defaults. */
   @Command(name = "acquire-server", mixinStandardHelpOptions = true,
-      description = "Runs the Acquire reference backend: services under /t/<name> on one port, state in a local store.")
+      description = "Runs the Acquire reference backend: services under /t/<name> on one port, state in a local "
+          + "directory or an S3 bucket.")
   static final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port = 8080;
@@ -499,8 +500,20 @@ public final class AcquireServer implements AutoCloseable {
     @Option(names = "--host", description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 to reach it from a phone).")
     String host = "127.0.0.1";
 
-    @Option(names = "--data", description = "Directory of the object store (default ${DEFAULT-VALUE}).")
-    Path data = Path.of("acquire-data");
+    @Option(names = "--data", description = "Directory of the local object store (default acquire-data).")
+    Path data;
+
+    @Option(names = "--store", paramLabel = "s3://BUCKET/PREFIX",
+        description = "Keep all state in an S3 bucket instead of --data. Credentials come from the environment "
+            + "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or an AWS profile).")
+    String store;
+
+    @Option(names = "--s3-endpoint", description = "An S3-compatible server's URL (default AWS_ENDPOINT_URL_S3 or "
+        + "AWS_ENDPOINT_URL from the environment, else AWS S3 itself).")
+    java.net.URI s3Endpoint;
+
+    @Option(names = "--s3-region", description = "The bucket's region (default AWS_REGION, else us-east-1).")
+    String s3Region;
 
     @Option(names = "--master-key", description = "Master key file (Tink AEAD keyset, JSON) that encrypts secrets at "
         + "rest; made 0600 if absent. Default: $" + KeyEncryptionKey.ENVIRONMENT + " if set, else <data>/master-key.json.")
@@ -532,28 +545,78 @@ public final class AcquireServer implements AutoCloseable {
 
     @Override
     public Integer call() throws InterruptedException {
-      Builder builder = builder().dataDirectory(data).host(host).port(port).publicUrl(publicUrl).services(services)
+      Builder builder = builder().host(host).port(port).publicUrl(publicUrl).services(services)
           .registryUrl(registryUrl).maxBodiesPerSource(maxBodiesPerSource);
+      ObjectStore s3 = null;
+      String where;
+      KeyEncryptionKey kek;
+      if (store != null) {
+        if (data != null) {
+          System.err.println("acquire-server: give either --data (a local directory) or --store (an S3 bucket), not both.");
+          return 2;
+        }
+        if (masterKey == null && System.getenv(KeyEncryptionKey.ENVIRONMENT) == null) {
+          // A key made here would be lost with this host, and with it every secret sealed in the bucket.
+          System.err.println("acquire-server: with --store, give the master key that seals secrets in the bucket: "
+              + "--master-key FILE (made 0600 if absent) or $" + KeyEncryptionKey.ENVIRONMENT
+              + "; every process serving the bucket needs the same one.");
+          return 2;
+        }
+        try {
+          s3 = openS3(store, s3Endpoint, s3Region);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          System.err.println("acquire-server: " + e.getMessage());
+          return 2;
+        }
+        builder.store(s3);
+        where = "store " + s3;
+        kek = masterKey != null ? KeyEncryptionKey.fromFile(masterKey)
+            : KeyEncryptionKey.fromKeysetJson(System.getenv(KeyEncryptionKey.ENVIRONMENT));
+      } else {
+        Path directory = data != null ? data : Path.of("acquire-data");
+        builder.dataDirectory(directory);
+        where = "data in " + directory.toAbsolutePath();
+        kek = masterKey != null ? KeyEncryptionKey.fromFile(masterKey)
+            : KeyEncryptionKey.fromEnvironmentOrFile(directory.resolve("master-key.json"));
+      }
       // Given whatever store is served, so that sealed keys open again after a restart.
-      builder.keyEncryptionKey(masterKey != null ? KeyEncryptionKey.fromFile(masterKey)
-          : KeyEncryptionKey.fromEnvironmentOrFile(data.resolve("master-key.json")));
+      builder.keyEncryptionKey(kek);
       if (rotateKey) {
         builder.rotateKeys(Duration.ofHours(keyGraceHours));
       }
       options.forEach(builder::option);
       AcquireServer server = builder.start();
-      System.out.println("Acquire backend ready at " + server.url() + " (data in " + data.toAbsolutePath() + ")");
+      ObjectStore owned = s3;
+      System.out.println("Acquire backend ready at " + server.url() + " (" + where + ")");
       for (String service : services) {
         System.out.println("  " + service + "  " + server.url() + "/t/" + service);
       }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.close();
+        if (owned != null) {
+          owned.close();
+        }
         stopped.countDown();
       }));
       stopped.await();
       return 0;
     }
+  }
+
+  /**
+   * An S3 store at {@code location} ({@code s3://bucket/prefix}); a null endpoint or region
+   * comes from the environment as the AWS tools read it. Credentials always do.
+   */
+  static io.acquire.services.store.S3ObjectStore openS3(String location, java.net.URI endpoint, String region) {
+    java.net.URI server = endpoint;
+    for (String variable : List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")) {
+      String value = System.getenv(variable);
+      if (server == null && value != null && !value.isBlank()) {
+        server = java.net.URI.create(value.trim());
+      }
+    }
+    return io.acquire.services.store.S3ObjectStore.builder().location(location).endpoint(server).region(region).build();
   }
 
   public static void main(String[] args) {

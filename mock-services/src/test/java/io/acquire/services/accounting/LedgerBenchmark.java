@@ -6,6 +6,8 @@ import io.acquire.services.AcquireServer;
 import io.acquire.services.store.LocalObjectStore;
 import io.acquire.services.store.MemoryObjectStore;
 import io.acquire.services.store.ObjectStore;
+import io.acquire.services.store.S3ObjectStore;
+import io.acquire.services.testing.S3Proxy;
 import io.acquire.services.testing.TestSessions;
 import io.acquire.services.testing.TestSessions.Reply;
 import io.acquire.services.testing.TestSessions.Session;
@@ -34,10 +36,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * JVM spent per request and the requests per ledger batch. Every run ends by replaying the
  * log and checking that the books balance exactly.
  *
- * <pre>scripts/benchmark.sh io.acquire.services.accounting.LedgerBenchmark [rounds] [seconds]</pre>
+ * <p>With {@code s3} as the third argument, a fourth kind runs in the same rounds: transfers
+ * with the backend's whole state on S3 (S3Proxy, started here as a child JVM, keeping its
+ * objects as files on the same disk), against the durable local store.
+ *
+ * <pre>scripts/benchmark.sh io.acquire.services.accounting.LedgerBenchmark [rounds] [seconds] [s3]</pre>
  */
 public final class LedgerBenchmark {
   private static final int CLIENTS = 16;
+  private static final String S3_KIND = "transfers, S3 (S3Proxy, files on local disk)";
 
   private LedgerBenchmark() {}
 
@@ -50,11 +57,15 @@ public final class LedgerBenchmark {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    boolean onS3 = args.length > 2 && args[2].equals("s3");
     Path dir = Files.createTempDirectory("ledger-bench");
-    try (LocalObjectStore durableStore = LocalObjectStore.open(dir);
+    try (LocalObjectStore durableStore = LocalObjectStore.open(dir.resolve("local"));
+         S3Proxy s3 = onS3 ? S3Proxy.start(Files.createDirectories(dir.resolve("s3"))) : null;
+         S3ObjectStore s3Store = onS3 ? s3.storeBuilder("ledger", "bench").build() : null;
          Bench durable = new Bench(durableStore, true);
          Bench memory = new Bench(new MemoryObjectStore(), true);
-         Bench reads = new Bench(new MemoryObjectStore(), false)) {
+         Bench reads = new Bench(new MemoryObjectStore(), false);
+         Bench onS3Store = onS3 ? new Bench(s3Store, true) : null) {
       // Each kind once, unmeasured, so the JIT has compiled every path before any round counts.
       System.out.printf("warming up: %d s of each kind%n", seconds);
       memory.run(seconds);
@@ -64,6 +75,10 @@ public final class LedgerBenchmark {
       kinds.put("transfers, durable local store", durable::run);
       kinds.put("transfers, in-memory store (baseline)", memory::run);
       kinds.put("signed account reads, in-memory (HTTP + signatures)", reads::run);
+      if (onS3) {
+        onS3Store.run(seconds);
+        kinds.put(S3_KIND, onS3Store::run);
+      }
       Map<String, List<Round>> results = new LinkedHashMap<>();
       for (int r = 0; r < rounds; r++) {
         for (Map.Entry<String, Kind> kind : kinds.entrySet()) {
@@ -86,6 +101,10 @@ public final class LedgerBenchmark {
       double readsMedian = median(results.get("signed account reads, in-memory (HTTP + signatures)"));
       System.out.printf("ratio durable / in-memory transfers (medians): %.2f%n", durableMedian / memoryMedian);
       System.out.printf("ratio in-memory transfers / signed reads (medians): %.2f%n", memoryMedian / readsMedian);
+      if (onS3) {
+        System.out.printf("ratio S3 / durable local transfers (medians): %.2f%n", median(results.get(S3_KIND)) / durableMedian);
+        onS3Store.checkBooks();
+      }
       durable.checkBooks();
       memory.checkBooks();
       System.out.println("books balance exactly after every run (log replayed by a fresh ledger)");
