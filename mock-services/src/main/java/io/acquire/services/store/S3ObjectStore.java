@@ -94,7 +94,8 @@ public final class S3ObjectStore implements ObjectStore {
   private static final int TOP_PAGE = 20;
   private static final int MAX_S3_KEY = 1024;
   private static final int MAX_ATTEMPTS = 1000;
-  private static final int CREATE_ATTEMPTS = 3;
+  /** Attempts at one conditional create that failed in transport, with a short pause between (a loaded server resets some). */
+  private static final int CREATE_ATTEMPTS = 5;
   private static final int READ_ATTEMPTS = 5;
   private static final int DELETE_BATCH = 1000;
   private static final int RECENT_VERSIONS = 4096;
@@ -477,6 +478,7 @@ public final class S3ObjectStore implements ObjectStore {
       }
       // The slot is still empty, so the attempt did not write (a request still in flight
       // would find the slot taken by this same token's retry, and answer 412 harmlessly).
+      pause(attempt);
     }
     throw failure instanceof S3Exception s3e ? failure("write", key, s3e)
         : new UncheckedIOException(new IOException("Cannot write object " + key + " to S3: " + failure.getMessage(), failure));
@@ -651,6 +653,15 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(20L << attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted between attempts to write"));
+    }
+  }
+
   /**
    * Creates {@code s3Key} if absent, for the logs: true if this call's object is there,
    * false if another's. Records are never swept, so no time bound applies.
@@ -682,6 +693,7 @@ public final class S3ObjectStore implements ObjectStore {
       if (mine.isPresent()) {
         return true;
       }
+      pause(attempt);
     }
     throw new UncheckedIOException(new IOException("Cannot write " + s3Key + " to S3: " + failure.getMessage(), failure));
   }
