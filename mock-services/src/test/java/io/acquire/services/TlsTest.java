@@ -20,6 +20,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -107,6 +108,24 @@ class TlsTest {
       assertEquals(List.of(), sleeps, "an untrusted certificate is not retried");
       user.close();
     }
+  }
+
+  @Test
+  void sdkTrustingTheCaThroughAKeyStoreReachesTheBackendAndAFileWithoutCertificatesIsRefused() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    try (InputStream in = Files.newInputStream(tls.caCertificate())) {
+      store.setCertificateEntry("institution", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    try (AcquireServer server = backend().tls(tls.chain(), tls.key()).start()) {
+      User user = User.builder().username("ada").identityUrl(server.url() + "/t/identity").trustStore(store).build();
+      assertEquals(server.url() + "/t/identity", user.serviceUrl("identity"));
+      user.close();
+    }
+    Path empty = Files.writeString(temp.resolve("empty.pem"), "");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> User.builder().trustedCertificates(empty));
+    assertTrue(refused.getMessage().contains("holds no certificate"), refused.getMessage());
   }
 
   @Test
