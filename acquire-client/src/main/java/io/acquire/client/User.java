@@ -3,6 +3,7 @@ package io.acquire.client;
 import io.acquire.client.internal.Session;
 import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
+import io.acquire.client.internal.TrustAnchors;
 import io.acquire.client.wire.IdentityWire.LoginStarted;
 import io.acquire.client.wire.IdentityWire.Poll;
 import io.acquire.client.wire.IdentityWire.PollResult;
@@ -14,6 +15,8 @@ import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.SessionCertificate;
 import io.acquire.client.wire.SigningKey;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,9 +65,11 @@ public final class User implements AutoCloseable {
     this.registryUrl = builder.registryUrl;
     this.deviceName = builder.deviceName;
     this.ownsHttp = builder.http == null;
-    this.http = ownsHttp ? new OkHttpClient.Builder()
-        .connectTimeout(10, TimeUnit.SECONDS).readTimeout(builder.timeout).writeTimeout(builder.timeout).build()
-        : builder.http;
+    OkHttpClient.Builder client = ownsHttp ? new OkHttpClient.Builder()
+        .connectTimeout(10, TimeUnit.SECONDS).readTimeout(builder.timeout).writeTimeout(builder.timeout)
+        : builder.http.newBuilder();
+    // A derived client shares the given one's pool and dispatcher, which stay its owner's to close.
+    this.http = builder.trust != null ? builder.trust.applyTo(client).build() : ownsHttp ? client.build() : builder.http;
     this.retry = builder.retry;
     this.clock = builder.clock;
     this.wallet = builder.wallet;
@@ -353,6 +358,7 @@ public final class User implements AutoCloseable {
     private Wallet wallet;
     private Session delegated;
     private Duration timeout = Duration.ofSeconds(30);
+    private TrustAnchors trust;
 
     private Builder() {}
 
@@ -378,9 +384,38 @@ public final class User implements AutoCloseable {
       return this;
     }
 
-    /** Share an existing OkHttp client (its pool and dispatcher); it is not closed with the user. */
+    /**
+     * Share an existing OkHttp client (its pool and dispatcher); it is not closed with the
+     * user. With {@link #trustedCertificates} a variant of it is used that trusts those.
+     */
     public Builder httpClient(OkHttpClient http) {
       this.http = Objects.requireNonNull(http, "http == null");
+      return this;
+    }
+
+    /**
+     * Trust HTTPS servers whose certificates chain to the CA certificates in {@code file}
+     * (PEM, any number, or DER) instead of the JVM's default authorities: for a backend
+     * whose certificate an institution's own CA signed. Host names are still checked.
+     *
+     * <pre>{@code
+     * User.builder().username("ada").identityUrl("https://acquire.example.org/t/identity")
+     *     .trustedCertificates(Path.of("institution-ca.pem")).build();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the file is missing, unreadable or holds no certificate
+     */
+    public Builder trustedCertificates(Path file) {
+      this.trust = TrustAnchors.fromCertificates(Objects.requireNonNull(file, "file == null"));
+      return this;
+    }
+
+    /**
+     * Trust HTTPS servers whose certificates chain to the trusted entries of {@code store}
+     * (a PKCS#12 or JKS trust store the caller loaded) instead of the JVM's default authorities.
+     */
+    public Builder trustStore(KeyStore store) {
+      this.trust = TrustAnchors.fromKeyStore(Objects.requireNonNull(store, "store == null"));
       return this;
     }
 

@@ -145,6 +145,7 @@ public final class AcquireServer implements AutoCloseable {
     private boolean rotateKeys;
     private Duration keyGrace = DEFAULT_KEY_GRACE;
     private int maxBodiesPerSource = DEFAULT_BODIES_PER_SOURCE;
+    private ServerTls tls;
     private final Map<String, String> options = new LinkedHashMap<>();
 
     private Builder() {}
@@ -200,9 +201,28 @@ public final class AcquireServer implements AutoCloseable {
       return this;
     }
 
-    /** The URL people and clients reach this server at, if not {@code http://host:port}. */
+    /**
+     * The URL people and clients reach this server at, if not {@code http://host:port} (or
+     * {@code https://host:port} with {@link #tls}). Behind a TLS-terminating proxy give its
+     * {@code https://} URL: login links point there and the login page's cookies are {@code Secure}.
+     */
     public Builder publicUrl(String publicUrl) {
       this.publicUrl = publicUrl;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS only, with the PEM certificate chain in {@code certificateChain} (the
+     * server's certificate first, then intermediates, as certbot's {@code fullchain.pem})
+     * and its unencrypted PKCS#8 private key ({@code -----BEGIN PRIVATE KEY-----}). Both are
+     * read and checked now; read them again by restarting, say after a renewal.
+     *
+     * @throws IllegalArgumentException if a file is missing or unreadable, the key is in
+     *     another format, does not belong to the certificate, or the certificate has expired
+     */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.tls = ServerTls.load(Objects.requireNonNull(certificateChain, "certificateChain == null"),
+          Objects.requireNonNull(privateKey, "privateKey == null"));
       return this;
     }
 
@@ -305,6 +325,10 @@ public final class AcquireServer implements AutoCloseable {
             java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
         config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
         config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        if (tls != null) {
+          // Given a connector, Javalin adds no plain HTTP one: HTTPS only, on the same host and port.
+          config.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+        }
       });
       installErrorHandling(app);
 
@@ -327,7 +351,8 @@ public final class AcquireServer implements AutoCloseable {
       }
 
       app.start(host, port);
-      String url = publicUrl != null ? stripSlash(publicUrl) : "http://" + host + ":" + app.port();
+      String url = publicUrl != null ? stripSlash(publicUrl)
+          : (tls != null ? "https://" : "http://") + host + ":" + app.port();
       root.set(url);
       try {
         for (ServiceContext context : contexts) {
@@ -349,7 +374,8 @@ public final class AcquireServer implements AutoCloseable {
         }
         throw e;
       }
-      log.info("Acquire backend serving {} at {}", services, url);
+      log.info("Acquire backend serving {} at {}{}", services, url,
+          tls != null ? " (TLS certificate " + tls.subject() + ")" : "");
       // Used nonces pile up with every signed request; sweep the expired ones every minute.
       NonceSweeper nonces = new NonceSweeper(store, clock, signatureWindow);
       java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors
@@ -519,8 +545,17 @@ public final class AcquireServer implements AutoCloseable {
         + "rest; made 0600 if absent. Default: $" + KeyEncryptionKey.ENVIRONMENT + " if set, else <data>/master-key.json.")
     Path masterKey;
 
-    @Option(names = "--public-url", description = "URL clients reach this server at, if not http://host:port.")
+    @Option(names = "--public-url", description = "URL clients reach this server at, if not http://host:port "
+        + "(https://host:port with --tls-cert); behind a TLS-terminating proxy, its https:// URL.")
     String publicUrl;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate chain "
+        + "(server certificate first, then intermediates, e.g. certbot's fullchain.pem); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The certificate's private key: PEM, unencrypted "
+        + "PKCS#8 (-----BEGIN PRIVATE KEY-----), readable by this user only.")
+    Path tlsKey;
 
     @Option(names = "--max-bodies-per-source", description = "Requests with bodies one client address may have in "
         + "flight (default ${DEFAULT-VALUE}); raise it behind a proxy that does not buffer bodies.")
@@ -545,7 +580,15 @@ public final class AcquireServer implements AutoCloseable {
 
     @Override
     public Integer call() throws InterruptedException {
-      Builder builder = builder().host(host).port(port).publicUrl(publicUrl).services(services)
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key go together: give the certificate chain and its "
+            + "private key, or neither for plain HTTP.");
+      }
+      Builder builder = builder();
+      if (tlsCert != null) {
+        builder.tls(tlsCert, tlsKey); // checked before the store is opened
+      }
+      builder.host(host).port(port).publicUrl(publicUrl).services(services)
           .registryUrl(registryUrl).maxBodiesPerSource(maxBodiesPerSource);
       ObjectStore s3 = null;
       String where;
@@ -620,6 +663,17 @@ public final class AcquireServer implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** {@code acquire-server}'s command line: a configuration it cannot start with is one line on stderr, exit 1. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExecutionExceptionHandler((e, command, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+        command.getErr().println("acquire-server: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
   }
 }

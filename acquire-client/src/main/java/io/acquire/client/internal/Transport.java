@@ -135,9 +135,10 @@ public final class Transport {
         if (Thread.currentThread().isInterrupted() || (e instanceof InterruptedIOException && !isTimeout(e))) {
           throw new TransportException("Call to " + url.redact() + " was interrupted.", e);
         }
-        if (attempt >= attempts) {
+        // An untrusted certificate stays untrusted: asking again cannot help.
+        if (attempt >= attempts || untrustedCertificate(e)) {
           throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e)
-              + (attempts > 1 ? " (after " + attempts + " attempts)" : "") + "." + hint(url, e), e);
+              + (attempt > 1 ? " (after " + attempt + " attempts)" : "") + "." + hint(url, e), e);
         }
       }
       try {
@@ -246,8 +247,35 @@ public final class Transport {
         || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
   }
 
+  /** Whether TLS verification refused the server: its certificate chain or its host name. */
+  private static boolean untrustedCertificate(IOException e) {
+    if (e instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+      return true;
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.security.cert.CertificateException
+          || cause instanceof java.security.cert.CertPathValidatorException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** What to check when nothing answered at all: most often the backend is not running. */
   private static String hint(HttpUrl url, IOException e) {
+    if (e instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+      return " The server's certificate is not issued for " + url.host() + ": use the host name the certificate "
+          + "names in the URL (often the backend's --public-url), or ask its operator for a certificate that names "
+          + url.host() + ".";
+    }
+    if (untrustedCertificate(e)) {
+      return " The server's certificate is not trusted (expired, self-signed, or signed by a CA this JVM does not "
+          + "know). If your institution runs its own CA, pass its certificate to "
+          + "User.builder().trustedCertificates(path); do not turn verification off.";
+    }
+    if (e instanceof javax.net.ssl.SSLException && url.isHttps()) {
+      return " Is the backend serving plain HTTP? Then use http:// (and put TLS in front of it beyond a trusted network).";
+    }
     if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException) {
       return " Is the Acquire backend running at " + url.scheme() + "://" + url.host() + ":" + url.port()
           + "? Start it with scripts/backend.sh, or check the URL.";

@@ -18,6 +18,11 @@ public final class HeadlessChromium {
   private HeadlessChromium() {}
 
   public static ChromeDriver start() {
+    return start(new String[0]);
+  }
+
+  /** With extra command-line switches, such as one naming a self-signed certificate to accept. */
+  public static ChromeDriver start(String... extraArguments) {
     Path browser = Tools.require("/usr/bin/chromium", "chromium");
     Path driver = Tools.require("/usr/bin/chromedriver", "chromium-driver");
     Path profile;
@@ -31,6 +36,7 @@ public final class HeadlessChromium {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--disable-quic", "--window-size=600,1000", "--user-data-dir=" + profile);
+    options.addArguments(extraArguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(driver.toString())).usingAnyFreePort().build();
     ChromeDriver chrome = new ChromeDriver(service, options);
