@@ -3,7 +3,11 @@ package io.acquire.services;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.acquire.client.Account;
+import io.acquire.client.Money;
+import io.acquire.client.User;
 import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.testing.RealLogins;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,10 +17,16 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -80,30 +90,53 @@ class BodyLimitTest {
   }
 
   /**
-   * A backend in a JVM with a 64 MiB heap is sent a 512 MiB chunked body: it must refuse
-   * it early, without buffering it (which would run out of memory), and keep serving.
+   * A backend in a JVM with a 256 MiB heap is sent 2 GiB bodies with chunked encoding (no
+   * length announced): it must refuse each early, without buffering it (which would run out
+   * of memory), while another user's signed transfers keep succeeding throughout.
    */
   @Test
-  void aHugeChunkedBodyIsRefusedWithoutBufferingAndTheServerKeepsServing() throws Exception {
+  void twoGibibytesChunkedToA256MibHeapAreRefusedWhileAnotherUsersTransfersSucceed() throws Exception {
+    Path store = Files.createDirectory(data.resolve("store"), PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rwx------")));
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m", "-cp", System.getProperty("java.class.path"), AcquireServer.class.getName(),
-        "--port", "0", "--data", data.resolve("store").toString(), "--services", "registry,identity",
-        "--set", "identity.bcrypt-cost=4")
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), AcquireServer.class.getName(),
+        "--port", "0", "--data", store.toString(), "--services", "registry,identity,accounting",
+        "--set", "identity.bcrypt-cost=4", "--set", "identity.poll-interval-seconds=1")
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    ExecutorService transfers = Executors.newSingleThreadExecutor();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       String ready = out.readLine();
       assertTrue(ready != null && ready.startsWith("Acquire backend ready at "), String.valueOf(ready));
       URI base = URI.create(ready.split(" ")[4]);
+      User ada = RealLogins.loggedIn(base.toString(), "ada");
+      User bob = RealLogins.loggedIn(base.toString(), "bob");
+      Account from = Account.create(ada, "main");
+      Account to = Account.create(bob, "main");
+      Money before = to.balance();
+      AtomicBoolean attacking = new AtomicBoolean(true);
+      Future<Integer> done = transfers.submit(() -> {
+        int count = 0;
+        while (attacking.get() || count == 0) {
+          from.transferTo(to, Money.of("0.01", "GBP"), "during the flood " + count);
+          count++;
+        }
+        return count;
+      });
       for (int i = 0; i < 2; i++) {
-        String answer = sendChunked(base, "/t/identity/users", 512L * 1024 * 1024);
+        String answer = sendChunked(base, "/t/identity/users", 2L << 30);
         assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
       }
+      attacking.set(false);
+      int count = done.get(60, TimeUnit.SECONDS);
+      assertEquals(before.plus(Money.ofMinorUnits(count, "GBP")), to.balance(),
+          "every one of the " + count + " transfers made during the flood arrived");
       try (Response response = http.newCall(new Request.Builder().url(base + "/t/registry").build()).execute()) {
         assertEquals(200, response.code());
       }
       assertTrue(child.isAlive());
     } finally {
+      transfers.shutdownNow();
       child.destroy();
       child.waitFor(10, TimeUnit.SECONDS);
     }
