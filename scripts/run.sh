@@ -43,5 +43,10 @@ export ACQUIRE_URL="http://127.0.0.1:$port"
 root_flag=()
 [[ $(id -u) -eq 0 ]] && root_flag=(--allow-root)
 echo "run: backend at $ACQUIRE_URL; opening Jupyter on examples/notebooks (kernel: Java (Acquire))"
+# In the background, so that a TERM (not only Ctrl-C) stops both at once: bash runs a trap
+# only after the foreground command has ended.
 jupyter notebook --no-browser --ip=127.0.0.1 --port="$notebook_port" \
-  --notebook-dir="$root/examples/notebooks" "${root_flag[@]}"
+  --notebook-dir="$root/examples/notebooks" "${root_flag[@]}" &
+notebook=$!
+trap 'kill "$notebook" "$backend" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+wait "$notebook"
