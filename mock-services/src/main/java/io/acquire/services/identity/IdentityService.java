@@ -53,6 +53,11 @@ public final class IdentityService implements Service {
   private static final int MAX_LOGIN_FAILURES = 5;
   private static final int MAX_USER_FAILURES = 10;
   private static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+  /** Attempts a remembered device may make in {@link #FAILURE_WINDOW}, in place of the user's shared window. */
+  static final int MAX_DEVICE_FAILURES = 5;
+  /** How long a remembered-device cookie is honoured after it was issued (each approval issues a new one). */
+  static final Duration DEVICE_LIFETIME = Duration.ofDays(180);
+  private static final int MAX_DEVICE_TOKEN = 512;
   private static final Duration SLOW_DOWN_SLACK = Duration.ofMillis(250);
   /** An expired login still answers "expired" to its poller this long, then is swept. */
   static final Duration KEEP_EXPIRED = Duration.ofMinutes(10);
@@ -297,11 +302,31 @@ public final class IdentityService implements Service {
         .map(u -> recentFailures(u, now))
         .orElseGet(() -> recent(objects.get(unknownKey(username), AttemptWindow.class)
             .map(AttemptWindow::recent).orElse(null), now));
-    if (recent.size() < MAX_USER_FAILURES) {
+    return secondsUntilFree(recent, MAX_USER_FAILURES, now);
+  }
+
+  /**
+   * Seconds until the browser holding {@code deviceToken} may try again for {@code username}:
+   * its device's wait if the token is a valid remembered device of that user, else the user's.
+   */
+  long retryAfterSeconds(String username, String deviceToken) {
+    String device = rememberedDevice(username, deviceToken, clock.instant());
+    return device != null ? deviceRetryAfterSeconds(device) : retryAfterSeconds(username);
+  }
+
+  private long deviceRetryAfterSeconds(String deviceId) {
+    Instant now = clock.instant();
+    List<Instant> recent = recent(objects.get(deviceKey(deviceId), AttemptWindow.class)
+        .map(AttemptWindow::recent).orElse(null), now);
+    return secondsUntilFree(recent, MAX_DEVICE_FAILURES, now);
+  }
+
+  /** Allowed again once enough attempts age out to leave fewer than {@code limit} in the window. */
+  private static long secondsUntilFree(List<Instant> recent, int limit, Instant now) {
+    if (recent.size() < limit) {
       return 0;
     }
-    // Allowed again once enough failures age out to leave fewer than the limit in the window.
-    Instant freedAt = recent.get(recent.size() - MAX_USER_FAILURES).plus(FAILURE_WINDOW);
+    Instant freedAt = recent.get(recent.size() - limit).plus(FAILURE_WINDOW);
     return Math.max(1, (long) Math.ceil(Duration.between(now, freedAt).toMillis() / 1000.0));
   }
 
@@ -319,16 +344,21 @@ public final class IdentityService implements Service {
    * Every attempt is counted in the store (a conditional put) before the password and code
    * are checked, against the login request's limit and then the user's: a burst of
    * concurrent guesses gets at most the limit of checks, and the rest are refused without
-   * running bcrypt. An approval gives the user's count its attempt back.
+   * running bcrypt. An approval gives the user's count its attempt back. With a valid
+   * remembered-device token of this user ({@code deviceToken}, or null), the device's own
+   * window is counted instead of the user's, so strangers' failures cannot lock the owner out.
    */
-  Outcome approve(String userCode, String password, String totpCode) {
+  Outcome approve(String userCode, String password, String totpCode, String deviceToken) {
     return decide(userCode, login -> {
       Instant now = clock.instant();
-      if (!reserveUserAttempt(login, now)) {
+      // A browser that approved this user before is counted on its own, not in the window a
+      // stranger who knows the username can fill.
+      String device = rememberedDevice(login.username(), deviceToken, now);
+      if (!(device != null ? reserveDeviceAttempt(device, now) : reserveUserAttempt(login, now))) {
         return Outcome.TOO_MANY_ATTEMPTS;
       }
       if (!reserveLoginAttempt(login.id(), now)) {
-        releaseUserAttempt(login, now);
+        releaseAttempt(login, device, now);
         LoginRecord current = objects.get(loginKey(login.id()), LoginRecord.class).orElse(login);
         return current.status().equals(LoginRecord.PENDING) || current.status().equals(LoginRecord.DENIED)
             ? Outcome.TOO_MANY_ATTEMPTS : Outcome.ALREADY_DECIDED;
@@ -342,16 +372,16 @@ public final class IdentityService implements Service {
               .verify(totpCode, now)
           : OptionalLong.empty();
       if (step.isEmpty()) {
-        return recordFailure(login);
+        return recordFailure(login, device);
       }
       if (!claimTotpStep(login.username(), step.getAsLong())) {
         // The right password and a code that was right but is spent (each is accepted once):
         // say so, since waiting for the next code is all it takes. Still counted, so this
         // answer cannot be used to test passwords faster than the rate limit allows.
-        Outcome counted = recordFailure(login);
+        Outcome counted = recordFailure(login, device);
         return counted == Outcome.WRONG_CREDENTIALS ? Outcome.CODE_ALREADY_USED : counted;
       }
-      releaseUserAttempt(login, now);
+      releaseAttempt(login, device, now);
       String certificate = issueCertificate(login, now);
       LoginRecord decided = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
         LoginRecord l = current.orElseThrow();
@@ -404,6 +434,33 @@ public final class IdentityService implements Service {
     return reserved[0];
   }
 
+  /** Counts an attempt against a remembered device's own window; false, counting nothing, once it is full. */
+  private boolean reserveDeviceAttempt(String deviceId, Instant now) {
+    boolean[] reserved = new boolean[1];
+    objects.update(deviceKey(deviceId), AttemptWindow.class, current -> {
+      List<Instant> recent = new ArrayList<>(recent(current.map(AttemptWindow::recent).orElse(null), now));
+      reserved[0] = recent.size() < MAX_DEVICE_FAILURES;
+      if (reserved[0]) {
+        recent.add(now);
+      }
+      return new AttemptWindow(List.copyOf(recent));
+    });
+    return reserved[0];
+  }
+
+  /** Gives back the attempt counted at {@code at} in the window it was counted in (the device's, or the user's). */
+  private void releaseAttempt(LoginRecord login, String deviceId, Instant at) {
+    if (deviceId == null) {
+      releaseUserAttempt(login, at);
+      return;
+    }
+    objects.update(deviceKey(deviceId), AttemptWindow.class, current -> {
+      List<Instant> recent = new ArrayList<>(current.map(AttemptWindow::recent).orElse(List.of()));
+      recent.remove(at);
+      return new AttemptWindow(List.copyOf(recent));
+    });
+  }
+
   /** Gives back the attempt counted at {@code at}: it was approved, or never checked. */
   private void releaseUserAttempt(LoginRecord login, Instant at) {
     if (!login.userKnown()) {
@@ -444,7 +501,7 @@ public final class IdentityService implements Service {
   }
 
   /** The attempt was counted before it was checked; a login that has used its last attempt is denied. */
-  private Outcome recordFailure(LoginRecord login) {
+  private Outcome recordFailure(LoginRecord login, String deviceId) {
     LoginRecord updated = objects.update(loginKey(login.id()), LoginRecord.class, current -> {
       LoginRecord l = current.orElseThrow();
       return l.status().equals(LoginRecord.PENDING) && l.failures() >= MAX_LOGIN_FAILURES
@@ -453,7 +510,8 @@ public final class IdentityService implements Service {
     if (updated.status().equals(LoginRecord.DENIED)) {
       return Outcome.TOO_MANY_ATTEMPTS;
     }
-    return retryAfterSeconds(login.username()) > 0 ? Outcome.TOO_MANY_ATTEMPTS : Outcome.WRONG_CREDENTIALS;
+    long wait = deviceId != null ? deviceRetryAfterSeconds(deviceId) : retryAfterSeconds(login.username());
+    return wait > 0 ? Outcome.TOO_MANY_ATTEMPTS : Outcome.WRONG_CREDENTIALS;
   }
 
   private static List<Instant> recentFailures(UserRecord user, Instant now) {
@@ -516,6 +574,12 @@ public final class IdentityService implements Service {
         deleted += objects.store().delete(key) ? 1 : 0;
       }
     }
+    for (String key : objects.store().list("identity/devices/")) {
+      Optional<AttemptWindow> window = objects.get(key, AttemptWindow.class);
+      if (window.isPresent() && recent(window.get().recent(), now).isEmpty()) {
+        deleted += objects.store().delete(key) ? 1 : 0;
+      }
+    }
     for (String key : objects.store().list("identity/unknown-users/")) {
       Optional<AttemptWindow> window = objects.get(key, AttemptWindow.class);
       if (window.isPresent() && recent(window.get().recent(), now).isEmpty()) {
@@ -546,6 +610,60 @@ public final class IdentityService implements Service {
 
   private static byte[] csrfMessage(String nonce, String binding) {
     return ("acquire-login-form\n" + nonce + "\n" + binding).getBytes(StandardCharsets.UTF_8);
+  }
+
+  // Remembered devices of the login page -----------------------------------------------------
+
+  /**
+   * A token for the browser that just approved a login of {@code username}: identity's
+   * signature over the username, a device id (the one it already had, if its token was valid,
+   * so its attempt window follows it) and the issue time. See {@link #rememberedDevice}.
+   */
+  String deviceToken(String username, String previousToken) {
+    Instant now = clock.instant();
+    String device = rememberedDevice(username, previousToken, now);
+    String payload = username + "\n" + (device != null ? device : randomToken(16)) + "\n" + now.getEpochSecond();
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    return "v1." + Base64Url.encode(bytes) + "." + Base64Url.encode(issuerKey.get().sign(deviceMessage(bytes)));
+  }
+
+  /**
+   * The device id in {@code token} if it is identity's signature for {@code username}, issued
+   * within {@link #DEVICE_LIFETIME} and not in the future; null for anything else (no token,
+   * another user's, forged, tampered with, expired), which is then treated as no cookie.
+   */
+  String rememberedDevice(String username, String token, Instant now) {
+    if (token == null || token.length() > MAX_DEVICE_TOKEN) {
+      return null;
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || !parts[0].equals("v1")) {
+      return null;
+    }
+    try {
+      byte[] payload = Base64Url.decode(parts[1]);
+      if (!issuerKey.get().verifyingKey().verify(Base64Url.decode(parts[2]), deviceMessage(payload))) {
+        return null;
+      }
+      String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
+      if (fields.length != 3 || !fields[0].equals(username) || fields[1].isEmpty()) {
+        return null;
+      }
+      Instant issued = Instant.ofEpochSecond(Long.parseLong(fields[2]));
+      boolean current = !issued.isAfter(now.plusSeconds(60)) && now.isBefore(issued.plus(DEVICE_LIFETIME));
+      return current ? fields[1] : null;
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** Domain-separated from the CSRF tokens and certificates signed with the same key. */
+  private static byte[] deviceMessage(byte[] payload) {
+    byte[] prefix = "acquire-login-device\n".getBytes(StandardCharsets.UTF_8);
+    byte[] message = new byte[prefix.length + payload.length];
+    System.arraycopy(prefix, 0, message, 0, prefix.length);
+    System.arraycopy(payload, 0, message, prefix.length, payload.length);
+    return message;
   }
 
   /** The login page's public URL, for its origin and whether its cookies must be Secure. */
@@ -583,6 +701,10 @@ public final class IdentityService implements Service {
 
   private static String unknownKey(String username) {
     return "identity/unknown-users/" + ObjectKeys.segment(username);
+  }
+
+  private static String deviceKey(String deviceId) {
+    return "identity/devices/" + ObjectKeys.segment(deviceId);
   }
 
   private static String loginKey(String loginId) {

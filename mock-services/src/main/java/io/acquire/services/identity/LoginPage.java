@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class LoginPage {
   private static final String CSRF_COOKIE = "acquire_csrf";
+  /** The remembered-device cookie: see IdentityService#rememberedDevice and docs/security.md. */
+  static final String DEVICE_COOKIE = "acquire_device";
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -69,10 +71,14 @@ final class LoginPage {
     }
     Outcome outcome = "deny".equals(action)
         ? identity.deny(code)
-        : identity.approve(code, nonNull(ctx.formParam("password")), nonNull(ctx.formParam("totp")).strip());
+        : identity.approve(code, nonNull(ctx.formParam("password")), nonNull(ctx.formParam("totp")).strip(),
+            ctx.cookie(DEVICE_COOKIE));
     switch (outcome) {
-      case APPROVED -> render(ctx, 200, "Login approved",
-          message("Login approved. You can return to your notebook; it is now signed in."));
+      case APPROVED -> {
+        identity.loginByUserCode(code).ifPresent(l -> rememberDevice(ctx, l.username()));
+        render(ctx, 200, "Login approved",
+            message("Login approved. You can return to your notebook; it is now signed in."));
+      }
       case DENIED -> render(ctx, 200, "Login denied",
           message("Login denied. The device that asked will not be signed in."));
       case WRONG_CREDENTIALS -> {
@@ -87,7 +93,8 @@ final class LoginPage {
             + "each code works once. Wait for the next code (a new one every 30 seconds) and enter it.") + again);
       }
       case TOO_MANY_ATTEMPTS -> {
-        long retry = identity.loginByUserCode(code).map(l -> identity.retryAfterSeconds(l.username())).orElse(0L);
+        long retry = identity.loginByUserCode(code)
+            .map(l -> identity.retryAfterSeconds(l.username(), ctx.cookie(DEVICE_COOKIE))).orElse(0L);
         if (retry > 0) {
           ctx.header("Retry-After", Long.toString(retry));
         }
@@ -114,10 +121,24 @@ final class LoginPage {
    */
   private String csrf(Context ctx, String binding) {
     String nonce = IdentityService.randomToken(24);
-    boolean https = identity.publicUrl().startsWith("https:") || ctx.req().isSecure();
-    ctx.header("Set-Cookie", CSRF_COOKIE + "=" + nonce + "; Path=" + ctx.path()
-        + "; Max-Age=1800; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
+    ctx.res().addHeader("Set-Cookie", CSRF_COOKIE + "=" + nonce + "; Path=" + ctx.path()
+        + "; Max-Age=1800; HttpOnly; SameSite=Strict" + (https(ctx) ? "; Secure" : ""));
     return identity.csrfToken(nonce, binding);
+  }
+
+  /**
+   * Marks this browser as one that has approved a login of {@code username}, for 180 days
+   * (renewed at each approval): its later attempts for that user are counted per device,
+   * apart from the window strangers can fill. Sent only to this page, never to scripts.
+   */
+  private void rememberDevice(Context ctx, String username) {
+    String token = identity.deviceToken(username, ctx.cookie(DEVICE_COOKIE));
+    ctx.res().addHeader("Set-Cookie", DEVICE_COOKIE + "=" + token + "; Path=" + ctx.path() + "; Max-Age="
+        + IdentityService.DEVICE_LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict" + (https(ctx) ? "; Secure" : ""));
+  }
+
+  private boolean https(Context ctx) {
+    return identity.publicUrl().startsWith("https:") || ctx.req().isSecure();
   }
 
   /**

@@ -123,14 +123,27 @@ final class IdentityFixture implements AutoCloseable {
   }
 
   Reply submit(String userCode, String cookie, String field, String password, String totpCode, String action) {
+    return submit(userCode, cookie, field, password, totpCode, action, null);
+  }
+
+  /** Approves as a browser that holds the remembered-device cookie {@code device} (or none, if null). */
+  Reply approve(LoginStarted login, String password, String totpCode, String device) {
+    Csrf csrf = openPage(login.loginUrl());
+    return submit(login.userCode(), csrf.cookie(), csrf.field(), password, totpCode, "approve", device);
+  }
+
+  Reply submit(String userCode, String cookie, String field, String password, String totpCode, String action,
+      String device) {
     FormBody.Builder form = new FormBody.Builder().add("code", userCode).add("password", password)
         .add("totp", totpCode).add("action", action);
     if (field != null) {
       form.add("csrf", field);
     }
     Request.Builder request = new Request.Builder().url(url("/login")).post(form.build());
-    if (cookie != null) {
-      request.header("Cookie", "acquire_csrf=" + cookie);
+    String cookies = (cookie != null ? "acquire_csrf=" + cookie : "")
+        + (cookie != null && device != null ? "; " : "") + (device != null ? "acquire_device=" + device : "");
+    if (!cookies.isEmpty()) {
+      request.header("Cookie", cookies);
     }
     return send(request.build());
   }
@@ -172,6 +185,19 @@ final class IdentityFixture implements AutoCloseable {
   record Reply(int status, String body, Map<String, List<String>> headers) {
     byte[] bytes() {
       return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The value this reply sets for cookie {@code name}, or null. */
+    String cookie(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
+          .flatMap(e -> e.getValue().stream()).filter(c -> c.startsWith(name + "="))
+          .map(c -> c.substring(name.length() + 1).split(";", 2)[0]).findFirst().orElse(null);
+    }
+
+    /** The whole Set-Cookie line for cookie {@code name}, or null. */
+    String setCookie(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
+          .flatMap(e -> e.getValue().stream()).filter(c -> c.startsWith(name + "=")).findFirst().orElse(null);
     }
 
     String header(String name) {
