@@ -12,6 +12,7 @@ import io.acquire.services.store.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,14 @@ public final class Drives {
   public static final int MAX_CHUNKS = 100_000;
   /** How many missing chunks an error names; the rest are counted. */
   private static final int NAMED_MISSING = 20;
+  /** How long an upload may take from start to completion; after that it is refused and, unfinished, swept. */
+  public static final Duration UPLOAD_LIFETIME = Duration.ofDays(7);
+  /**
+   * How long after its lifetime an unfinished upload is swept: longer than any completion in
+   * flight can take, so a sweep never deletes chunks that a version being published reads.
+   */
+  static final Duration SWEEP_MARGIN = Duration.ofHours(1);
+
   /** How the names of jobs' output drives start; people cannot create drives so named. */
   public static final String OUTPUT_PREFIX = "job_";
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -173,6 +182,7 @@ public final class Drives {
    * upload's running hash, as it streams past if its turn has come, else once it has.
    */
   void putChunk(Upload upload, int n, InputStream body, long length, String claimedSha256, String bodySha256) {
+    requireLive(upload);
     if (n < 0 || n >= upload.chunks()) {
       throw ApiException.badRequest("Chunk " + n + " is out of range: this upload has chunks 0 to " + (upload.chunks() - 1) + ".");
     }
@@ -235,6 +245,7 @@ public final class Drives {
     if (already.isPresent() && (expected == null || already.get().sha256().equals(expected))) {
       return already.get().view(); // completing twice publishes once, and need not hash again
     }
+    requireLive(upload);
     List<Integer> missing = new ArrayList<>();
     java.util.Set<Integer> have = new java.util.HashSet<>(received(upload));
     int missingCount = 0;
@@ -265,6 +276,38 @@ public final class Drives {
           + ", not the announced " + expected + ".");
     }
     return publish(upload, actual);
+  }
+
+  /** A 409 once the upload has outlived {@link #UPLOAD_LIFETIME}: its chunks may soon be swept. */
+  private void requireLive(Upload upload) {
+    if (!clock.instant().isBefore(upload.createdAt().plus(UPLOAD_LIFETIME))) {
+      throw ApiException.conflict("Upload " + upload.id() + " was started at " + upload.createdAt() + " and expired "
+          + UPLOAD_LIFETIME.toDays() + " days later, unfinished; start a new upload of " + upload.path() + ".");
+    }
+  }
+
+  /**
+   * Deletes uploads left unfinished past their lifetime and the margin, chunks first, so an
+   * abandoned upload (a client that never completed, or a stranger's litter) does not keep
+   * its bytes forever. A completed upload is kept: its chunks are its version's bytes.
+   *
+   * @return how many uploads were swept
+   */
+  int sweepAbandoned() {
+    Instant cutoff = clock.instant().minus(UPLOAD_LIFETIME).minus(SWEEP_MARGIN);
+    int swept = 0;
+    for (String key : store.list("storage/uploads/")) {
+      Optional<Upload> upload = objects.get(key, Upload.class);
+      if (upload.isEmpty() || !upload.get().createdAt().isBefore(cutoff) || find(upload.get()).isPresent()) {
+        continue;
+      }
+      for (String chunk : store.list("storage/chunks/" + upload.get().id() + "/")) {
+        store.delete(chunk);
+      }
+      store.delete(key);
+      swept++;
+    }
+    return swept;
   }
 
   /** The file's checksums and each chunk's SHA-256, from the chunks as stored: when this process did not see them all arrive. */

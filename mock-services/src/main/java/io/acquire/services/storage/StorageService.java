@@ -19,6 +19,11 @@ import io.acquire.services.storage.Drives.DriveRecord;
 import io.acquire.services.storage.Drives.Upload;
 import io.acquire.services.storage.Drives.Version;
 import io.javalin.http.Context;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Storage at {@code /t/storage}: drives of versioned files, uploaded in checksummed chunks
@@ -27,10 +32,37 @@ import io.javalin.http.Context;
  * writable by the job's credential, whose scope is {@code drive:<id>:write}.
  */
 public final class StorageService implements Service {
+  private static final Logger log = LoggerFactory.getLogger(StorageService.class);
+
   private final Drives drives;
+  private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
+    int sweepSeconds = context.intOption("sweep-seconds", 3600);
+    if (sweepSeconds < 1) {
+      throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
+    }
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "acquire-upload-sweeper");
+      thread.setDaemon(true);
+      return thread;
+    });
+    sweeper.scheduleWithFixedDelay(() -> {
+      try {
+        int swept = drives.sweepAbandoned();
+        if (swept > 0) {
+          log.info("Swept {} uploads left unfinished for over {} days", swept, Drives.UPLOAD_LIFETIME.toDays());
+        }
+      } catch (RuntimeException e) {
+        log.warn("Upload sweep failed; it will run again", e);
+      }
+    }, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
   }
 
   @Override
