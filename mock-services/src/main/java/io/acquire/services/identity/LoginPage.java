@@ -51,6 +51,13 @@ final class LoginPage {
           + " seconds."));
       return;
     }
+    try {
+      ctx.formParamMap(); // parsed once here, so that a body that is no form is refused, not a failure
+    } catch (Exception e) { // Javalin passes on Jetty's IOException for a malformed multipart body unchecked
+      render(ctx, 400, "Request refused", failure("unreadable_form", "This form could not be read. Open the login "
+          + "link again and approve from there."));
+      return;
+    }
     String cookie = ctx.cookie(CSRF_COOKIE);
     String field = ctx.formParam("csrf");
     String code = ctx.formParam("code");
