@@ -17,7 +17,7 @@ import io.acquire.client.User;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.compute.batch.BatchScript;
-import io.acquire.services.testing.RealLogins;
+import io.acquire.services.testing.JobsBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +42,7 @@ class BatchScriptJobTest {
   static Path dir;
   static Path data;
   static Path jobsDir;
+  static JobsBackend backend;
   static AcquireServer server;
   static User ada;
   static Account account;
@@ -59,20 +60,18 @@ class BatchScriptJobTest {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     data = dir.resolve("data");
     jobsDir = dir.resolve("jobs");
-    server = AcquireServer.builder().dataDirectory(data).port(0).option("identity.bcrypt-cost", "4")
-        .option("compute.cores", "2").option("compute.work-directory", jobsDir.toString()).start();
-    ada = RealLogins.loggedIn(server.url(), "ada");
-    account = Account.create(ada, "batch");
-    inputs = Drive.open(ada, "inputs");
+    backend = JobsBackend.start(AcquireServer.builder().dataDirectory(data)
+        .option("compute.work-directory", jobsDir.toString()), "ada", "batch");
+    server = backend.server();
+    ada = backend.user();
+    account = backend.account();
+    inputs = backend.inputs();
   }
 
   @AfterAll
   static void stop() {
-    if (ada != null) {
-      ada.close();
-    }
-    if (server != null) {
-      server.close();
+    if (backend != null) {
+      backend.close();
     }
   }
 

@@ -20,7 +20,7 @@ import io.acquire.client.wire.AccountingWire.StatementLine;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.store.MemoryObjectStore;
-import io.acquire.services.testing.RealLogins;
+import io.acquire.services.testing.JobsBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +44,7 @@ class ComputeServiceTest {
 
   @TempDir
   static Path dir;
+  static JobsBackend backend;
   static AcquireServer server;
   static User ada;
   static Account account;
@@ -51,19 +52,18 @@ class ComputeServiceTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
-        .option("identity.bcrypt-cost", "4").option("compute.cores", "2").start();
-    ada = RealLogins.loggedIn(server.url(), "ada");
-    account = Account.create(ada, "simulations");
-    inputs = Drive.open(ada, "inputs");
+    backend = JobsBackend.start(AcquireServer.builder().store(new MemoryObjectStore()), "ada", "simulations");
+    server = backend.server();
+    ada = backend.user();
+    account = backend.account();
+    inputs = backend.inputs();
     inputs.upload(write("short.json", SHORT_RAMP), "md/short.json");
     inputs.upload(write("endless.json", ENDLESS), "md/endless.json");
   }
 
   @AfterAll
   static void stop() {
-    ada.close();
-    server.close();
+    backend.close();
   }
 
   static Path write(String name, String text) throws IOException {

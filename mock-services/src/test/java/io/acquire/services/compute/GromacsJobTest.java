@@ -21,7 +21,7 @@ import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.compute.gromacs.Gmx;
 import io.acquire.services.store.MemoryObjectStore;
-import io.acquire.services.testing.RealLogins;
+import io.acquire.services.testing.JobsBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +40,7 @@ class GromacsJobTest {
 
   @TempDir
   static Path dir;
+  static JobsBackend backend;
   static AcquireServer server;
   static User ada;
   static Account account;
@@ -47,11 +48,11 @@ class GromacsJobTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
-        .option("identity.bcrypt-cost", "4").option("compute.cores", "2").start();
-    ada = RealLogins.loggedIn(server.url(), "ada");
-    account = Account.create(ada, "gromacs");
-    inputs = Drive.open(ada, "inputs");
+    backend = JobsBackend.start(AcquireServer.builder().store(new MemoryObjectStore()), "ada", "gromacs");
+    server = backend.server();
+    ada = backend.user();
+    account = backend.account();
+    inputs = backend.inputs();
     inputs.upload(Files.writeString(dir.resolve("argon.json"), ARGON), "gromacs/argon.json");
     inputs.upload(Files.writeString(dir.resolve("endless.json"), "{\"protocol\": {\"runtime\": 100000}}"),
         "gromacs/endless.json");
@@ -59,8 +60,7 @@ class GromacsJobTest {
 
   @AfterAll
   static void stop() {
-    ada.close();
-    server.close();
+    backend.close();
   }
 
   private static JobSpec spec() {
