@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.acquire.client.wire.Json;
 import io.acquire.services.compute.WorkloadCommand;
+import io.acquire.services.compute.WorkloadCommand.BadInput;
 import io.acquire.services.compute.gromacs.Gmx.GmxException;
 import io.acquire.services.compute.md.Argon;
 import io.acquire.services.compute.md.Protocol;
@@ -54,15 +55,6 @@ public final class GromacsEquilibrate implements Callable<Integer> {
 
   /** What to simulate: the argon lattice or a cubic box of water of side {@code waterBox} nm. */
   record Job(Systems.Kind kind, Argon argon, double waterBox, Protocol protocol) {}
-
-  /** Bad input, said in one sentence. */
-  static final class BadInput extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    BadInput(String message) {
-      super(message);
-    }
-  }
 
   @Override
   public Integer call() throws IOException {
@@ -277,12 +269,7 @@ public final class GromacsEquilibrate implements Callable<Integer> {
    * service asks at quote time, so a typo is refused before anything is held or charged.
    */
   public static Optional<String> problemWith(byte[] json) {
-    try {
-      parse(json);
-      return Optional.empty();
-    } catch (BadInput e) {
-      return Optional.of(e.getMessage());
-    }
+    return WorkloadCommand.problemWith(GromacsEquilibrate::parse, json);
   }
 
   static Job parse(byte[] json) throws BadInput {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acquire.client.wire.Json;
 import io.acquire.services.compute.WorkloadCommand;
+import io.acquire.services.compute.WorkloadCommand.BadInput;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,24 +38,12 @@ public final class Equilibrate implements Callable<Integer> {
   /** The input file: any part or field left out takes its default (docs/workload-md.md). */
   record Job(Argon system, Protocol protocol) {}
 
-  /** Input the workload cannot run, with a sentence that says what is wrong. */
-  static final class BadInput extends Exception {
-    BadInput(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   /**
    * What is wrong with a job.json for this workload, or empty if it would run: the compute
    * service asks at quote time, so a typo is refused before anything is held or charged.
    */
   public static Optional<String> problemWith(byte[] json) {
-    try {
-      parse(json);
-      return Optional.empty();
-    } catch (BadInput e) {
-      return Optional.of(e.getMessage());
-    }
+    return WorkloadCommand.problemWith(Equilibrate::parse, json);
   }
 
   /** The job as the run reads it: defaults laid under the given fields, unknown fields refused, rules checked. */

@@ -136,8 +136,8 @@ class GromacsEquilibrateTest {
   @Test
   void badInputIsExplainedInOneSentence() throws Exception {
     Path input = Files.writeString(dir.resolve("job.json"), "{\"system\": {\"name\": \"water\", \"box\": 1.0}}");
-    GromacsEquilibrate.BadInput refused = org.junit.jupiter.api.Assertions.assertThrows(
-        GromacsEquilibrate.BadInput.class, () -> GromacsEquilibrate.read(input));
+    io.acquire.services.compute.WorkloadCommand.BadInput refused = org.junit.jupiter.api.Assertions.assertThrows(
+        io.acquire.services.compute.WorkloadCommand.BadInput.class, () -> GromacsEquilibrate.read(input));
     assertEquals("field 'system.box' is the water box's side in nm and must be 2 to 6, not 1", refused.getMessage());
   }
 
