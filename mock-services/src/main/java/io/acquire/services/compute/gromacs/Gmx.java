@@ -121,7 +121,7 @@ public final class Gmx {
   }
 
   /** Runs a tool to its end within {@code limit}; a non-zero exit becomes a {@link GmxException} with GROMACS's reason. */
-  private void run(Path dir, Path log, Duration limit, String tool, String... args) throws IOException, GmxException {
+  void run(Path dir, Path log, Duration limit, String tool, String... args) throws IOException, GmxException {
     Process process = start(dir, log, tool, args);
     try {
       process.getOutputStream().close();

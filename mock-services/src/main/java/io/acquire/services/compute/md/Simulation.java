@@ -12,21 +12,30 @@ import java.util.function.Consumer;
 public final class Simulation {
   /** Neighbour-list margin beyond the cutoff, nm. */
   static final double SKIN = 0.1;
+  /** Systems at least this large spread their force loop over the cores the job has. */
+  static final int PARALLEL_ATOMS = 4_000;
 
   private final Argon system;
   private final Protocol protocol;
   private final int n;
   private final double box;
   private final double cutoff2;
+  private final double skin;
   private final double listRadius2;
+  /** The 27 periodic images a neighbour may be found in, as offsets of x, y and z, nm. */
+  private final double[] shiftX = new double[27];
+  private final double[] shiftY = new double[27];
+  private final double[] shiftZ = new double[27];
   private final double shift;
   private final double[] x;
   private final double[] v;
   private final double[] f;
   private final double[] builtAt;
   private final Random random;
-  private int[] pairs = new int[0];
-  private int pairCount;
+  /** Atom i's neighbours are {@code neighbours[listStart[i] .. listStart[i + 1])}. */
+  private final int[] listStart;
+  private int[] neighbours = new int[0];
+  private double[][] sliceForces;
   private double potential;
   private volatile boolean cancelled;
 
@@ -37,7 +46,15 @@ public final class Simulation {
     this.box = system.boxLength();
     double cutoff = system.cutoff();
     this.cutoff2 = cutoff * cutoff;
-    this.listRadius2 = (cutoff + SKIN) * (cutoff + SKIN);
+    // A pair's nearest image must stay unique within the list radius (see buildNeighbourList).
+    this.skin = Math.min(SKIN, 0.999 * (box / 2 - cutoff));
+    this.listRadius2 = (cutoff + skin) * (cutoff + skin);
+    for (int c = 0; c < 27; c++) {
+      shiftX[c] = (c / 9 - 1) * box;
+      shiftY[c] = (c / 3 % 3 - 1) * box;
+      shiftZ[c] = (c % 3 - 1) * box;
+    }
+    this.listStart = new int[n + 1];
     double sr6 = Math.pow(Argon.SIGMA / cutoff, 6);
     this.shift = 4 * Argon.EPSILON * (sr6 * sr6 - sr6);
     this.x = new double[3 * n];
@@ -233,7 +250,7 @@ public final class Simulation {
   // Forces --------------------------------------------------------------------------------
 
   private boolean needsRebuild() {
-    double limit = (SKIN / 2) * (SKIN / 2);
+    double limit = (skin / 2) * (skin / 2);
     for (int i = 0; i < n; i++) {
       double dx = x[3 * i] - builtAt[3 * i];
       double dy = x[3 * i + 1] - builtAt[3 * i + 1];
@@ -251,52 +268,58 @@ public final class Simulation {
     }
   }
 
-  /** Pairs within cutoff + skin, found through cells of at least that size: O(N) for large boxes. */
+  /**
+   * For each atom i, the atoms j &gt; i within cutoff + skin, found through cells of at least
+   * that size (O(N) for large boxes), each packed with the periodic image it was found in:
+   * {@code j << 5 | shift}. Until the next rebuild no atom moves more than half the skin, so
+   * that image stays the nearest one for every pair that can come within the cutoff, and the
+   * force loop needs no minimum-image rounding.
+   */
   void buildNeighbourList() {
     System.arraycopy(x, 0, builtAt, 0, 3 * n);
     int cells = (int) Math.floor(box / Math.sqrt(listRadius2));
-    pairCount = 0;
+    int count = 0;
     if (cells < 3) {
       for (int i = 0; i < n; i++) {
+        listStart[i] = count;
         for (int j = i + 1; j < n; j++) {
-          addIfClose(i, j);
+          count = addIfClose(i, j, count);
         }
       }
+      listStart[n] = count;
       return;
     }
     int[] head = new int[cells * cells * cells];
     int[] next = new int[n];
     java.util.Arrays.fill(head, -1);
-    for (int i = 0; i < n; i++) {
+    int[] cellOf = new int[n];
+    for (int i = n - 1; i >= 0; i--) {
       int c = cellOf(i, cells);
+      cellOf[i] = c;
       next[i] = head[c];
       head[c] = i;
     }
-    for (int cx = 0; cx < cells; cx++) {
-      for (int cy = 0; cy < cells; cy++) {
-        for (int cz = 0; cz < cells; cz++) {
-          int c = (cx * cells + cy) * cells + cz;
-          for (int dx = -1; dx <= 1; dx++) {
-            for (int dy = -1; dy <= 1; dy++) {
-              for (int dz = -1; dz <= 1; dz++) {
-                int o = ((Math.floorMod(cx + dx, cells) * cells) + Math.floorMod(cy + dy, cells)) * cells
-                    + Math.floorMod(cz + dz, cells);
-                if (o < c) {
-                  continue;
-                }
-                for (int i = head[c]; i >= 0; i = next[i]) {
-                  for (int j = head[o]; j >= 0; j = next[j]) {
-                    if (o != c || j > i) {
-                      addIfClose(i, j);
-                    }
-                  }
-                }
+    for (int i = 0; i < n; i++) {
+      listStart[i] = count;
+      int c = cellOf[i];
+      int cx = c / (cells * cells);
+      int cy = c / cells % cells;
+      int cz = c % cells;
+      for (int dx = -1; dx <= 1; dx++) {
+        for (int dy = -1; dy <= 1; dy++) {
+          for (int dz = -1; dz <= 1; dz++) {
+            int o = ((Math.floorMod(cx + dx, cells) * cells) + Math.floorMod(cy + dy, cells)) * cells
+                + Math.floorMod(cz + dz, cells);
+            for (int j = head[o]; j >= 0; j = next[j]) {
+              if (j > i) {
+                count = addIfClose(i, j, count);
               }
             }
           }
         }
       }
     }
+    listStart[n] = count;
   }
 
   private int cellOf(int i, int cells) {
@@ -306,79 +329,162 @@ public final class Simulation {
     return (cx * cells + cy) * cells + cz;
   }
 
-  private void addIfClose(int i, int j) {
-    double dx = image(x[3 * i] - x[3 * j]);
-    double dy = image(x[3 * i + 1] - x[3 * j + 1]);
-    double dz = image(x[3 * i + 2] - x[3 * j + 2]);
-    if (dx * dx + dy * dy + dz * dz < listRadius2) {
-      if (2 * pairCount + 2 > pairs.length) {
-        pairs = java.util.Arrays.copyOf(pairs, Math.max(1024, pairs.length * 2));
-      }
-      pairs[2 * pairCount] = i;
-      pairs[2 * pairCount + 1] = j;
-      pairCount++;
+  /** Lists j as i's neighbour, with the image nearest i, if within cutoff + skin; returns the new count. */
+  private int addIfClose(int i, int j, int count) {
+    double dx = x[3 * i] - x[3 * j];
+    double dy = x[3 * i + 1] - x[3 * j + 1];
+    double dz = x[3 * i + 2] - x[3 * j + 2];
+    int sx = (int) -Math.rint(dx / box);
+    int sy = (int) -Math.rint(dy / box);
+    int sz = (int) -Math.rint(dz / box);
+    dx += sx * box;
+    dy += sy * box;
+    dz += sz * box;
+    if (dx * dx + dy * dy + dz * dz >= listRadius2) {
+      return count;
     }
+    if (count == neighbours.length) {
+      neighbours = java.util.Arrays.copyOf(neighbours, Math.max(1024, neighbours.length * 2));
+    }
+    neighbours[count] = j << 5 | (sx + 1) * 9 + (sy + 1) * 3 + (sz + 1);
+    return count + 1;
   }
 
-  private double image(double d) {
-    return d - box * Math.rint(d / box);
-  }
-
-  /** Lennard-Jones forces and the cut-and-shifted potential energy over the neighbour list. */
+  /**
+   * Lennard-Jones forces and the cut-and-shifted potential energy over the neighbour list.
+   * Large systems split the atoms into a fixed number of slices, each summed into its own
+   * buffer on whatever threads are free, then added in slice order: the result is the same
+   * however many cores the job was given.
+   */
   void computeForces() {
-    java.util.Arrays.fill(f, 0);
-    double energy = 0;
-    double s2 = Argon.SIGMA * Argon.SIGMA;
-    for (int p = 0; p < pairCount; p++) {
-      int i = pairs[2 * p];
-      int j = pairs[2 * p + 1];
-      double dx = image(x[3 * i] - x[3 * j]);
-      double dy = image(x[3 * i + 1] - x[3 * j + 1]);
-      double dz = image(x[3 * i + 2] - x[3 * j + 2]);
-      double r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= cutoff2) {
-        continue;
+    int slices = slices();
+    if (slices == 1) {
+      java.util.Arrays.fill(f, 0);
+      potential = forcesOf(0, n, f);
+      return;
+    }
+    if (sliceForces == null) {
+      sliceForces = new double[slices][3 * n];
+    }
+    double[] sliceEnergy = new double[slices];
+    java.util.stream.IntStream.range(0, slices).parallel().forEach(s -> {
+      java.util.Arrays.fill(sliceForces[s], 0);
+      sliceEnergy[s] = forcesOf(sliceStart(s, slices), sliceStart(s + 1, slices), sliceForces[s]);
+    });
+    System.arraycopy(sliceForces[0], 0, f, 0, 3 * n);
+    double energy = sliceEnergy[0];
+    for (int s = 1; s < slices; s++) {
+      double[] part = sliceForces[s];
+      for (int k = 0; k < 3 * n; k++) {
+        f[k] += part[k];
       }
-      double sr2 = s2 / r2;
-      double sr6 = sr2 * sr2 * sr2;
-      double sr12 = sr6 * sr6;
-      energy += 4 * Argon.EPSILON * (sr12 - sr6) - shift;
-      double scalar = 24 * Argon.EPSILON * (2 * sr12 - sr6) / r2;
-      f[3 * i] += scalar * dx;
-      f[3 * i + 1] += scalar * dy;
-      f[3 * i + 2] += scalar * dz;
-      f[3 * j] -= scalar * dx;
-      f[3 * j + 1] -= scalar * dy;
-      f[3 * j + 2] -= scalar * dz;
+      energy += sliceEnergy[s];
     }
     potential = energy;
   }
 
-  /** Test hook: all-pairs forces, to check the neighbour list misses nothing. */
-  double[] bruteForceForces() {
-    double[] saved = f.clone();
-    double savedPotential = potential;
-    int[] savedPairs = pairs;
-    int savedCount = pairCount;
-    pairs = new int[0];
-    pairCount = 0;
-    for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        if (2 * pairCount + 2 > pairs.length) {
-          pairs = java.util.Arrays.copyOf(pairs, Math.max(1024, pairs.length * 2));
-        }
-        pairs[2 * pairCount] = i;
-        pairs[2 * pairCount + 1] = j;
-        pairCount++;
+  /** One slice for small systems, where threads cost more than they save; otherwise a fixed eight. */
+  private int slices() {
+    return n < PARALLEL_ATOMS ? 1 : 8;
+  }
+
+  /** The first atom of slice {@code s}: slices hold about equal numbers of pairs, not of atoms. */
+  private int sliceStart(int s, int slices) {
+    if (s == slices) {
+      return n;
+    }
+    long target = (long) listStart[n] * s / slices;
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (listStart[mid] < target) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
       }
     }
-    computeForces();
-    double[] brute = f.clone();
-    System.arraycopy(saved, 0, f, 0, f.length);
-    potential = savedPotential;
-    pairs = savedPairs;
-    pairCount = savedCount;
+    return lo;
+  }
+
+  /**
+   * Adds the forces between atoms {@code from..to} and their listed neighbours into
+   * {@code out} and returns their potential energy. The constant factors (4ε for energies,
+   * 24ε for forces) are applied once at the end, and i's force stays in registers.
+   */
+  private double forcesOf(int from, int to, double[] out) {
+    double s2 = Argon.SIGMA * Argon.SIGMA;
+    double energy = 0;
+    int within = 0;
+    for (int i = from; i < to; i++) {
+      double xi = x[3 * i];
+      double yi = x[3 * i + 1];
+      double zi = x[3 * i + 2];
+      double fx = 0;
+      double fy = 0;
+      double fz = 0;
+      for (int k = listStart[i], end = listStart[i + 1]; k < end; k++) {
+        int packed = neighbours[k];
+        int j = 3 * (packed >>> 5);
+        int shift = packed & 31;
+        double dx = xi - x[j] + shiftX[shift];
+        double dy = yi - x[j + 1] + shiftY[shift];
+        double dz = zi - x[j + 2] + shiftZ[shift];
+        double r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 < cutoff2) {
+          double inverse = 1 / r2;
+          double sr2 = s2 * inverse;
+          double sr6 = sr2 * sr2 * sr2;
+          double sr12 = sr6 * sr6;
+          energy += sr12 - sr6;
+          within++;
+          double scalar = (2 * sr12 - sr6) * inverse;
+          fx += scalar * dx;
+          fy += scalar * dy;
+          fz += scalar * dz;
+          out[j] -= scalar * dx;
+          out[j + 1] -= scalar * dy;
+          out[j + 2] -= scalar * dz;
+        }
+      }
+      out[3 * i] += fx;
+      out[3 * i + 1] += fy;
+      out[3 * i + 2] += fz;
+    }
+    double factor = 24 * Argon.EPSILON;
+    for (int k = 0; k < out.length; k++) {
+      out[k] *= factor;
+    }
+    return 4 * Argon.EPSILON * energy - within * shift;
+  }
+
+  /** Test hook: all-pairs forces by the minimum image, to check the neighbour list misses nothing. */
+  double[] bruteForceForces() {
+    double[] brute = new double[3 * n];
+    double s2 = Argon.SIGMA * Argon.SIGMA;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        double dx = image(x[3 * i] - x[3 * j]);
+        double dy = image(x[3 * i + 1] - x[3 * j + 1]);
+        double dz = image(x[3 * i + 2] - x[3 * j + 2]);
+        double r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 < cutoff2) {
+          double sr6 = Math.pow(s2 / r2, 3);
+          double scalar = 24 * Argon.EPSILON * (2 * sr6 * sr6 - sr6) / r2;
+          brute[3 * i] += scalar * dx;
+          brute[3 * i + 1] += scalar * dy;
+          brute[3 * i + 2] += scalar * dz;
+          brute[3 * j] -= scalar * dx;
+          brute[3 * j + 1] -= scalar * dy;
+          brute[3 * j + 2] -= scalar * dz;
+        }
+      }
+    }
     return brute;
+  }
+
+  private double image(double d) {
+    return d - box * Math.rint(d / box);
   }
 
   double[] forces() {

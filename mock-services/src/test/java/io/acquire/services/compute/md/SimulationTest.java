@@ -81,6 +81,28 @@ class SimulationTest {
   }
 
   @Test
+  void largeSystemsSplitTheForceLoopAndStillMatchAllPairsForces() {
+    Argon large = new Argon(10, 1.374, 2.5); // 4,000 atoms: the force loop runs in slices
+    assertTrue(large.atoms() >= Simulation.PARALLEL_ATOMS);
+    Simulation simulation = new Simulation(large, Protocol.ramp(1, 100, 100));
+    simulation.jiggle(0.03);
+    double[] sliced = simulation.forces();
+    double[] brute = simulation.bruteForceForces();
+    for (int i = 0; i < sliced.length; i++) {
+      assertEquals(brute[i], sliced[i], 1e-9, "force component " + i);
+    }
+  }
+
+  @Test
+  void aSeededRunIsReproducibleWhateverTheThreads() throws Exception {
+    Argon large = new Argon(10, 1.374, 2.5);
+    Protocol protocol = new Protocol(0.1, 5, 100, 100, 0.05, true, 0.5, 9);
+    List<Reading> first = run(large, protocol);
+    List<Reading> second = run(large, protocol);
+    assertEquals(first, second, "slices are summed in a fixed order, so records are bit for bit the same");
+  }
+
+  @Test
   void momentumStaysZero() throws Exception {
     Simulation simulation = new Simulation(new Argon(4, 1.374, 2.5), Protocol.ramp(2, 100, 120));
     simulation.run(r -> { });
