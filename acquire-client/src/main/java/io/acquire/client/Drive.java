@@ -4,6 +4,11 @@ import io.acquire.client.internal.HashingPipe;
 import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
 import io.acquire.client.wire.RequestSignature;
+import io.acquire.client.wire.SharingWire.AccessEntry;
+import io.acquire.client.wire.SharingWire.AccessList;
+import io.acquire.client.wire.SharingWire.AccessRule;
+import io.acquire.client.wire.SharingWire.LinkList;
+import io.acquire.client.wire.SharingWire.Share;
 import io.acquire.client.wire.StorageWire;
 import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.DriveInfo;
@@ -91,7 +96,7 @@ public final class Drive {
     return new Drive(storage, storage.post("/drives", new OpenDrive(name), DriveInfo.class, Safety.SAFE));
   }
 
-  /** A drive by its id: one of the user's, or one the user's session scope grants (a job's drives). */
+  /** A drive by its id: one of the user's, one shared with them, or one the session's scope grants (a job's drives). */
   public static Drive byId(User user, String id) {
     Objects.requireNonNull(id, "id == null");
     Transport storage = user.signedTransport("storage");
@@ -517,6 +522,86 @@ public final class Drive {
   public List<FileVersion> versions(String path) {
     return storage.get("/drives/" + id() + "/versions?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8),
         FileList.class).files();
+  }
+
+  // Sharing ---------------------------------------------------------------------------------
+
+  /** The user who owns the drive. */
+  public String owner() {
+    return info.owner();
+  }
+
+  /** The drives other users have shared with this user or their groups. */
+  public static List<Drive> sharedWithMe(User user) {
+    Transport storage = user.signedTransport("storage");
+    return storage.get("/shared", DriveList.class).drives().stream().map(d -> new Drive(storage, d)).toList();
+  }
+
+  /** Gives the user {@code role} on the whole drive (replacing any role they had there); needs the owner role. */
+  public AccessRule share(String username, Role role) {
+    return share(username, role, "");
+  }
+
+  /** Gives the user {@code role} on a folder (a rule on {@code results} covers everything under it). */
+  public AccessRule share(String username, Role role, String folder) {
+    return share(new Share(Objects.requireNonNull(username, "username == null"), null, role.wire(), folder));
+  }
+
+  /** Gives every member of the group {@code role} on the whole drive. */
+  public AccessRule share(Group group, Role role) {
+    return share(group, role, "");
+  }
+
+  /** Gives every member of the group {@code role} on a folder. */
+  public AccessRule share(Group group, Role role, String folder) {
+    return share(new Share(null, Objects.requireNonNull(group, "group == null").id(), role.wire(), folder));
+  }
+
+  private AccessRule share(Share share) {
+    Objects.requireNonNull(share.role(), "role == null");
+    Objects.requireNonNull(share.path(), "folder == null");
+    return storage.post("/drives/" + id() + "/access", share, AccessRule.class, Safety.SAFE);
+  }
+
+  /** Removes every rule that gives the user access (the group's members keep what the group gives them). */
+  public void unshare(String username) {
+    storage.send("DELETE", "/drives/" + id() + "/access?user="
+        + URLEncoder.encode(Objects.requireNonNull(username, "username == null"), StandardCharsets.UTF_8), null,
+        Safety.SAFE);
+  }
+
+  /** Removes every rule that gives the group access. */
+  public void unshare(Group group) {
+    storage.send("DELETE", "/drives/" + id() + "/access?group="
+        + URLEncoder.encode(Objects.requireNonNull(group, "group == null").id(), StandardCharsets.UTF_8), null,
+        Safety.SAFE);
+  }
+
+  /**
+   * Who can reach the drive and why: one line per user and rule (a group's rule gives a
+   * line to each member), the owner first among equals. Needs the owner role.
+   */
+  public List<AccessEntry> access() {
+    return storage.get("/drives/" + id() + "/access", AccessList.class).users();
+  }
+
+  /** The drive's rules as they are stored: per user or group, role and folder. Needs the owner role. */
+  public List<AccessRule> accessRules() {
+    return storage.get("/drives/" + id() + "/access", AccessList.class).rules();
+  }
+
+  /**
+   * Starts a link to a file, a folder, or ({@code ""}) the whole drive:
+   * {@code drive.link("results").read().expiresIn(Duration.ofDays(7)).create()}.
+   */
+  public Link.Builder link(String path) {
+    return new Link.Builder(storage, id(), path);
+  }
+
+  /** The drive's links (without their URLs, which are shown only when made), newest first. */
+  public List<Link> links() {
+    return storage.get("/drives/" + id() + "/links", LinkList.class).links().stream()
+        .map(l -> new Link(storage, l)).toList();
   }
 
   private static MessageDigest sha256Digest() {

@@ -3,6 +3,7 @@ package io.acquire.notebook;
 import io.acquire.client.Account;
 import io.acquire.client.Drive;
 import io.acquire.client.Job;
+import io.acquire.client.Link;
 import io.acquire.client.Quote;
 import io.acquire.client.TimeSeries;
 import io.acquire.client.wire.StorageWire.FileVersion;
@@ -12,6 +13,7 @@ import io.acquire.client.SessionInfo;
 import io.acquire.client.User;
 import io.acquire.client.wire.AccountingWire.AccountView;
 import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.acquire.client.wire.SharingWire.AccessEntry;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import java.awt.image.BufferedImage;
@@ -104,6 +106,10 @@ public final class Renderers {
             @SuppressWarnings("unchecked")
             List<StatementLine> lines = (List<StatementLine>) list;
             context.renderIfRequested(MIMEType.TEXT_HTML, () -> statementTable(lines));
+          } else if (!list.isEmpty() && list.stream().allMatch(AccessEntry.class::isInstance)) {
+            @SuppressWarnings("unchecked")
+            List<AccessEntry> entries = (List<AccessEntry>) list;
+            context.renderIfRequested(MIMEType.TEXT_HTML, () -> accessTable(entries));
           }
           context.renderIfRequested(MIMEType.TEXT_PLAIN, list::toString);
         });
@@ -161,6 +167,32 @@ public final class Renderers {
           context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> drive + ": " + files.size() + " files");
         });
 
+    // A link as made shows its URL as a QR code to scan; a listed one (no URL kept) as a table.
+    renderer.createRegistration(Link.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
+        .register((link, context) -> {
+          String what = (link.isWrite() ? "Write" : "Read") + " link to "
+              + (link.path().isEmpty() ? "the whole drive" : link.path())
+              + link.version().map(v -> " (version " + v + ")").orElse("") + ", expires " + seconds(link.expiresAt())
+              + (link.maxUses().isPresent() ? ", " + link.uses() + " of " + link.maxUses().getAsInt() + " uses" : "")
+              + (link.isRevoked() ? ", revoked" : "");
+          if (link.hasUrl()) {
+            String png = Base64.getEncoder().encodeToString(link.qrCodePng());
+            String use = link.isWrite() ? "curl -T file " : "curl -O ";
+            context.renderIfRequested(MIMEType.IMAGE_PNG, () -> png);
+            context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<div class=\"acquire-link\">"
+                + "<img alt=\"QR code of the link\" src=\"data:image/png;base64," + png + "\"/>"
+                + "<p>" + escape(what) + ": <a href=\"" + escape(link.url()) + "\" target=\"_blank\">"
+                + escape(link.url()) + "</a></p><p>No account needed: <code>" + escape(use + link.url())
+                + "</code>. Anyone holding the link can use it; revoke it with <code>link.revoke()</code>.</p></div>");
+            context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> what + ": " + link.url());
+          } else {
+            context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<p class=\"acquire-link\">" + escape(what + " ("
+                + link.id() + ")") + "</p>");
+            context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> what + " (" + link.id() + ")");
+          }
+        });
+
     renderer.createRegistration(TimeSeries.class)
         .preferring(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
         .register((series, context) -> {
@@ -214,6 +246,18 @@ public final class Renderers {
               ? "held " + line.held() : line.amount().toString())).append("</td>")
           .append("<td style=\"text-align:right\">").append(escape(line.balance().toString())).append("</td>")
           .append(left("td", line.description() == null ? "" : line.description())).append("</tr>");
+    }
+    return html.append("</table>").toString();
+  }
+
+  /** Who can reach a drive: each user, their role, where, and the rule that says so. */
+  static String accessTable(List<AccessEntry> entries) {
+    StringBuilder html = new StringBuilder("<table class=\"acquire-access\"><tr>" + left("th", "User")
+        + left("th", "Role") + left("th", "On") + left("th", "Why") + "</tr>");
+    for (AccessEntry entry : entries) {
+      html.append("<tr>").append(left("td", entry.user())).append(left("td", entry.role()))
+          .append(left("td", entry.path().isEmpty() ? "the whole drive" : entry.path() + "/"))
+          .append(left("td", entry.why())).append("</tr>");
     }
     return html.append("</table>").toString();
   }

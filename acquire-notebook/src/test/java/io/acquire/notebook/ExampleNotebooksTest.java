@@ -121,6 +121,34 @@ class ExampleNotebooksTest {
   }
 
   @Test
+  void sharingNotebookSharesAFolderWithAGroupAndShowsALinkAsAScannableQrCode() throws Exception {
+    JsonNode notebook = execute("sharing.ipynb");
+    String shared = html(cellContaining(notebook, "Drive asBob = Drive.byId"));
+    assertTrue(shared.contains("results/summary.json") && !shared.contains("notes/plan.txt"),
+        "Bob sees the shared folder only: " + shared);
+    assertTrue(text(cellContaining(notebook, "asBob.write(")).contains("403"), "Bob may not change it");
+    String access = html(cellContaining(notebook, "data.access()"));
+    assertTrue(access.startsWith("<table class=\"acquire-access\">") && access.contains("owns the drive")
+        && access.contains("member of group ada-") && access.contains("results/"), access);
+
+    JsonNode linkCell = cellContaining(notebook, "data.link(");
+    String png = linkCell.get("outputs").get(0).get("data").get("image/png").asText();
+    Path image = Files.write(Files.createTempFile("link-qr", ".png"), Base64.getMimeDecoder().decode(png));
+    Jupyter.Result decoded = Jupyter.run(List.of("/usr/bin/zbarimg", "--quiet", "--raw", image.toString()),
+        Map.of(), Path.of("."), 60);
+    assertEquals(0, decoded.exitCode(), "zbarimg (Debian's zbar-tools) must decode the QR code: " + decoded.output());
+    String url = decoded.output().lines().filter(l -> l.startsWith("http")).findFirst().orElseThrow();
+    assertTrue(url.startsWith(backend.url() + "/t/storage/l/lnk_") && url.endsWith("/summary.json"), url);
+    assertTrue(html(linkCell).contains(url), "the URL is shown beside its QR code");
+    assertTrue(text(cellContaining(notebook, "BodyHandlers.ofString()).body()")).contains("120.4"),
+        "the link downloaded the file with no account");
+    assertTrue(text(cellContaining(notebook, "link.revoke()")).contains("404 {"), "refused once revoked");
+    HttpResponse<String> after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, after.statusCode(), "the scanned URL is the revoked link");
+  }
+
+  @Test
   void simulationNotebookPlotsTheRampLiveAndCostsNoMoreThanItsQuote() throws Exception {
     checkSimulation(execute("simulation.ipynb"), 0.05);
   }

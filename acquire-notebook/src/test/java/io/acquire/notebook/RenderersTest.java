@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.acquire.client.Money;
 import io.acquire.client.SessionInfo;
 import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.acquire.client.wire.SharingWire.AccessEntry;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
@@ -36,6 +37,16 @@ class RenderersTest {
     assertTrue(html.contains(">-0.03 GBP<") && html.contains(">99.97 GBP<"), html);
     assertFalse(renderer.render(List.of(1, 2)).hasDataForType(MIMEType.TEXT_HTML), "other lists stay text");
     assertEquals("[1, 2]", renderer.render(List.of(1, 2)).getData(MIMEType.TEXT_PLAIN));
+  }
+
+  @Test
+  void whoHasAccessIsATableOfUsersRolesFoldersAndReasons() {
+    List<AccessEntry> access = List.of(new AccessEntry("ada", "owner", "", "owns the drive", null),
+        new AccessEntry("bob", "reader", "results", "member of group ada/lab, shared by ada", "rule_1"));
+    String html = String.valueOf(renderer.render(access).getData(MIMEType.TEXT_HTML));
+    assertTrue(html.startsWith("<table class=\"acquire-access\">"), html);
+    assertTrue(html.contains(">the whole drive<") && html.contains(">results/<"), html);
+    assertTrue(html.contains(">member of group ada/lab, shared by ada<"), html);
   }
 
   @Test

@@ -459,7 +459,7 @@ public final class AcquireServer implements AutoCloseable {
     app.exception(java.nio.file.ReadOnlyFileSystemException.class, (e, ctx) -> storeUnavailable(ctx, e));
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), sentence(e)));
     app.exception(Exception.class, (e, ctx) -> {
-      log.error("Unexpected failure in {} {} ({})", ctx.method(), ctx.path(), requestId(ctx), e);
+      log.error("Unexpected failure in {} {} ({})", ctx.method(), loggable(ctx.path()), requestId(ctx), e);
       error(ctx, 500, "internal_error", "The service failed unexpectedly; quote request id " + requestId(ctx) + ".");
     });
     app.error(404, ctx -> {
@@ -473,7 +473,7 @@ public final class AcquireServer implements AutoCloseable {
   private static final String STORE_RETRY_SECONDS = "5";
 
   private static void storeUnavailable(Context ctx, Exception e) {
-    log.warn("Store unavailable in {} {} ({}): {}", ctx.method(), ctx.path(), requestId(ctx), e.getMessage());
+    log.warn("Store unavailable in {} {} ({}): {}", ctx.method(), loggable(ctx.path()), requestId(ctx), e.getMessage());
     ctx.header("Retry-After", STORE_RETRY_SECONDS);
     error(ctx, 503, "unavailable", "The service cannot write its store right now (read-only, full or unreachable). Try again "
         + "in a few seconds (quote request id " + requestId(ctx) + " if it persists).");
@@ -508,6 +508,11 @@ public final class AcquireServer implements AutoCloseable {
 
   private static void error(Context ctx, int status, String error, String message) {
     ctx.status(status).json(new ErrorBody(status, error, message, requestId(ctx)));
+  }
+
+  /** A request path fit for the log: a link's token is its secret ({@code /t/storage/l/<token>/…}). */
+  static String loggable(String path) {
+    return path.replaceAll("/l/[^/]+", "/l/…");
   }
 
   private static String requestId(Context ctx) {

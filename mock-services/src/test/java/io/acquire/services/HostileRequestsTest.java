@@ -48,7 +48,12 @@ class HostileRequestsTest {
       "GET /t/compute/jobs/{x}", "POST /t/compute/jobs/{x}/cancel", "DELETE /t/storage/drives/{drive}",
       "PATCH /t/accounting/accounts", "POST /t/identity/users", "POST /t/identity/logins",
       "POST /t/identity/logins/poll", "GET /t/identity/login", "POST /t/identity/login", "GET /t/identity/whoami",
-      "POST /t/identity/logout"};
+      "POST /t/identity/logout", "POST /t/storage/groups", "GET /t/storage/groups", "GET /t/storage/groups/{x}",
+      "POST /t/storage/groups/{x}/members", "DELETE /t/storage/groups/{x}/members/{x}", "GET /t/storage/shared",
+      "POST /t/storage/drives/{drive}/access", "GET /t/storage/drives/{drive}/access",
+      "DELETE /t/storage/drives/{drive}/access", "POST /t/storage/drives/{drive}/links",
+      "GET /t/storage/drives/{drive}/links", "DELETE /t/storage/drives/{drive}/links/{x}", "GET /t/storage/l/{x}",
+      "GET /t/storage/l/{x}/{x}", "PUT /t/storage/l/{x}", "PUT /t/storage/l/{x}/{x}"};
   private static final String[] SEGMENTS = {"..", ".", "%2e%2e", "%2F", "%00", "a%20b", "%E2%98%83", "-1",
       "99999999999999999999", "0", "%27%20OR%201%3D1", "%3Cscript%3E", "x".repeat(300), "up_" + "0".repeat(32),
       "acct_funding", "acct_revenue", "hold_1", "job_1", "identity"};

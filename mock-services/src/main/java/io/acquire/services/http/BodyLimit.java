@@ -23,14 +23,14 @@ import java.util.regex.Pattern;
  * whose Content-Length is over its endpoint's limit is refused before a byte is read, and
  * one of unknown length (chunked) fails with a 413 {@link ApiException} on the read that
  * passes the limit, so no handler, nor Javalin's own body reader, can buffer more than the
- * limit. File contents (chunks and small files of storage) may be large; every other
+ * limit. File contents (chunks, small files and uploads through links) may be large; every other
  * endpoint takes JSON or a form, and gets {@link #JSON_LIMIT}.
  */
 public final class BodyLimit implements Filter {
   /** The most a JSON or form body may hold: every such request of the protocol is a few hundred bytes. */
   public static final long JSON_LIMIT = 256 * 1024;
   private static final Pattern FILE_CONTENT =
-      Pattern.compile("/t/storage/drives/[^/]+/(uploads/[^/]+/chunks/[^/]+|files)/?");
+      Pattern.compile("/t/storage/(drives/[^/]+/(uploads/[^/]+/chunks/[^/]+|files)/?|l/.+)");
 
   private final long fileLimit;
   private final int maxBodiesPerSource;

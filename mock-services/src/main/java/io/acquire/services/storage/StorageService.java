@@ -28,17 +28,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Storage at {@code /t/storage}: drives of versioned files, uploaded in checksummed chunks
  * that can be resent after an interruption, downloaded as one stream with byte ranges.
- * A drive belongs to its owner; a job's output drive is read-only to its owner and
- * writable by the job's credential, whose scope is {@code drive:<id>:write}.
+ * A drive belongs to its owner, who may share it (or a folder) with users and groups, or
+ * by link ({@link SharingRoutes}); every route asks {@link AccessRules}. A job's output
+ * drive is read-only to everyone and writable by the job's credential, whose scope is
+ * {@code drive:<id>:write}.
  */
 public final class StorageService implements Service {
   private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
   private final Drives drives;
+  /** Every route's access check: owners, sharing rules and groups, jobs' credentials. */
+  private final AccessRules access;
+  private final SharingRoutes sharing;
   private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
+    this.access = new AccessRules(context.objects(), drives, new Groups(context.objects(), context.clock()),
+        context.clock());
+    this.sharing = new SharingRoutes(context.objects(), drives, access,
+        new Links(context.objects(), drives, access, context.clock()), context::url);
     int sweepSeconds = context.intOption("sweep-seconds", 3600);
     if (sweepSeconds < 1) {
       throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
@@ -71,17 +80,19 @@ public final class StorageService implements Service {
             ctx.json(info(drives.open(caller.username(), Bodies.json(ctx, OpenDrive.class).name())))))
         .get("/drives", routes.forPeople((ctx, caller) ->
             ctx.json(new DriveList(drives.of(caller.username()).stream().map(StorageService::info).toList()))))
-        .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(readable(ctx, caller)))))
+        .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(access(ctx, caller).drive()))))
         .post("/drives/{drive}/uploads", routes.signed((ctx, caller) -> {
-          DriveRecord drive = writable(ctx, caller);
+          AccessRules.Access access = access(ctx, caller);
           StartUpload request = Bodies.json(ctx, StartUpload.class);
-          Upload upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(), request.chunkSize());
+          access.require(DrivePaths.normalise(request.path()), AccessRules.Role.WRITER);
+          Upload upload = drives.startUpload(access.drive(), request.path(), request.size(), request.sha256(),
+              request.chunkSize());
           ctx.status(201).json(status(upload));
         }))
         .get("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) ->
-            ctx.json(status(upload(ctx, writable(ctx, caller))))))
+            ctx.json(status(upload(ctx, caller)))))
         .put("/drives/{drive}/uploads/{upload}/chunks/{n}", routes.signed((ctx, caller) -> {
-          Upload upload = upload(ctx, writable(ctx, caller));
+          Upload upload = upload(ctx, caller);
           int n;
           try {
             n = Integer.parseInt(ctx.pathParam("n"));
@@ -94,23 +105,33 @@ public final class StorageService implements Service {
           ctx.status(204);
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
-          Upload upload = upload(ctx, writable(ctx, caller));
+          Upload upload = upload(ctx, caller);
           // The body may be empty when the file's SHA-256 was announced at the start.
           CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
           ctx.json(drives.complete(upload, claimed));
         }))
         .put("/drives/{drive}/files", routes.signed(this::writeSmall))
-        .get("/drives/{drive}/files", routes.signed((ctx, caller) ->
-            ctx.json(new FileList(drives.list(readable(ctx, caller), ctx.queryParam("prefix"))))))
-        .get("/drives/{drive}/versions", routes.signed((ctx, caller) ->
-            ctx.json(new FileList(drives.versions(readable(ctx, caller), ctx.queryParam("path"))))))
+        .get("/drives/{drive}/files", routes.signed((ctx, caller) -> {
+          AccessRules.Access access = access(ctx, caller);
+          // Someone given only a folder sees only the files under it.
+          ctx.json(new FileList(drives.list(access.drive(), ctx.queryParam("prefix")).stream()
+              .filter(f -> access.reads(f.path())).toList()));
+        }))
+        .get("/drives/{drive}/versions", routes.signed((ctx, caller) -> {
+          AccessRules.Access access = access(ctx, caller);
+          access.require(DrivePaths.normalise(ctx.queryParam("path")), AccessRules.Role.READER);
+          ctx.json(new FileList(drives.versions(access.drive(), ctx.queryParam("path"))));
+        }))
         .get("/drives/{drive}/content", routes.signed(this::download));
     JobDriveCalls.mount(routes, drives);
+    sharing.mount(routes);
   }
 
   /** A small file in one request: the next version of {@code ?path=}, checked against its claimed SHA-256. */
   private void writeSmall(Context ctx, Caller caller) throws java.io.IOException {
-    DriveRecord drive = writable(ctx, caller);
+    AccessRules.Access access = access(ctx, caller);
+    DriveRecord drive = access.drive();
+    access.require(DrivePaths.normalise(ctx.queryParam("path")), AccessRules.Role.WRITER);
     String claimed = ctx.header(StorageWire.FILE_SHA256_HEADER);
     if (claimed == null || claimed.isBlank()) {
       throw ApiException.badRequest("Header " + StorageWire.FILE_SHA256_HEADER + " must give the file's SHA-256.");
@@ -130,7 +151,8 @@ public final class StorageService implements Service {
   }
 
   private void download(Context ctx, Caller caller) {
-    DriveRecord drive = readable(ctx, caller);
+    AccessRules.Access access = access(ctx, caller);
+    access.require(DrivePaths.normalise(ctx.queryParam("path")), AccessRules.Role.READER);
     String versionParam = ctx.queryParam("version");
     Long wanted = null;
     if (versionParam != null) {
@@ -140,7 +162,11 @@ public final class StorageService implements Service {
         throw ApiException.badRequest("Query 'version' must be a whole number.");
       }
     }
-    Version version = drives.version(drive, ctx.queryParam("path"), wanted);
+    send(ctx, drives, drives.version(access.drive(), ctx.queryParam("path"), wanted));
+  }
+
+  /** A version's bytes as the answer, whole or the one byte range asked for, with the file's checksums in headers. */
+  static void send(Context ctx, Drives drives, Version version) {
     long from = 0;
     long to = version.size() - 1;
     ByteRange range;
@@ -183,44 +209,18 @@ public final class StorageService implements Service {
     });
   }
 
-  private DriveRecord readable(Context ctx, Caller caller) {
-    return access(ctx, caller, false);
+  /** What the caller may do on the drive in the path; a 404 if nothing ({@link AccessRules}). */
+  private AccessRules.Access access(Context ctx, Caller caller) {
+    return access.of(ctx.pathParam("drive"), caller);
   }
 
-  private DriveRecord writable(Context ctx, Caller caller) {
-    return access(ctx, caller, true);
-  }
-
-  /**
-   * The drive in the path if the caller may use it: a person their own drives (output
-   * drives read-only), a job's credential only the drives its scope names.
-   */
-  private DriveRecord access(Context ctx, Caller caller, boolean write) {
-    String id = ctx.pathParam("drive");
-    java.util.Optional<DriveRecord> found = drives.get(id);
-    if (caller.hasUserScope()) {
-      DriveRecord drive = found.filter(d -> d.owner().equals(caller.username()))
-          .orElseThrow(() -> ApiException.notFound("You have no drive " + id + "."));
-      if (write && drive.readOnly()) {
-        throw ApiException.forbidden("Drive " + drive.name() + " holds a job's outputs and is read-only to you.");
-      }
-      return drive;
-    }
-    // Compute names only its job's own drives; a credential still never reaches past its owner's.
-    DriveRecord drive = found
-        .filter(d -> d.owner().equals(caller.username()) && caller.mayAccessDrive(d.id(), false))
-        .orElseThrow(() -> ApiException.notFound("This session's scope (" + caller.scope() + ") covers no drive "
-            + id + "."));
-    if (write && !caller.mayAccessDrive(drive.id(), true)) {
-      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") may read drive " + drive.id()
-          + " but not change it.");
-    }
-    return drive;
-  }
-
-  private Upload upload(Context ctx, DriveRecord drive) {
-    return drives.upload(drive, ctx.pathParam("upload"))
+  /** The upload in the path, if the caller may write the file it will become. */
+  private Upload upload(Context ctx, Caller caller) {
+    AccessRules.Access access = access(ctx, caller);
+    Upload upload = drives.upload(access.drive(), ctx.pathParam("upload"))
         .orElseThrow(() -> ApiException.notFound("No upload " + ctx.pathParam("upload") + " in this drive."));
+    access.require(upload.path(), AccessRules.Role.WRITER);
+    return upload;
   }
 
   private UploadStatus status(Upload upload) {
@@ -228,7 +228,7 @@ public final class StorageService implements Service {
         upload.chunks(), drives.received(upload));
   }
 
-  private static DriveInfo info(DriveRecord drive) {
+  static DriveInfo info(DriveRecord drive) {
     return new DriveInfo(drive.id(), drive.name(), drive.owner(), drive.readOnly(), drive.createdAt());
   }
 
