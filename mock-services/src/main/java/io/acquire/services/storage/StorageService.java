@@ -35,10 +35,15 @@ public final class StorageService implements Service {
   private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
   private final Drives drives;
+  private final java.time.Clock clock;
+  private final StoragePayments payments;
   private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
+    this.clock = context.clock();
+    this.payments = new StoragePayments(drives, context.objects(), context.clock(),
+        io.acquire.services.accounting.Billing.of(context), StoragePrices.of(context));
     int sweepSeconds = context.intOption("sweep-seconds", 3600);
     if (sweepSeconds < 1) {
       throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
@@ -54,6 +59,11 @@ public final class StorageService implements Service {
         if (swept > 0) {
           log.info("Swept {} uploads left unfinished for over {} days", swept, Drives.UPLOAD_LIFETIME.toDays());
         }
+        int lapsed = payments.sweep();
+        if (lapsed > 0) {
+          log.info("Deleted {} file versions whose paid storage ended over {} days ago", lapsed,
+              payments.prices().grace().toDays());
+        }
       } catch (RuntimeException e) {
         log.warn("Upload sweep failed; it will run again", e);
       }
@@ -67,16 +77,35 @@ public final class StorageService implements Service {
 
   @Override
   public void mount(Routes routes) {
-    routes.post("/drives", routes.forPeople((ctx, caller) ->
-            ctx.json(info(drives.open(caller.username(), Bodies.json(ctx, OpenDrive.class).name())))))
+    routes.post("/drives", routes.forPeople((ctx, caller) -> {
+          OpenDrive request = Bodies.json(ctx, OpenDrive.class);
+          String account = request.account() == null ? null
+              : payments.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
+          ctx.json(info(drives.open(caller.username(), request.name(), account)));
+        }))
         .get("/drives", routes.forPeople((ctx, caller) ->
-            ctx.json(new DriveList(drives.of(caller.username()).stream().map(StorageService::info).toList()))))
+            ctx.json(new DriveList(drives.of(caller.username()).stream().map(this::info).toList()))))
         .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(readable(ctx, caller)))))
         .post("/drives/{drive}/uploads", routes.signed((ctx, caller) -> {
           DriveRecord drive = writable(ctx, caller);
+          payments.requireWritable(drive);
           StartUpload request = Bodies.json(ctx, StartUpload.class);
           Upload upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(), request.chunkSize());
+          try {
+            payments.holdFor(drive, upload.id(), upload.path(), upload.size(),
+                upload.createdAt().plus(Drives.UPLOAD_LIFETIME).plus(Drives.SWEEP_MARGIN));
+          } catch (RuntimeException refused) {
+            drives.abort(upload);
+            throw refused;
+          }
           ctx.status(201).json(status(upload));
+        }))
+        .delete("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) -> {
+          DriveRecord drive = writable(ctx, caller);
+          Upload upload = upload(ctx, drive);
+          drives.abort(upload);
+          payments.release(drive, upload.id());
+          ctx.status(204);
         }))
         .get("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) ->
             ctx.json(status(upload(ctx, writable(ctx, caller))))))
@@ -94,10 +123,13 @@ public final class StorageService implements Service {
           ctx.status(204);
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
-          Upload upload = upload(ctx, writable(ctx, caller));
+          DriveRecord drive = writable(ctx, caller);
+          Upload upload = upload(ctx, drive);
           // The body may be empty when the file's SHA-256 was announced at the start.
           CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
-          ctx.json(drives.complete(upload, claimed));
+          io.acquire.client.wire.StorageWire.FileVersion version = drives.complete(upload, claimed);
+          payments.paidUpload(drive, upload.id(), version);
+          ctx.json(version);
         }))
         .put("/drives/{drive}/files", routes.signed(this::writeSmall))
         .get("/drives/{drive}/files", routes.signed((ctx, caller) ->
@@ -105,12 +137,14 @@ public final class StorageService implements Service {
         .get("/drives/{drive}/versions", routes.signed((ctx, caller) ->
             ctx.json(new FileList(drives.versions(readable(ctx, caller), ctx.queryParam("path"))))))
         .get("/drives/{drive}/content", routes.signed(this::download));
-    JobDriveCalls.mount(routes, drives);
+    StoragePaymentRoutes.mount(routes, drives, payments, this::ownedByPerson, this::info);
+    JobDriveCalls.mount(routes, drives, payments);
   }
 
   /** A small file in one request: the next version of {@code ?path=}, checked against its claimed SHA-256. */
   private void writeSmall(Context ctx, Caller caller) throws java.io.IOException {
     DriveRecord drive = writable(ctx, caller);
+    payments.requireWritable(drive);
     String claimed = ctx.header(StorageWire.FILE_SHA256_HEADER);
     if (claimed == null || claimed.isBlank()) {
       throw ApiException.badRequest("Header " + StorageWire.FILE_SHA256_HEADER + " must give the file's SHA-256.");
@@ -125,8 +159,18 @@ public final class StorageService implements Service {
       throw ApiException.badRequest("File checksum mismatch: the body's SHA-256 is " + actual + ", not the claimed "
           + claimed + "; nothing was written.");
     }
-    ctx.status(201).json(drives.write(drive, ctx.queryParam("path"), new java.io.ByteArrayInputStream(body),
-        body.length));
+    String path = DrivePaths.normalise(ctx.queryParam("path"));
+    String key = "w_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    payments.holdFor(drive, key, path, body.length, clock.instant().plus(Drives.SWEEP_MARGIN));
+    io.acquire.client.wire.StorageWire.FileVersion version;
+    try {
+      version = drives.write(drive, path, new java.io.ByteArrayInputStream(body), body.length);
+    } catch (RuntimeException | java.io.IOException failed) {
+      payments.release(drive, key);
+      throw failed;
+    }
+    payments.paidUpload(drive, key, version);
+    ctx.status(201).json(version);
   }
 
   private void download(Context ctx, Caller caller) {
@@ -141,6 +185,7 @@ public final class StorageService implements Service {
       }
     }
     Version version = drives.version(drive, ctx.queryParam("path"), wanted);
+    payments.requireReadable(drive, version);
     long from = 0;
     long to = version.size() - 1;
     ByteRange range;
@@ -228,8 +273,24 @@ public final class StorageService implements Service {
         upload.chunks(), drives.received(upload));
   }
 
-  private static DriveInfo info(DriveRecord drive) {
-    return new DriveInfo(drive.id(), drive.name(), drive.owner(), drive.readOnly(), drive.createdAt());
+  private DriveInfo info(DriveRecord drive) {
+    StoragePayments.Standing standing = payments.standing(drive);
+    return new DriveInfo(drive.id(), drive.name(), drive.owner(), drive.readOnly(), drive.createdAt(),
+        drive.account(), standing.paidUntil(), standing.frozen(), standing.notice(), standing.deletesAt());
+  }
+
+  /**
+   * The drive in the path if the caller is a person who owns it, output drives included:
+   * paying for, deleting and archiving storage are the owner's, never a job's.
+   */
+  private DriveRecord ownedByPerson(Context ctx, Caller caller) {
+    if (!caller.hasUserScope()) {
+      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot pay for, delete or archive "
+          + "storage; only the drive's owner can.");
+    }
+    String id = ctx.pathParam("drive");
+    return drives.get(id).filter(d -> d.owner().equals(caller.username()))
+        .orElseThrow(() -> ApiException.notFound("You have no drive " + id + "."));
   }
 
 }
