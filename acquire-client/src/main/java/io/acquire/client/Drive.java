@@ -12,7 +12,14 @@ import io.acquire.client.wire.SharingWire.Share;
 import io.acquire.client.wire.StorageWire;
 import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.DriveInfo;
+import io.acquire.client.wire.StorageWire.Archive;
+import io.acquire.client.wire.StorageWire.Delete;
 import io.acquire.client.wire.StorageWire.DriveList;
+import io.acquire.client.wire.StorageWire.Extend;
+import io.acquire.client.wire.StorageWire.Payment;
+import io.acquire.client.wire.StorageWire.PaymentList;
+import io.acquire.client.wire.StorageWire.SetAccount;
+import io.acquire.client.wire.StorageWire.StorageCharge;
 import io.acquire.client.wire.StorageWire.FileList;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.client.wire.StorageWire.OpenDrive;
@@ -96,6 +103,17 @@ public final class Drive {
     return new Drive(storage, storage.post("/drives", new OpenDrive(name), DriveInfo.class, Safety.SAFE));
   }
 
+  /**
+   * The user's drive called {@code name}, created paid for by {@code payer} if it does not
+   * exist (an existing drive keeps its payer: see {@link #payFrom}). Uploads are paid a year
+   * ahead from that account at the storage price (see {@link Job#prices}).
+   */
+  public static Drive open(User user, String name, Account payer) {
+    Objects.requireNonNull(payer, "payer == null");
+    Transport storage = user.signedTransport("storage");
+    return new Drive(storage, storage.post("/drives", new OpenDrive(name, payer.id()), DriveInfo.class, Safety.SAFE));
+  }
+
   /** A drive by its id: one of the user's, one shared with them, or one the session's scope grants (a job's drives). */
   public static Drive byId(User user, String id) {
     Objects.requireNonNull(id, "id == null");
@@ -119,6 +137,100 @@ public final class Drive {
   /** True for a job's output drive, which its owner can read but not change. */
   public boolean isReadOnly() {
     return info.readOnly();
+  }
+
+  /** The id of the account that pays for this drive's storage, or null if none is named. */
+  public String payer() {
+    return info.account();
+  }
+
+  /** When the earliest paid period of the drive's files ends (as last fetched); null while nothing is paid for. */
+  public Instant paidUntil() {
+    return info.paidUntil();
+  }
+
+  /** True once {@link #paidUntil()} has passed: the drive is read-only (still downloadable) until extended. */
+  public boolean isFrozen() {
+    return info.frozen();
+  }
+
+  /** The service's notice that the paid period ends soon, or has ended; empty otherwise. */
+  public java.util.Optional<String> notice() {
+    return java.util.Optional.ofNullable(info.notice());
+  }
+
+  /** When the drive's unpaid files are deleted if it is not extended; null while nothing is paid for. */
+  public Instant deletesAt() {
+    return info.deletesAt();
+  }
+
+  /** The drive as the service sees it now (payer, paid period, frozen, notice). */
+  public Drive refresh() {
+    return new Drive(storage, storage.get(base(), DriveInfo.class));
+  }
+
+  /** Pays for this drive's storage from {@code account} from now on; what was paid stays paid (and refunded) as it was. */
+  public Drive payFrom(Account account) {
+    Objects.requireNonNull(account, "account == null");
+    return new Drive(storage, storage.put(base() + "/account", new SetAccount(account.id()), DriveInfo.class,
+        Safety.SAFE));
+  }
+
+  /**
+   * Deletes one version of a file; its unused paid time is refunded pro rata to the account
+   * that paid it (see {@link StorageCharge#refunded()} and the account's statement).
+   */
+  public StorageCharge delete(String path, long version) {
+    return storage.post(base() + "/delete", new Delete(path, version, null), StorageCharge.class, Safety.UNSAFE);
+  }
+
+  /** Deletes every version of a file, each refunded as {@link #delete(String, long)}. */
+  public StorageCharge delete(String path) {
+    return storage.post(base() + "/delete", new Delete(path, null, null), StorageCharge.class, Safety.UNSAFE);
+  }
+
+  /** Deletes every file under a folder, each version refunded as {@link #delete(String, long)}. */
+  public StorageCharge deleteFolder(String folder) {
+    return storage.post(base() + "/delete", new Delete(null, null, folder), StorageCharge.class, Safety.UNSAFE);
+  }
+
+  /** Deletes the whole drive (a job's outputs too), each version refunded; its name may then be used again. */
+  public StorageCharge deleteDrive() {
+    return io.acquire.client.wire.Json.read(storage.call("DELETE", base(), null, Safety.UNSAFE, Map.of()).body(),
+        StorageCharge.class);
+  }
+
+  /**
+   * Pays {@code years} more whole years for every file of the drive, from the end of each
+   * one's paid time, from the drive's account. A frozen drive is writable again once every
+   * file is paid for. Safe to retry: one call pays once.
+   */
+  public StorageCharge extend(int years) {
+    return storage.post(base() + "/extend", new Extend(years, java.util.UUID.randomUUID().toString()),
+        StorageCharge.class, Safety.SAFE);
+  }
+
+  /**
+   * Moves every file under {@code folder} (the whole drive if empty) to the archive tier:
+   * each pays the archive price once and stays for 15 years, its unused yearly time is
+   * refunded; archived files are read-only and must be {@link #restore restored} to be read.
+   */
+  public StorageCharge archive(String folder) {
+    return storage.post(base() + "/archive", new Archive(folder), StorageCharge.class, Safety.SAFE);
+  }
+
+  /** Makes an archived version downloadable for 7 days, at no charge. */
+  public Payment restore(String path, long version) {
+    return storage.post(base() + "/restore", new Delete(path, version, null), Payment.class, Safety.SAFE);
+  }
+
+  /** What each file version (deleted ones too) paid: account, tier, paid until, paid and refunded. */
+  public List<Payment> payments() {
+    return storage.get(base() + "/payments", PaymentList.class).payments();
+  }
+
+  private String base() {
+    return "/drives/" + URLEncoder.encode(info.id(), StandardCharsets.UTF_8);
   }
 
   public FileVersion upload(Path file, String path) {

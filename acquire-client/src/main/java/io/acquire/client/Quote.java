@@ -29,6 +29,20 @@ public final class Quote {
     return quote.price();
   }
 
+  /**
+   * The part of {@link #price()} that pays for a year's storage of the job's outputs,
+   * estimated at {@link #estimatedOutputBytes()}; the job is charged for what its outputs
+   * take, at most this. Zero where storage is free or from services that do not price it.
+   */
+  public Money storagePrice() {
+    return quote.storage() == null ? Money.zero(quote.price().currency()) : quote.storage();
+  }
+
+  /** The output size {@link #storagePrice()} was estimated at, from the workload and its inputs. */
+  public long estimatedOutputBytes() {
+    return quote.outputBytes();
+  }
+
   public Instant expiresAt() {
     return quote.expiresAt();
   }

@@ -21,7 +21,9 @@ public final class ComputeWire {
       String resourceDescription) {}
 
   /** {@code GET /prices}: the published price list; a quote is honoured for {@code quoteValiditySeconds}. */
-  public record PriceList(String currency, List<Offer> offers, long quoteValiditySeconds) {}
+  /** @param storage the storage prices (per GiB-year, and the archive's), which a quote's storage part uses */
+  public record PriceList(String currency, List<Offer> offers, long quoteValiditySeconds,
+      StorageWire.StoragePriceList storage) {}
 
   /**
    * A job as asked for: the workload, its input files on one of the caller's drives, the
@@ -43,7 +45,12 @@ public final class ComputeWire {
    * {@code POST /quotes}: a price for {@code job}, guaranteed until {@code expiresAt}.
    * {@code job.resource()} is the resource it will run on, and {@code reason} says why that one.
    */
-  public record Quote(String id, JobRequest job, Money price, Instant expiresAt, String reason) {}
+  /**
+   * @param price the whole price: the run, and a year's storage of its outputs
+   * @param storage the part of {@code price} for a year's storage of the outputs, estimated at {@code outputBytes}
+   */
+  public record Quote(String id, JobRequest job, Money price, Instant expiresAt, String reason, Money storage,
+      long outputBytes) {}
 
   /** {@code POST /jobs}: run the quoted job; submitting the same quote twice starts one job. */
   public record Submit(String quote) {}

@@ -1,5 +1,6 @@
 package io.acquire.client.wire;
 
+import io.acquire.client.Money;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,11 +22,63 @@ public final class StorageWire {
 
   private StorageWire() {}
 
-  /** {@code POST /drives}: create the caller's drive of this name, or open it if it exists. */
-  public record OpenDrive(String name) {}
+  /**
+   * {@code POST /drives}: create the caller's drive of this name, or open it if it exists.
+   *
+   * @param account the account that pays for the drive's storage (one of the caller's); null for none yet
+   */
+  public record OpenDrive(String name, String account) {
+    public OpenDrive(String name) {
+      this(name, null);
+    }
+  }
 
-  /** @param readOnly true for a job's output drive: its owner may read but not change it */
-  public record DriveInfo(String id, String name, String owner, boolean readOnly, Instant createdAt) {}
+  /**
+   * @param readOnly true for a job's output drive: its owner may read but not change it
+   * @param account the account that pays for its storage, or null if none is named
+   * @param paidUntil when the earliest paid period of its files ends; null while it holds no paid files
+   * @param frozen true once that time has passed: the drive is read-only until extended
+   * @param notice a sentence for the owner once the paid period is within the notice period, else null
+   * @param deletesAt when its unpaid files are deleted if it is not extended; null when there is no paid period
+   */
+  public record DriveInfo(String id, String name, String owner, boolean readOnly, Instant createdAt, String account,
+      Instant paidUntil, boolean frozen, String notice, Instant deletesAt) {}
+
+  /** {@code PUT /drives/{id}/account}: the account that pays for the drive's storage from now on. */
+  public record SetAccount(String account) {}
+
+  /**
+   * The storage part of the price list (served with the compute prices): per GiB-year, and
+   * once per GiB for {@code archiveYears} in the archive tier.
+   */
+  public record StoragePriceList(Money perGibYear, Money archivePerGib, int archiveYears, long noticeDays,
+      long graceDays) {}
+
+  /** {@code POST /drives/{id}/extend}: pay {@code years} more years for every file of the drive. */
+  public record Extend(int years, String idempotencyKey) {}
+
+  /** {@code POST /drives/{id}/archive}: move every file under {@code prefix} (all if empty) to the archive tier. */
+  public record Archive(String prefix) {}
+
+  /** {@code POST /drives/{id}/delete}: delete one version, every version of a path, or a folder ({@code prefix}). */
+  public record Delete(String path, Long version, String prefix) {}
+
+  /**
+   * What a storage change paid or refunded.
+   *
+   * @param versions how many file versions it touched
+   */
+  public record StorageCharge(int versions, Money charged, Money refunded) {}
+
+  /**
+   * What one file version has paid for: the paying account, the tier ({@code standard} or
+   * {@code archive}), until when, what was paid and refunded in total; {@code restoredUntil}
+   * for an archived version restored for reading.
+   */
+  public record Payment(String path, long version, long size, String account, String tier, Instant paidUntil,
+      Money paid, Money refunded, Instant restoredUntil, Instant deletedAt) {}
+
+  public record PaymentList(List<Payment> payments) {}
 
   public record DriveList(List<DriveInfo> drives) {}
 

@@ -39,4 +39,26 @@ public interface Billing {
    *     hold was voided or expired
    */
   Money settle(String holdId, Money amount);
+
+  /**
+   * Holds {@code amount} on the user's account for a storage payment, settled by
+   * {@link #storageSettle} alone (never by compute or the person). The same key gives the
+   * same hold.
+   *
+   * @return the hold's id
+   */
+  String storageHold(String user, String accountId, Money amount, Instant expiresAt, String description,
+      String idempotencyKey);
+
+  /**
+   * Takes {@code amount} of a storage hold to revenue, the journal lines saying {@code
+   * description} (what it paid for), and releases the rest; zero voids it. Settling again
+   * changes nothing.
+   *
+   * @return what was charged, as {@link #settle}
+   */
+  Money storageSettle(String holdId, Money amount, String description);
+
+  /** Pays {@code amount} back from revenue to the account, once per key (storage's refunds of unused time). */
+  void refund(String accountId, Money amount, String description, String idempotencyKey);
 }

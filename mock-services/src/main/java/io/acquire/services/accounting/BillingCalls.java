@@ -16,7 +16,10 @@ import java.util.Set;
 final class BillingCalls {
   static final String OWNED = "/service/owned";
   static final String HOLDS = "/service/holds";
+  static final String STORAGE_HOLDS = "/service/storage-holds";
+  static final String REFUNDS = "/service/refunds";
   private static final Set<String> CALLERS = Set.of("compute");
+  private static final Set<String> STORAGE = Set.of("storage");
 
   record Owned(String user, String account) {}
 
@@ -27,7 +30,16 @@ final class BillingCalls {
 
   record HoldAnswer(String hold) {}
 
-  record Settle(Money amount) {}
+  /** @param description what a storage payment paid for; null for a job's */
+  record Settle(Money amount, String description) {
+    Settle(Money amount) {
+      this(amount, null);
+    }
+  }
+
+  record Refund(String account, Money amount, String description, String idempotencyKey) {}
+
+  record Refunded(String account, Money amount) {}
 
   record Settled(Money charged) {}
 
@@ -44,17 +56,32 @@ final class BillingCalls {
           Bodies.required("account", request.account(), 64))));
     }));
     routes.post(HOLDS, routes.forServices(CALLERS, (ctx, service) -> {
-      Hold request = Bodies.json(ctx, Hold.class);
+      Hold request = checkedHold(ctx);
+      ctx.status(201).json(new HoldAnswer(billing.hold(request.user(), request.account(), request.amount(),
+          request.expiresAt(), request.description(), request.idempotencyKey())));
+    }));
+    routes.post(STORAGE_HOLDS, routes.forServices(STORAGE, (ctx, service) -> {
+      Hold request = checkedHold(ctx);
+      ctx.status(201).json(new HoldAnswer(billing.storageHold(request.user(), request.account(), request.amount(),
+          request.expiresAt(), request.description(), request.idempotencyKey())));
+    }));
+    routes.post(STORAGE_HOLDS + "/{id}/settle", routes.forServices(STORAGE, (ctx, service) -> {
+      Settle request = Bodies.json(ctx, Settle.class);
+      if (request.amount() == null || request.amount().isNegative()) {
+        throw ApiException.badRequest("Field 'amount' is required and must not be negative.");
+      }
+      ctx.json(new Settled(billing.storageSettle(ctx.pathParam("id"), request.amount(),
+          Bodies.required("description", request.description(), 300))));
+    }));
+    routes.post(REFUNDS, routes.forServices(STORAGE, (ctx, service) -> {
+      Refund request = Bodies.json(ctx, Refund.class);
       if (request.amount() == null || !request.amount().isPositive()) {
         throw ApiException.badRequest("Field 'amount' must be more than zero.");
       }
-      if (request.expiresAt() == null) {
-        throw ApiException.badRequest("Field 'expiresAt' is required.");
-      }
-      ctx.status(201).json(new HoldAnswer(billing.hold(Bodies.required("user", request.user(), 64),
-          Bodies.required("account", request.account(), 64), request.amount(), request.expiresAt(),
-          Bodies.required("description", request.description(), 200),
-          Bodies.required("idempotencyKey", request.idempotencyKey(), 128))));
+      String account = Bodies.required("account", request.account(), 64);
+      billing.refund(account, request.amount(), Bodies.required("description", request.description(), 300),
+          Bodies.required("idempotencyKey", request.idempotencyKey(), 200));
+      ctx.json(new Refunded(account, request.amount()));
     }));
     routes.post(HOLDS + "/{id}/settle", routes.forServices(CALLERS, (ctx, service) -> {
       String id = ctx.pathParam("id");
@@ -71,5 +98,19 @@ final class BillingCalls {
       }
       ctx.json(new Settled(billing.settle(id, request.amount())));
     }));
+  }
+
+  /** A hold request with every field present and a positive amount; a 400 naming what is wrong otherwise. */
+  private static Hold checkedHold(io.javalin.http.Context ctx) {
+    Hold request = Bodies.json(ctx, Hold.class);
+    if (request.amount() == null || !request.amount().isPositive()) {
+      throw ApiException.badRequest("Field 'amount' must be more than zero.");
+    }
+    if (request.expiresAt() == null) {
+      throw ApiException.badRequest("Field 'expiresAt' is required.");
+    }
+    return new Hold(Bodies.required("user", request.user(), 64), Bodies.required("account", request.account(), 64),
+        request.amount(), request.expiresAt(), Bodies.required("description", request.description(), 300),
+        Bodies.required("idempotencyKey", request.idempotencyKey(), 200));
   }
 }

@@ -40,6 +40,8 @@ final class Ledger implements AutoCloseable {
   static final String REVENUE = "acct_revenue";
   /** Who placed a job's hold: only compute settles it, or its owner could capture it into their own account. */
   static final String COMPUTE = "@compute";
+  /** Who placed a storage payment's hold and who refunds storage: only storage settles it. */
+  static final String STORAGE = "@storage";
   private static final long UNLIMITED = 1_000_000_000_000_000L;
   /** The store's log that holds the ledger's batches. */
   static final String LOG = "accounting-ledger";
@@ -343,7 +345,7 @@ final class Ledger implements AutoCloseable {
         }
         return LedgerLog.unchanged(earlier);
       }
-      return LedgerLog.changed(captureStanding(d, hold, amountMinor, toId));
+      return LedgerLog.changed(captureStanding(d, hold, amountMinor, toId, null));
     });
   }
 
@@ -369,6 +371,43 @@ final class Ledger implements AutoCloseable {
    *     was voided or had expired
    */
   long settle(String holdId, long amountMinor) {
+    return settle(holdId, amountMinor, null);
+  }
+
+  /**
+   * For storage, in process: holds {@code amountMinor} on the user's account for a storage
+   * payment, settled by storage alone. The same key gives the same hold.
+   */
+  HoldRecord storageHold(String user, String idempotencyKey, String accountId, long amountMinor, Instant expiresAt,
+      String description) {
+    return placeHold(null, user, STORAGE, idempotencyKey, accountId, amountMinor, expiresAt, description);
+  }
+
+  /**
+   * For storage: pays back {@code amountMinor} from revenue to {@code accountId}, once per key
+   * (the same key and amount again returns the first transfer). Storage decides the amount,
+   * never more than the unused part of what it was paid.
+   */
+  TransferRecord refund(String idempotencyKey, String accountId, long amountMinor, String description) {
+    return log.submit(null, d -> {
+      Optional<TransferRecord> earlier = d.transferKeyed(STORAGE, idempotencyKey);
+      if (earlier.isPresent()) {
+        if (!earlier.get().sameRequest(REVENUE, accountId, amountMinor)) {
+          throw ApiException.conflict("Refund '" + idempotencyKey + "' was already made for a different amount.");
+        }
+        return LedgerLog.unchanged(earlier.get());
+      }
+      AccountState to = d.account(accountId).orElseThrow(() -> ApiException.notFound("No account " + accountId + "."));
+      return LedgerLog.changed(move(d, STORAGE, idempotencyKey, d.account(REVENUE).orElseThrow(), to, amountMinor,
+          null, description));
+    });
+  }
+
+  /**
+   * Settles a hold as {@link #settle(String, long)} does; a capture's journal lines say
+   * {@code description} (what it paid for) when given, else "capture of" the hold.
+   */
+  long settle(String holdId, long amountMinor, String description) {
     return log.submit(null, d -> {
       HoldRecord hold = d.hold(holdId).orElseThrow(() -> new IllegalArgumentException("no hold " + holdId));
       if (amountMinor > hold.amountMinor()) {
@@ -378,7 +417,7 @@ final class Ledger implements AutoCloseable {
       return switch (hold.status(d.at())) {
         case "active" -> {
           if (amountMinor > 0) {
-            captureStanding(d, hold, amountMinor, REVENUE);
+            captureStanding(d, hold, amountMinor, REVENUE, description);
           } else {
             voidStanding(d, hold);
           }
@@ -390,7 +429,8 @@ final class Ledger implements AutoCloseable {
     });
   }
 
-  private TransferRecord captureStanding(Draft d, HoldRecord hold, long amountMinor, String toId) {
+  private TransferRecord captureStanding(Draft d, HoldRecord hold, long amountMinor, String toId,
+      String description) {
     requireStanding(hold, d.at(), "captured");
     if (amountMinor > hold.amountMinor()) {
       throw ApiException.badRequest("Cannot capture " + money(amountMinor) + ": the hold is for "
@@ -398,7 +438,8 @@ final class Ledger implements AutoCloseable {
     }
     AccountState from = d.account(hold.account()).orElseThrow();
     AccountState to = d.account(toId).orElseThrow(() -> ApiException.notFound("No account " + toId + "."));
-    TransferRecord capture = move(d, SYSTEM, null, from, to, amountMinor, hold.id(), "capture of " + hold.id());
+    TransferRecord capture = move(d, SYSTEM, null, from, to, amountMinor, hold.id(),
+        description != null ? description : "capture of " + hold.id());
     d.putHold(hold.ended(HoldRecord.CAPTURED, amountMinor, capture.id(), d.at()));
     return capture;
   }

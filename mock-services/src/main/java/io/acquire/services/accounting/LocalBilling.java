@@ -36,6 +36,27 @@ final class LocalBilling implements Billing {
     return Money.ofMinorUnits(ledger.settle(holdId, amount.minorUnits()), currency());
   }
 
+  @Override
+  public String storageHold(String user, String accountId, Money amount, Instant expiresAt, String description,
+      String idempotencyKey) {
+    requireCurrency(amount);
+    return ledger.storageHold(user, idempotencyKey, accountId, amount.minorUnits(), expiresAt, description).id();
+  }
+
+  @Override
+  public Money storageSettle(String holdId, Money amount, String description) {
+    requireCurrency(amount);
+    ledger.hold(holdId).filter(h -> Ledger.STORAGE.equals(h.requester()))
+        .orElseThrow(() -> ApiException.notFound("There is no storage hold " + holdId + "."));
+    return Money.ofMinorUnits(ledger.settle(holdId, amount.minorUnits(), description), currency());
+  }
+
+  @Override
+  public void refund(String accountId, Money amount, String description, String idempotencyKey) {
+    requireCurrency(amount);
+    ledger.refund(idempotencyKey, accountId, amount.minorUnits(), description);
+  }
+
   private void requireCurrency(Money amount) {
     if (!amount.currency().equals(currency())) {
       throw ApiException.badRequest("Amounts here are in " + currency() + ", not " + amount.currency() + ".");

@@ -51,4 +51,23 @@ final class RemoteBilling implements Billing {
   public Money settle(String holdId, Money amount) {
     return settlements.settle(holdId, amount, SETTLING);
   }
+
+  @Override
+  public String storageHold(String user, String accountId, Money amount, Instant expiresAt, String description,
+      String idempotencyKey) {
+    return client.post("accounting", BillingCalls.STORAGE_HOLDS, new BillingCalls.Hold(user, accountId, amount,
+        expiresAt, description, idempotencyKey), BillingCalls.HoldAnswer.class, ASKING).hold();
+  }
+
+  @Override
+  public Money storageSettle(String holdId, Money amount, String description) {
+    return client.post("accounting", BillingCalls.STORAGE_HOLDS + "/" + holdId + "/settle",
+        new BillingCalls.Settle(amount, description), BillingCalls.Settled.class, ASKING).charged();
+  }
+
+  @Override
+  public void refund(String accountId, Money amount, String description, String idempotencyKey) {
+    client.post("accounting", BillingCalls.REFUNDS, new BillingCalls.Refund(accountId, amount, description,
+        idempotencyKey), BillingCalls.Refunded.class, ASKING);
+  }
 }

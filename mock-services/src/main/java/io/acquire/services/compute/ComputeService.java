@@ -59,6 +59,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
   private final JobDrives drives;
   private final Jobs jobs;
   private final Prices prices;
+  private final io.acquire.services.storage.StoragePrices storagePrices;
   private final String classpath;
   private final long flushMillis;
   private final LocalExecutor local;
@@ -72,6 +73,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     this.drives = JobDrives.of(context);
     this.jobs = new Jobs(context.objects());
     this.prices = new Prices(context, billing.currency());
+    this.storagePrices = io.acquire.services.storage.StoragePrices.of(context);
     this.classpath = absolute(context.option("runner-classpath", System.getProperty("java.class.path")));
     this.flushMillis = context.intOption("flush-millis", 250);
     Path workRoot = Path.of(context.option("work-directory", WorkDirectories.defaultRoot().toString()));
@@ -110,7 +112,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
   @Override
   public void mount(Routes routes) {
     routes.get("/prices", ctx -> ctx.json(new PriceList(prices.currency(), prices.offers(),
-            prices.quoteValidity().toSeconds())))
+            prices.quoteValidity().toSeconds(), storagePrices.view())))
         .post("/quotes", routes.forPeople(this::quote))
         .post("/jobs", routes.forPeople(this::submit))
         .get("/jobs", routes.forPeople((ctx, caller) -> {
@@ -146,10 +148,13 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     JobRequest job = new JobRequest(workload.name(), inputs.id(), normalised, request.cores(), request.memoryMib(),
         request.maxRuntimeSeconds(), request.account(), choice.resource().name());
     Instant now = clock.instant();
+    long outputBytes = OutputEstimate.bytes(job, drives.newestSizes(inputs, normalised));
+    Money storage = Money.ofMinorUnits(storagePrices.yearsMinor(outputBytes, 1), prices.currency());
     QuoteRecord quote = new QuoteRecord("quote_" + UUID.randomUUID().toString().replace("-", ""), caller.username(),
-        job, choice.price(), now.plus(prices.quoteValidity()), now);
+        job, choice.price().plus(storage), now.plus(prices.quoteValidity()), now, storage);
     jobs.saveQuote(quote);
-    ctx.status(201).json(new Quote(quote.id(), job, quote.price(), quote.expiresAt(), choice.reason()));
+    ctx.status(201).json(new Quote(quote.id(), job, quote.price(), quote.expiresAt(), choice.reason(), storage,
+        outputBytes));
   }
 
   private void submit(Context ctx, Caller caller) {
@@ -295,11 +300,29 @@ public final class ComputeService implements Service, Executor.Lifecycle {
       return;
     }
     Money cost = Money.zero(job.price().currency());
+    // The quote's storage part pays for a year of the outputs, the rest for the run time.
+    Money storageQuoted = jobs.quote(job.quote()).map(Jobs.QuoteRecord::storage).orElse(null);
+    Money storageCost = Money.zero(job.price().currency());
+    Money runQuoted = storageQuoted == null ? job.price() : job.price().minus(storageQuoted);
     if (charge && job.startedAt() != null && now.isAfter(job.startedAt())) {
       Money used = prices.price(job.request(), Duration.between(job.startedAt(), now));
-      cost = used.compareTo(job.price()) > 0 ? job.price() : used;
+      cost = used.compareTo(runQuoted) > 0 ? runQuoted : used;
+      if (storageQuoted != null) {
+        Money outputs = Money.ofMinorUnits(drives.yearOfOutputs(job.owner(), job.outputDrive()), cost.currency());
+        storageCost = outputs.compareTo(storageQuoted) > 0 ? storageQuoted : outputs;
+      }
     }
-    Money charged = billing.settle(job.hold(), cost);
+    Money charged = billing.settle(job.hold(), cost.plus(storageCost));
+    if (storageQuoted != null) {
+      try {
+        drives.paidOutputs(job.owner(), job.outputDrive(), job.request().account(),
+            Math.min(storageCost.minorUnits(), Math.max(0, charged.minorUnits() - cost.minorUnits())), job.id());
+      } catch (RuntimeException e) {
+        // The charge stands; only the record that lets a deletion refund it is missing.
+        log.warn("Job {} paid for its outputs' storage, but storage did not record it ({}); deleting its outputs "
+            + "will refund nothing", jobId, e.getMessage());
+      }
+    }
     if (job.credential() != null) {
       context.store().put(SessionKeys.revoked(job.credential()), now.toString().getBytes(StandardCharsets.UTF_8));
     }

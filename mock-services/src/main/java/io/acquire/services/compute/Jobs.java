@@ -14,7 +14,9 @@ import java.util.function.UnaryOperator;
 /** Where quotes and jobs live in the store. Jobs change only by conditional update, so processes agree. */
 final class Jobs {
   /** A price offered to {@code owner} for {@code request}, honoured until {@code expiresAt}. */
-  record QuoteRecord(String id, String owner, JobRequest request, Money price, Instant expiresAt, Instant createdAt) {}
+  /** @param storage the part of {@code price} for a year of the outputs' storage; null in quotes made before it */
+  record QuoteRecord(String id, String owner, JobRequest request, Money price, Instant expiresAt, Instant createdAt,
+      Money storage) {}
 
   private final JsonObjects objects;
 

@@ -56,8 +56,16 @@ public final class Drives {
   /** Whole-file hashes of uploads whose chunks arrive in order, so completing them reads nothing back. */
   private final RunningHashes hashes = new RunningHashes(64);
 
-  /** @param readOnly true for a job's output drive: readable by its owner, written only by the job */
-  public record DriveRecord(String id, String owner, String name, boolean readOnly, Instant createdAt) {}
+  /**
+   * @param readOnly true for a job's output drive: readable by its owner, written only by the job
+   * @param account the account that pays for its storage ({@link StoragePayments}); null if none is named
+   */
+  public record DriveRecord(String id, String owner, String name, boolean readOnly, Instant createdAt,
+      String account) {
+    DriveRecord withAccount(String account) {
+      return new DriveRecord(id, owner, name, readOnly, createdAt, account);
+    }
+  }
 
   record Upload(String id, String drive, String path, long size, String sha256, int chunkSize, Instant createdAt) {
     int chunks() {
@@ -92,20 +100,25 @@ public final class Drives {
    * would become the job's output drive without being read-only.
    */
   public DriveRecord open(String owner, String name) {
+    return open(owner, name, null);
+  }
+
+  /** As {@link #open(String, String)}; a drive created now names {@code account} as its payer. */
+  DriveRecord open(String owner, String name, String account) {
     if (name != null && name.startsWith(OUTPUT_PREFIX)) {
       return objects.get(nameKey(owner, name), String.class).flatMap(this::get).orElseThrow(() ->
           ApiException.badRequest("Drive names starting with '" + OUTPUT_PREFIX + "' are kept for jobs' outputs; "
               + "choose another name."));
     }
-    return create(owner, name, false);
+    return create(owner, name, false, account);
   }
 
   /** A drive for a job's outputs: its owner can read it but not change it. */
   public DriveRecord createOutputDrive(String owner, String name) {
-    return create(owner, name, true);
+    return create(owner, name, true, null);
   }
 
-  private DriveRecord create(String owner, String name, boolean readOnly) {
+  private DriveRecord create(String owner, String name, boolean readOnly, String account) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._ -]{0,63}")) {
       throw ApiException.badRequest("Drive names are 1 to 64 letters, digits, '.', '_', '-' or spaces, "
           + "starting with a letter or digit.");
@@ -118,7 +131,7 @@ public final class Drives {
     // The record is written before the name points to it, so whoever finds the name finds the
     // drive; a racer that loses the name drops its unnamed record.
     String id = "drv_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    objects.put(driveKey(id), new DriveRecord(id, owner, name, readOnly, clock.instant()));
+    objects.put(driveKey(id), new DriveRecord(id, owner, name, readOnly, clock.instant(), account));
     if (!objects.putIfAbsent(nameKey, id)) {
       store.delete(driveKey(id));
     }
@@ -139,6 +152,18 @@ public final class Drives {
       objects.get(key, String.class).flatMap(this::get).ifPresent(drives::add);
     }
     return drives;
+  }
+
+  /** Names the account that pays for the drive's storage from now on. */
+  DriveRecord setAccount(DriveRecord drive, String account) {
+    return objects.update(driveKey(drive.id()), DriveRecord.class, current -> current.orElseThrow(() ->
+        ApiException.notFound("There is no drive " + drive.id() + ".")).withAccount(account));
+  }
+
+  /** Forgets the drive and its name, once its files are gone; the name may then be used again. */
+  void deleteDrive(DriveRecord drive) {
+    store.delete(nameKey(drive.owner(), drive.name()));
+    store.delete(driveKey(drive.id()));
   }
 
   // Uploads --------------------------------------------------------------------------------
@@ -369,6 +394,72 @@ public final class Drives {
     return publish(sealed, sums);
   }
 
+  /**
+   * Gives up an upload not yet completed: its record and chunks are deleted at once. A
+   * completed upload's chunks are its version's bytes: a 409.
+   */
+  void abort(Upload upload) {
+    if (find(upload).isPresent()) {
+      throw ApiException.conflict("Upload " + upload.id() + " is complete: delete its file version instead.");
+    }
+    for (String chunk : store.list("storage/chunks/" + upload.id() + "/")) {
+      store.delete(chunk);
+    }
+    store.delete(uploadKey(upload.id()));
+  }
+
+  // Deleting and the archive tier -------------------------------------------------------
+
+  /** Every version of every file, or of those under {@code prefix} (a folder, normalised) if it is not empty. */
+  List<Version> allVersions(DriveRecord drive, String prefix) {
+    String under = prefix == null || prefix.isEmpty() ? "" : prefix + "/";
+    List<Version> all = new ArrayList<>();
+    for (String key : store.list("storage/files/" + drive.id() + "/")) {
+      objects.get(key, Version.class).filter(v -> v.path().startsWith(under)).ifPresent(all::add);
+    }
+    return all;
+  }
+
+  /** Deletes a version: first the version (so nobody finds it), then its bytes in either tier. */
+  void deleteVersion(DriveRecord drive, Version version) {
+    store.delete(versionsPrefix(drive.id(), version.path()) + String.format("%012d", version.version()));
+    dropHot(version);
+    for (String chunk : store.list(archivePrefix(version.upload()))) {
+      store.delete(chunk);
+    }
+    store.delete(uploadKey(version.upload()));
+  }
+
+  /** Moves a version's chunks to the archive tier: copied first, so a crash in between loses nothing. */
+  void moveToArchive(Version version) {
+    for (int n = 0; n < version.chunks(); n++) {
+      Optional<StoredObject> hot = store.get(chunkKey(version.upload(), n));
+      if (hot.isPresent()) {
+        store.putIfAbsent(archivePrefix(version.upload()) + String.format("%06d", n), hot.get().data());
+      }
+    }
+    dropHot(version);
+  }
+
+  /** Copies an archived version's chunks back to the standard tier, where downloads read them. */
+  void restoreFromArchive(Version version) {
+    if (version.size() == 0) {
+      return;
+    }
+    for (int n = 0; n < version.chunks(); n++) {
+      byte[] data = store.get(archivePrefix(version.upload()) + String.format("%06d", n)).orElseThrow(() ->
+          new IllegalStateException("archived chunk missing from " + version.upload())).data();
+      store.putIfAbsent(chunkKey(version.upload(), n), data);
+    }
+  }
+
+  /** Deletes the standard tier's copy of a version's chunks. */
+  void dropHot(Version version) {
+    for (String chunk : store.list("storage/chunks/" + version.upload() + "/")) {
+      store.delete(chunk);
+    }
+  }
+
   // Reading --------------------------------------------------------------------------------
 
   /** The newest version of every file, optionally under a directory. */
@@ -458,6 +549,10 @@ public final class Drives {
 
   private static String driveKey(String id) {
     return "storage/drives/" + id;
+  }
+
+  private static String archivePrefix(String upload) {
+    return "storage/archive/" + upload + "/";
   }
 
   private static String uploadKey(String id) {

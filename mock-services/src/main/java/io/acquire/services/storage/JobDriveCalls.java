@@ -17,6 +17,9 @@ final class JobDriveCalls {
   static final String NEWEST = "/service/drives/newest";
   static final String OUTPUT = "/service/output-drives";
   static final String HEAD = "/service/drives/head";
+  static final String SIZES = "/service/drives/sizes";
+  static final String OUTPUT_PRICE = "/service/output-drives/price";
+  static final String OUTPUT_PAID = "/service/output-drives/paid";
   /** The most of a file's head compute may read (its settings, at quote time). */
   static final int MAX_HEAD_BYTES = 1024 * 1024 + 1;
   private static final Set<String> CALLERS = Set.of("compute");
@@ -29,6 +32,12 @@ final class JobDriveCalls {
 
   record Output(String owner, String name) {}
 
+  record Sizes(List<Long> sizes) {}
+
+  record Price(long minor) {}
+
+  record OutputPaid(String owner, String drive, String account, long chargedMinor, String job) {}
+
   record Head(String owner, String drive, String path, int maxBytes) {}
 
   /** Bytes travel as Base64 in JSON: small, and only between services. */
@@ -36,8 +45,32 @@ final class JobDriveCalls {
 
   private JobDriveCalls() {}
 
-  static void mount(Routes routes, Drives drives) {
-    JobDrives local = new JobDrives.Local(drives);
+  static void mount(Routes routes, Drives drives, StoragePayments payments) {
+    JobDrives local = new JobDrives.Local(drives, payments);
+    routes.post(SIZES, routes.forServices(CALLERS, (ctx, service) -> {
+      Newest request = Bodies.json(ctx, Newest.class);
+      if (request.paths() == null || request.paths().size() > 64) {
+        throw ApiException.badRequest("Field 'paths' is required: 0 to 64 file paths.");
+      }
+      DriveRecord drive = local.owned(Bodies.required("owner", request.owner(), 64),
+          Bodies.required("drive", request.drive(), 64));
+      ctx.json(new Sizes(local.newestSizes(drive, request.paths())));
+    }));
+    routes.post(OUTPUT_PRICE, routes.forServices(CALLERS, (ctx, service) -> {
+      Owned request = Bodies.json(ctx, Owned.class);
+      ctx.json(new Price(local.yearOfOutputs(Bodies.required("owner", request.owner(), 64),
+          Bodies.required("drive", request.drive(), 64))));
+    }));
+    routes.post(OUTPUT_PAID, routes.forServices(CALLERS, (ctx, service) -> {
+      OutputPaid request = Bodies.json(ctx, OutputPaid.class);
+      if (request.chargedMinor() < 0) {
+        throw ApiException.badRequest("Field 'chargedMinor' must not be negative.");
+      }
+      local.paidOutputs(Bodies.required("owner", request.owner(), 64), Bodies.required("drive", request.drive(), 64),
+          Bodies.required("account", request.account(), 64), request.chargedMinor(),
+          Bodies.required("job", request.job(), 64));
+      ctx.json(new Price(request.chargedMinor()));
+    }));
     routes.post(OWNED, routes.forServices(CALLERS, (ctx, service) -> {
       Owned request = Bodies.json(ctx, Owned.class);
       ctx.json(local.owned(Bodies.required("owner", request.owner(), 64), Bodies.required("drive", request.drive(), 64)));

@@ -14,7 +14,9 @@ public interface JobDrives {
   /** {@link Drives} in this process if storage runs here, else storage's endpoints found through the registry. */
   static JobDrives of(ServiceContext context) {
     if (context.runsHere("storage")) {
-      return new Local(new Drives(context.objects(), context.clock()));
+      Drives drives = new Drives(context.objects(), context.clock());
+      return new Local(drives, new StoragePayments(drives, context.objects(), context.clock(),
+          io.acquire.services.accounting.Billing.of(context), StoragePrices.of(context)));
     }
     return new RemoteJobDrives(context.client());
   }
@@ -34,12 +36,41 @@ public interface JobDrives {
   /** The job's output drive called {@code name}: readable by {@code owner}, written only by the job. Idempotent. */
   DriveRecord createOutputDrive(String owner, String name);
 
+  /** The size in bytes of each file's newest version, in order; a 404 for a file that is not on the drive. */
+  List<Long> newestSizes(DriveRecord drive, List<String> paths);
+
+  /** What a year's storage of the output drive's files costs now, in minor units. */
+  long yearOfOutputs(String owner, String driveId);
+
+  /**
+   * Records that the job paid {@code chargedMinor} from {@code account} for a year of its
+   * outputs' storage, so deleting them refunds the unused time. Idempotent.
+   */
+  void paidOutputs(String owner, String driveId, String account, long chargedMinor, String jobId);
+
   /** Storage in this process. */
   final class Local implements JobDrives {
     private final Drives drives;
+    private final StoragePayments payments;
 
-    Local(Drives drives) {
+    Local(Drives drives, StoragePayments payments) {
       this.drives = drives;
+      this.payments = payments;
+    }
+
+    @Override
+    public List<Long> newestSizes(DriveRecord drive, List<String> paths) {
+      return paths.stream().map(p -> drives.newest(drive, p).size()).toList();
+    }
+
+    @Override
+    public long yearOfOutputs(String owner, String driveId) {
+      return payments.yearOfOutputs(owned(owner, driveId));
+    }
+
+    @Override
+    public void paidOutputs(String owner, String driveId, String account, long chargedMinor, String jobId) {
+      payments.paidOutputs(owned(owner, driveId), account, chargedMinor, jobId);
     }
 
     @Override

@@ -38,4 +38,22 @@ final class RemoteJobDrives implements JobDrives {
     return client.post("storage", JobDriveCalls.OUTPUT, new JobDriveCalls.Output(owner, name), DriveRecord.class,
         PATIENCE);
   }
+
+  @Override
+  public List<Long> newestSizes(DriveRecord drive, List<String> paths) {
+    return client.post("storage", JobDriveCalls.SIZES, new JobDriveCalls.Newest(drive.owner(), drive.id(), paths),
+        JobDriveCalls.Sizes.class, PATIENCE).sizes();
+  }
+
+  @Override
+  public long yearOfOutputs(String owner, String driveId) {
+    return client.post("storage", JobDriveCalls.OUTPUT_PRICE, new JobDriveCalls.Owned(owner, driveId),
+        JobDriveCalls.Price.class, PATIENCE).minor();
+  }
+
+  @Override
+  public void paidOutputs(String owner, String driveId, String account, long chargedMinor, String jobId) {
+    client.post("storage", JobDriveCalls.OUTPUT_PAID, new JobDriveCalls.OutputPaid(owner, driveId, account,
+        chargedMinor, jobId), JobDriveCalls.Price.class, PATIENCE);
+  }
 }

@@ -8,6 +8,7 @@ import io.acquire.client.wire.SharingWire.GroupList;
 import io.acquire.client.wire.SharingWire.LinkList;
 import io.acquire.client.wire.SharingWire.LinkListing;
 import io.acquire.client.wire.SharingWire.Share;
+import io.acquire.client.wire.StorageWire.DriveInfo;
 import io.acquire.client.wire.StorageWire.DriveList;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.http.ApiException;
@@ -20,6 +21,7 @@ import io.acquire.services.store.JsonObjects;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,8 +36,13 @@ final class SharingRoutes {
   private final Groups groups;
   private final Links links;
   private final Supplier<String> storageUrl;
+  private final FileTransfers transfers;
+  private final Function<Drives.DriveRecord, DriveInfo> info;
 
-  SharingRoutes(JsonObjects objects, Drives drives, AccessRules access, Links links, Supplier<String> storageUrl) {
+  SharingRoutes(JsonObjects objects, Drives drives, AccessRules access, Links links, Supplier<String> storageUrl,
+      FileTransfers transfers, Function<Drives.DriveRecord, DriveInfo> info) {
+    this.transfers = transfers;
+    this.info = info;
     this.objects = objects;
     this.drives = drives;
     this.access = access;
@@ -61,7 +68,7 @@ final class SharingRoutes {
           ctx.json(info(groups.remove(group, ctx.pathParam("user"))));
         }))
         .get("/shared", routes.forPeople((ctx, caller) -> ctx.json(new DriveList(
-            access.sharedWith(caller.username()).stream().map(StorageService::info).toList()))))
+            access.sharedWith(caller.username()).stream().map(info).toList()))))
         .post("/drives/{drive}/access", routes.forPeople((ctx, caller) -> {
           AccessRules.Access granter = access.of(ctx.pathParam("drive"), caller);
           Share share = Bodies.json(ctx, Share.class);
@@ -106,7 +113,7 @@ final class SharingRoutes {
     Drives.DriveRecord drive = links.drive(link);
     if (link.kind().equals("file")) {
       requireOwnName(link, rest);
-      StorageService.send(ctx, drives, drives.version(drive, link.path(), link.version()));
+      transfers.send(ctx, drive, drives.version(drive, link.path(), link.version()));
       return;
     }
     if (rest.isEmpty() || rest.equals("/")) {
@@ -118,7 +125,7 @@ final class SharingRoutes {
       ctx.json(new LinkListing(link.path(), files));
       return;
     }
-    StorageService.send(ctx, drives, drives.version(drive, within(link, rest), null));
+    transfers.send(ctx, drive, drives.version(drive, within(link, rest), null));
   }
 
   /** An upload through a write link: the body, up to 15 MiB, becomes the next version of the file. */
@@ -155,7 +162,7 @@ final class SharingRoutes {
       throw ApiException.badRequest("The upload ended after " + body.length + " of its " + length + " bytes; "
           + "nothing was written. Send it again.");
     }
-    ctx.status(201).json(drives.write(links.drive(link), path, new java.io.ByteArrayInputStream(body), length));
+    ctx.status(201).json(transfers.write(links.drive(link), path, body));
   }
 
   /** A file link answers to its bare URL or its file's own name, which curl -O saves it as. */

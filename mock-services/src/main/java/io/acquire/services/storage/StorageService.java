@@ -40,14 +40,19 @@ public final class StorageService implements Service {
   /** Every route's access check: owners, sharing rules and groups, jobs' credentials. */
   private final AccessRules access;
   private final SharingRoutes sharing;
+  private final StoragePayments payments;
+  private final FileTransfers transfers;
   private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
     this.access = new AccessRules(context.objects(), drives, new Groups(context.objects(), context.clock()),
         context.clock());
+    this.payments = new StoragePayments(drives, context.objects(), context.clock(),
+        io.acquire.services.accounting.Billing.of(context), StoragePrices.of(context));
+    this.transfers = new FileTransfers(drives, payments, context.clock());
     this.sharing = new SharingRoutes(context.objects(), drives, access,
-        new Links(context.objects(), drives, access, context.clock()), context::url);
+        new Links(context.objects(), drives, access, context.clock()), context::url, transfers, this::info);
     int sweepSeconds = context.intOption("sweep-seconds", 3600);
     if (sweepSeconds < 1) {
       throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
@@ -63,6 +68,11 @@ public final class StorageService implements Service {
         if (swept > 0) {
           log.info("Swept {} uploads left unfinished for over {} days", swept, Drives.UPLOAD_LIFETIME.toDays());
         }
+        int lapsed = payments.sweep();
+        if (lapsed > 0) {
+          log.info("Deleted {} file versions whose paid storage ended over {} days ago", lapsed,
+              payments.prices().grace().toDays());
+        }
       } catch (RuntimeException e) {
         log.warn("Upload sweep failed; it will run again", e);
       }
@@ -76,18 +86,37 @@ public final class StorageService implements Service {
 
   @Override
   public void mount(Routes routes) {
-    routes.post("/drives", routes.forPeople((ctx, caller) ->
-            ctx.json(info(drives.open(caller.username(), Bodies.json(ctx, OpenDrive.class).name())))))
+    routes.post("/drives", routes.forPeople((ctx, caller) -> {
+          OpenDrive request = Bodies.json(ctx, OpenDrive.class);
+          String account = request.account() == null ? null
+              : payments.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
+          ctx.json(info(drives.open(caller.username(), request.name(), account)));
+        }))
         .get("/drives", routes.forPeople((ctx, caller) ->
-            ctx.json(new DriveList(drives.of(caller.username()).stream().map(StorageService::info).toList()))))
+            ctx.json(new DriveList(drives.of(caller.username()).stream().map(this::info).toList()))))
         .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(access(ctx, caller).drive()))))
         .post("/drives/{drive}/uploads", routes.signed((ctx, caller) -> {
           AccessRules.Access access = access(ctx, caller);
           StartUpload request = Bodies.json(ctx, StartUpload.class);
           access.require(DrivePaths.normalise(request.path()), AccessRules.Role.WRITER);
-          Upload upload = drives.startUpload(access.drive(), request.path(), request.size(), request.sha256(),
+          DriveRecord drive = access.drive();
+          payments.requireWritable(drive);
+          Upload upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(),
               request.chunkSize());
+          try {
+            payments.holdFor(drive, upload.id(), upload.path(), upload.size(),
+                upload.createdAt().plus(Drives.UPLOAD_LIFETIME).plus(Drives.SWEEP_MARGIN));
+          } catch (RuntimeException refused) {
+            drives.abort(upload);
+            throw refused;
+          }
           ctx.status(201).json(status(upload));
+        }))
+        .delete("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) -> {
+          Upload upload = upload(ctx, caller);
+          drives.abort(upload);
+          payments.release(access(ctx, caller).drive(), upload.id());
+          ctx.status(204);
         }))
         .get("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) ->
             ctx.json(status(upload(ctx, caller)))))
@@ -108,7 +137,9 @@ public final class StorageService implements Service {
           Upload upload = upload(ctx, caller);
           // The body may be empty when the file's SHA-256 was announced at the start.
           CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
-          ctx.json(drives.complete(upload, claimed));
+          StorageWire.FileVersion version = drives.complete(upload, claimed);
+          payments.paidUpload(access(ctx, caller).drive(), upload.id(), version);
+          ctx.json(version);
         }))
         .put("/drives/{drive}/files", routes.signed(this::writeSmall))
         .get("/drives/{drive}/files", routes.signed((ctx, caller) -> {
@@ -123,7 +154,8 @@ public final class StorageService implements Service {
           ctx.json(new FileList(drives.versions(access.drive(), ctx.queryParam("path"))));
         }))
         .get("/drives/{drive}/content", routes.signed(this::download));
-    JobDriveCalls.mount(routes, drives);
+    StoragePaymentRoutes.mount(routes, drives, payments, this::ownedByPerson, this::info);
+    JobDriveCalls.mount(routes, drives, payments);
     sharing.mount(routes);
   }
 
@@ -146,8 +178,7 @@ public final class StorageService implements Service {
       throw ApiException.badRequest("File checksum mismatch: the body's SHA-256 is " + actual + ", not the claimed "
           + claimed + "; nothing was written.");
     }
-    ctx.status(201).json(drives.write(drive, ctx.queryParam("path"), new java.io.ByteArrayInputStream(body),
-        body.length));
+    ctx.status(201).json(transfers.write(drive, DrivePaths.normalise(ctx.queryParam("path")), body));
   }
 
   private void download(Context ctx, Caller caller) {
@@ -162,51 +193,7 @@ public final class StorageService implements Service {
         throw ApiException.badRequest("Query 'version' must be a whole number.");
       }
     }
-    send(ctx, drives, drives.version(access.drive(), ctx.queryParam("path"), wanted));
-  }
-
-  /** A version's bytes as the answer, whole or the one byte range asked for, with the file's checksums in headers. */
-  static void send(Context ctx, Drives drives, Version version) {
-    long from = 0;
-    long to = version.size() - 1;
-    ByteRange range;
-    try {
-      range = ByteRange.parse(ctx.header("Range"), version.size());
-    } catch (ApiException unsatisfiable) {
-      ctx.header("Content-Range", "bytes */" + version.size());
-      throw unsatisfiable;
-    }
-    if (range != null) {
-      from = range.first();
-      to = range.last();
-      ctx.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + version.size());
-    }
-    if (version.crc32c() != null) {
-      ctx.header(StorageWire.FILE_CRC32C_HEADER, version.crc32c());
-    }
-    ctx.header(StorageWire.FILE_SHA256_HEADER, version.sha256())
-        .header(StorageWire.FILE_VERSION_HEADER, Long.toString(version.version()))
-        .header(StorageWire.FILE_SIZE_HEADER, Long.toString(version.size()))
-        .header(StorageWire.FILE_CREATED_HEADER, version.createdAt().toString())
-        .header("Accept-Ranges", "bytes")
-        .header("Content-Length", Long.toString(Math.max(0, to - from + 1)))
-        .contentType("application/octet-stream");
-    long length = Math.max(0, to - from + 1);
-    ctx.result(new java.io.FilterInputStream(drives.open(version, from)) {
-      private long left = length;
-
-      @Override
-      public int read(byte[] buffer, int offset, int count) throws java.io.IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int n = super.read(buffer, offset, (int) Math.min(count, left));
-        if (n > 0) {
-          left -= n;
-        }
-        return n;
-      }
-    });
+    transfers.send(ctx, access.drive(), drives.version(access.drive(), ctx.queryParam("path"), wanted));
   }
 
   /** What the caller may do on the drive in the path; a 404 if nothing ({@link AccessRules}). */
@@ -228,8 +215,24 @@ public final class StorageService implements Service {
         upload.chunks(), drives.received(upload));
   }
 
-  static DriveInfo info(DriveRecord drive) {
-    return new DriveInfo(drive.id(), drive.name(), drive.owner(), drive.readOnly(), drive.createdAt());
+  private DriveInfo info(DriveRecord drive) {
+    StoragePayments.Standing standing = payments.standing(drive);
+    return new DriveInfo(drive.id(), drive.name(), drive.owner(), drive.readOnly(), drive.createdAt(),
+        drive.account(), standing.paidUntil(), standing.frozen(), standing.notice(), standing.deletesAt());
+  }
+
+  /**
+   * The drive in the path if the caller is a person who owns it, output drives included:
+   * paying for, deleting and archiving storage are the owner's, never a job's.
+   */
+  private DriveRecord ownedByPerson(Context ctx, Caller caller) {
+    if (!caller.hasUserScope()) {
+      throw ApiException.forbidden("This session's scope (" + caller.scope() + ") cannot pay for, delete or archive "
+          + "storage; only the drive's owner can.");
+    }
+    String id = ctx.pathParam("drive");
+    return drives.get(id).filter(d -> d.owner().equals(caller.username()))
+        .orElseThrow(() -> ApiException.notFound("You have no drive " + id + "."));
   }
 
 }
