@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.services.accounting.Records.AccountMeta;
 import io.acquire.services.accounting.Records.AccountState;
+import io.acquire.client.wire.Json;
+import io.acquire.services.accounting.Records.Batch;
+import io.acquire.services.accounting.Records.Line;
+import io.acquire.services.store.ObjectLog;
 import io.acquire.services.store.ObjectStore;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What must hold of every sub-account, read by a fresh ledger that replays the log. */
 final class BudgetChecks {
@@ -28,6 +35,7 @@ final class BudgetChecks {
    */
   static int assertWithinCaps(ObjectStore store, Map<String, Long> spentByMember) {
     int checked = 0;
+    Map<String, List<Entry>> journals = journals(store);
     try (Ledger ledger = AccountingFixture.openLedger(store)) {
       Map<String, Long> budgetsByParent = new HashMap<>();
       Map<String, Long> spentSeen = new HashMap<>();
@@ -40,7 +48,9 @@ final class BudgetChecks {
         checked++;
         long spent = 0;
         Map<LocalDate, Long> byDay = new HashMap<>();
-        for (Entry line : ledger.journal(meta.id())) {
+        List<Entry> journal = journals.get(meta.id());
+        assertEquals(account.latest().seq() + 1, journal.size(), "lines of " + meta.id());
+        for (Entry line : journal) {
           assertTrue(line.balanceMinor() >= 0, meta.id() + " overdrew at line " + line.seq());
           boolean withParent = delegation.parent().equals(line.counterparty());
           if (line.kind().equals("capture") || line.kind().equals("debit") && !withParent) {
@@ -67,7 +77,7 @@ final class BudgetChecks {
       }
       for (Map.Entry<String, Long> parent : budgetsByParent.entrySet()) {
         long moved = 0;
-        for (Entry line : ledger.journal(parent.getKey())) {
+        for (Entry line : journals.get(parent.getKey())) {
           AccountMeta other = line.counterparty() == null ? null
               : ledger.account(line.counterparty()).map(AccountState::meta).orElse(null);
           if (other != null && other.delegation() != null && other.delegation().parent().equals(parent.getKey())) {
@@ -80,5 +90,22 @@ final class BudgetChecks {
           "what " + member + " spent"));
     }
     return checked;
+  }
+
+  /** Every account's journal lines, oldest first, from one read of the whole log (cheaper than walking each back). */
+  private static Map<String, List<Entry>> journals(ObjectStore store) {
+    Map<String, List<Entry>> journals = new HashMap<>();
+    ObjectLog log = store.log(Ledger.LOG);
+    for (long seq = 0; ; seq++) {
+      Optional<byte[]> bytes = log.read(seq);
+      if (bytes.isEmpty()) {
+        return journals;
+      }
+      for (Line line : Json.read(bytes.get(), Batch.class).lines()) {
+        List<Entry> journal = journals.computeIfAbsent(line.account(), a -> new ArrayList<>());
+        assertEquals(journal.size(), line.entry().seq(), "line order of " + line.account());
+        journal.add(line.entry());
+      }
+    }
   }
 }
