@@ -4,6 +4,11 @@ import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
 import io.acquire.client.wire.AccountingWire.AccountList;
 import io.acquire.client.wire.AccountingWire.AccountView;
+import io.acquire.client.wire.AccountingWire.BudgetSummary;
+import io.acquire.client.wire.AccountingWire.ClosedBudget;
+import io.acquire.client.wire.AccountingWire.Delegate;
+import io.acquire.client.wire.AccountingWire.MemberBudget;
+import io.acquire.client.wire.AccountingWire.SetBudget;
 import io.acquire.client.wire.AccountingWire.CreateAccount;
 import io.acquire.client.wire.AccountingWire.CreateHold;
 import io.acquire.client.wire.AccountingWire.HoldResult;
@@ -26,6 +31,17 @@ import java.util.UUID;
  * account.setLimits(Money.zero("GBP"), Money.of("20.00", "GBP"));
  * account.status().balance();                                    // 100.00 GBP
  * account.transferTo(other, Money.of("5.00", "GBP"), "thanks");
+ * }</pre>
+ *
+ * <p>An owner can delegate: give group members sub-accounts funded from this one, each
+ * with its own total budget and daily cap, that they spend on jobs and storage but cannot
+ * move to anyone else.
+ *
+ * <pre>{@code
+ * List<Account> subs = lab.delegate(List.of("bob", "cy"), Money.of("50.00", "GBP"), Money.of("10.00", "GBP"));
+ * lab.budgets();                     // spend per member, a table in a notebook
+ * subs.get(0).freeze();              // no new jobs; running ones settle
+ * subs.get(0).close();               // the remainder returns to lab, exactly
  * }</pre>
  *
  * <p>Every read asks the service afresh. Transfers and holds carry an idempotency key, so
@@ -62,6 +78,7 @@ public final class Account {
         .orElseThrow(() -> new NotFoundException(404, "not_found", "You have no account named '" + name + "'.", null));
   }
 
+  /** The user's accounts: those they own, then the sub-accounts delegated to them. */
   public static List<Account> list(User user) {
     Transport accounting = user.signedTransport("accounting");
     return accounting.get("/accounts", AccountList.class).accounts().stream()
@@ -119,6 +136,62 @@ public final class Account {
   /** Every line of the account's append-only journal, oldest first, each chained to the one before by hash. */
   public List<StatementLine> statement() {
     return accounting.get("/accounts/" + id + "/statement", Statement.class).lines();
+  }
+
+  /**
+   * Gives each member a sub-account of this account, funded from it with {@code budget}
+   * (their total budget) and capped at {@code dailyCap} a day (null for no cap). All are
+   * opened or none; repeating the call with the same figures returns the same sub-accounts.
+   *
+   * @throws InsufficientFundsException if this account cannot fund every budget
+   * @throws ConflictException if a member already has an open sub-account of it with other figures
+   */
+  public List<Account> delegate(List<String> members, Money budget, Money dailyCap) {
+    Objects.requireNonNull(members, "members == null");
+    Objects.requireNonNull(budget, "budget == null");
+    BudgetSummary created = accounting.post("/accounts/" + id + "/delegations", new Delegate(members, budget,
+        dailyCap), BudgetSummary.class, Safety.SAFE);
+    return created.members().stream().map(m -> new Account(accounting, m.account(), m.name())).toList();
+  }
+
+  /** {@link #delegate(List, Money, Money)} for one member. */
+  public Account delegate(String member, Money budget, Money dailyCap) {
+    return delegate(List.of(member), budget, dailyCap).get(0);
+  }
+
+  /** For the owner: each member's sub-account of this account with its budget, spending and status, oldest first. */
+  public BudgetSummary budgets() {
+    return accounting.get("/accounts/" + id + "/delegations", BudgetSummary.class);
+  }
+
+  /**
+   * For the owner of this sub-account: sets its total budget and daily cap (null for none).
+   * Raising the budget moves the difference from the parent; lowering it moves it back, as
+   * far as it is neither spent nor held.
+   */
+  public MemberBudget setBudget(Money budget, Money dailyCap) {
+    Objects.requireNonNull(budget, "budget == null");
+    return accounting.put("/accounts/" + id + "/delegation", new SetBudget(budget, dailyCap), MemberBudget.class,
+        Safety.SAFE);
+  }
+
+  /** For the owner of this sub-account: stops new holds and payments from it; running jobs still settle. */
+  public MemberBudget freeze() {
+    return accounting.post("/accounts/" + id + "/freeze", java.util.Map.of(), MemberBudget.class, Safety.SAFE);
+  }
+
+  /** For the owner of this sub-account: lets its member spend again. */
+  public MemberBudget unfreeze() {
+    return accounting.post("/accounts/" + id + "/unfreeze", java.util.Map.of(), MemberBudget.class, Safety.SAFE);
+  }
+
+  /**
+   * For the owner of this sub-account: returns its whole remainder to the parent in one
+   * ledger transfer and closes it for good. Refused (409) while jobs or holds run on it:
+   * {@link #freeze()} it, then close it once they settle.
+   */
+  public ClosedBudget close() {
+    return accounting.post("/accounts/" + id + "/close", java.util.Map.of(), ClosedBudget.class, Safety.SAFE);
   }
 
   @Override

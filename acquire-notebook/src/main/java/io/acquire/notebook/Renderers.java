@@ -4,6 +4,7 @@ import io.acquire.client.Account;
 import io.acquire.client.Drive;
 import io.acquire.client.Job;
 import io.acquire.client.Link;
+import io.acquire.client.Money;
 import io.acquire.client.Quote;
 import io.acquire.client.TimeSeries;
 import io.acquire.client.wire.StorageWire.FileVersion;
@@ -12,6 +13,8 @@ import io.acquire.client.Registration;
 import io.acquire.client.SessionInfo;
 import io.acquire.client.User;
 import io.acquire.client.wire.AccountingWire.AccountView;
+import io.acquire.client.wire.AccountingWire.BudgetSummary;
+import io.acquire.client.wire.AccountingWire.MemberBudget;
 import io.acquire.client.wire.AccountingWire.StatementLine;
 import io.acquire.client.wire.SharingWire.AccessEntry;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
@@ -126,9 +129,22 @@ public final class Renderers {
               + row("Available", status.available().toString())
               + row("Daily cap", status.dailyCap() == null ? "none" : status.dailyCap() + " (spent today "
                   + status.spentToday() + ")")
-              + row("Overdraft limit", status.overdraftLimit().toString()) + row("Holds", holds) + "</table>");
+              + row("Overdraft limit", status.overdraftLimit().toString()) + row("Holds", holds)
+              + (status.delegation() == null ? "" : row("Sub-account", "of " + status.delegation().parent() + " for "
+                  + status.delegation().member() + " (" + status.delegation().status() + "): spent "
+                  + status.delegation().spent() + " of a budget of " + status.delegation().budget()))
+              + "</table>");
           context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "Account " + status.name() + ": balance "
               + status.balance() + ", available " + status.available() + ", holds " + holds);
+        });
+
+    renderer.createRegistration(BudgetSummary.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((summary, context) -> {
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> budgetTable(summary));
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "Sub-accounts of " + summary.parentName() + ": "
+              + summary.members().stream().map(m -> m.member() + " spent " + m.spent() + " of " + m.budget() + " ("
+                  + m.status() + ")").collect(Collectors.joining(", ")));
         });
 
     renderer.createRegistration(Quote.class)
@@ -258,6 +274,45 @@ public final class Renderers {
       html.append("<tr>").append(left("td", entry.user())).append(left("td", entry.role()))
           .append(left("td", entry.path().isEmpty() ? "the whole drive" : entry.path() + "/"))
           .append(left("td", entry.why())).append("</tr>");
+    }
+    return html.append("</table>").toString();
+  }
+
+  /** Spend per member of an account's sub-accounts, with totals over the open and frozen ones. */
+  static String budgetTable(BudgetSummary summary) {
+    String[] columns = {"Budget", "Spent", "Today", "Daily cap", "Held", "Available"};
+    StringBuilder html = new StringBuilder("<table class=\"acquire-budgets\"><caption style=\"text-align:left\">"
+        + "Sub-accounts of " + escape(summary.parentName()) + " (" + escape(summary.parent()) + ")</caption><tr>"
+        + left("th", "Member") + left("th", "Status"));
+    for (String column : columns) {
+      html.append("<th style=\"text-align:right\">").append(column).append("</th>");
+    }
+    html.append("</tr>");
+    for (MemberBudget m : summary.members()) {
+      html.append("<tr>").append(left("td", m.member())).append(left("td", m.status()));
+      for (Object figure : new Object[] {m.budget(), m.spent(), m.spentToday(), m.dailyCap() == null ? "none"
+          : m.dailyCap(), m.held(), m.available()}) {
+        html.append("<td style=\"text-align:right\">").append(escape(figure.toString())).append("</td>");
+      }
+      html.append("</tr>");
+    }
+    List<MemberBudget> live = summary.members().stream().filter(m -> !m.status().equals("closed")).toList();
+    if (!live.isEmpty()) {
+      html.append("<tr>").append(left("th", "Total")).append(left("th", live.size() + " not closed"));
+      Money[] totals = new Money[6];
+      for (MemberBudget m : live) {
+        Money[] figures = {m.budget(), m.spent(), m.spentToday(), null, m.held(), m.available()};
+        for (int i = 0; i < figures.length; i++) {
+          if (figures[i] != null) {
+            totals[i] = totals[i] == null ? figures[i] : totals[i].plus(figures[i]);
+          }
+        }
+      }
+      for (Money total : totals) {
+        html.append("<th style=\"text-align:right\">").append(total == null ? "" : escape(total.toString()))
+            .append("</th>");
+      }
+      html.append("</tr>");
     }
     return html.append("</table>").toString();
   }

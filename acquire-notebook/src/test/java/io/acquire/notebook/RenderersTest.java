@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.Money;
 import io.acquire.client.SessionInfo;
+import io.acquire.client.wire.AccountingWire.BudgetSummary;
+import io.acquire.client.wire.AccountingWire.MemberBudget;
 import io.acquire.client.wire.AccountingWire.StatementLine;
 import io.acquire.client.wire.SharingWire.AccessEntry;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -20,6 +22,30 @@ class RenderersTest {
 
   RenderersTest() {
     Renderers.register(renderer);
+  }
+
+  @Test
+  void budgetsAreATableOfSpendPerMemberWithTotalsOverTheOpenOnes() {
+    BudgetSummary summary = new BudgetSummary("acct_1", "lab <group>", List.of(
+        new MemberBudget("acct_2", "lab/bob", "bob", "open", gbp("50.00"), gbp("12.25"), gbp("2.25"), gbp("5.00"),
+            gbp("32.75"), gbp("10.00")),
+        new MemberBudget("acct_3", "lab/cy", "cy", "frozen", gbp("20.00"), gbp("0.50"), gbp("0.00"), gbp("0.00"),
+            gbp("19.50"), null),
+        new MemberBudget("acct_4", "lab/dee", "dee", "closed", gbp("3.00"), gbp("3.00"), gbp("0.00"), gbp("0.00"),
+            gbp("0.00"), null)));
+    DisplayData data = renderer.render(summary);
+    String html = String.valueOf(data.getData(MIMEType.TEXT_HTML));
+    assertTrue(html.startsWith("<table class=\"acquire-budgets\">"), html);
+    assertTrue(html.contains("lab &lt;group&gt;"), "names are escaped: " + html);
+    assertTrue(html.contains(">bob<") && html.contains(">12.25 GBP<") && html.contains(">frozen<"), html);
+    assertTrue(html.contains(">2 not closed<") && html.contains(">70.00 GBP<") && html.contains(">12.75 GBP<")
+        && html.contains(">52.25 GBP<"), "totals leave the closed one out: " + html);
+    assertEquals("Sub-accounts of lab <group>: bob spent 12.25 GBP of 50.00 GBP (open), cy spent 0.50 GBP of "
+        + "20.00 GBP (frozen), dee spent 3.00 GBP of 3.00 GBP (closed)", data.getData(MIMEType.TEXT_PLAIN));
+  }
+
+  private static Money gbp(String amount) {
+    return Money.of(amount, "GBP");
   }
 
   @Test

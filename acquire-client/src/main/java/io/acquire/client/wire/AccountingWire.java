@@ -24,7 +24,48 @@ public final class AccountingWire {
    * @param spentToday transfers out and captures this UTC day
    */
   public record AccountView(String id, String name, String owner, Money balance, Money available,
-      Money overdraftLimit, Money dailyCap, Money spentToday, List<HoldView> holds, long journalLength) {}
+      Money overdraftLimit, Money dailyCap, Money spentToday, List<HoldView> holds, long journalLength,
+      Delegated delegation) {
+
+    /** An ordinary account: no delegation. */
+    public AccountView(String id, String name, String owner, Money balance, Money available, Money overdraftLimit,
+        Money dailyCap, Money spentToday, List<HoldView> holds, long journalLength) {
+      this(id, name, owner, balance, available, overdraftLimit, dailyCap, spentToday, holds, journalLength, null);
+    }
+  }
+
+  /**
+   * What makes an account a sub-account (null on ordinary accounts).
+   *
+   * @param parent the account that funds it
+   * @param member who spends it
+   * @param status {@code open}, {@code frozen} (no new holds; running ones settle) or {@code closed}
+   * @param budget what the parent has put in, net of what went back
+   * @param spent budget − balance: what the member has spent, net of refunds
+   */
+  public record Delegated(String parent, String member, String status, Money budget, Money spent) {}
+
+  /** {@code POST /accounts/{id}/delegations}: a sub-account for each member, each funded with {@code budget}. */
+  public record Delegate(List<String> members, Money budget, Money dailyCap) {}
+
+  /** {@code PUT /accounts/{id}/delegation}: a sub-account's total budget and daily cap (null: none). */
+  public record SetBudget(Money budget, Money dailyCap) {}
+
+  /**
+   * One member's sub-account as its owner sees it.
+   *
+   * @param spent budget − balance: spent so far, net of refunds
+   * @param held reserved by running jobs and holds
+   * @param available what the member can still spend: balance − held
+   */
+  public record MemberBudget(String account, String name, String member, String status, Money budget, Money spent,
+      Money spentToday, Money held, Money available, Money dailyCap) {}
+
+  /** {@code GET /accounts/{id}/delegations}: spend per member of an account's sub-accounts, oldest first. */
+  public record BudgetSummary(String parent, String parentName, List<MemberBudget> members) {}
+
+  /** {@code POST /accounts/{id}/close}: the closed sub-account and the transfer that returned its remainder (null if none was left). */
+  public record ClosedBudget(MemberBudget account, Money returned, String transfer) {}
 
   public record AccountList(List<AccountView> accounts) {}
 

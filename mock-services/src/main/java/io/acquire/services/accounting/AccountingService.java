@@ -45,6 +45,7 @@ public final class AccountingService implements Service {
 
   private final Ledger ledger;
   private final LocalBilling billing;
+  private final DelegationCalls delegations;
   private final Clock clock;
   /** Read at each use: the key changes when the service's key is rotated. */
   private final java.util.function.Supplier<SigningKey> signingKey;
@@ -54,6 +55,7 @@ public final class AccountingService implements Service {
     this.signingKey = context::signingKey;
     this.ledger = Ledger.of(context);
     this.billing = new LocalBilling(context);
+    this.delegations = new DelegationCalls(ledger, clock);
   }
 
   @Override
@@ -63,9 +65,9 @@ public final class AccountingService implements Service {
     // to the ledger, which records it in the same write as the change.
     routes.post("/accounts", routes.forPeopleClaimingOwnNonce(this::createAccount))
         .get("/accounts", routes.forPeople((ctx, caller) -> ctx.json(new AccountList(
-            ledger.accountsOf(caller.username()).stream().map(this::view).toList()))))
+            ledger.accountsVisibleTo(caller.username()).stream().map(this::view).toList()))))
         .get("/accounts/{id}", routes.forPeople((ctx, caller) ->
-            ctx.json(view(ledger.owned(ctx.pathParam("id"), caller.username())))))
+            ctx.json(view(ledger.visible(ctx.pathParam("id"), caller.username())))))
         .put("/accounts/{id}/limits", routes.forPeopleClaimingOwnNonce(this::setLimits))
         .get("/accounts/{id}/statement", routes.forPeople(this::statement))
         .post("/transfers", routes.forPeopleClaimingOwnNonce(this::transfer))
@@ -75,6 +77,7 @@ public final class AccountingService implements Service {
         .post("/holds/{id}/void", routes.forPeopleClaimingOwnNonce((ctx, caller) ->
             ctx.json(holdResult(ledger.voidHold(caller, ctx.pathParam("id"))))));
     BillingCalls.mount(routes, billing, ledger);
+    delegations.mount(routes);
   }
 
   private void createAccount(Context ctx, Caller caller) {
@@ -95,7 +98,7 @@ public final class AccountingService implements Service {
   }
 
   private void statement(Context ctx, Caller caller) {
-    AccountState account = ledger.owned(ctx.pathParam("id"), caller.username());
+    AccountState account = ledger.visible(ctx.pathParam("id"), caller.username());
     List<StatementLine> lines = ledger.journal(account.meta().id()).stream().map(e -> new StatementLine(e.seq(),
         e.at(), e.kind(), money(e.amountMinor()), money(e.balanceMinor()), e.reference(), e.counterparty(),
         e.description(), e.previousHash(), e.hash(), e.kind().equals("hold") && e.holds().containsKey(e.reference())
@@ -143,9 +146,7 @@ public final class AccountingService implements Service {
 
   private HoldRecord ownedHold(Context ctx, Caller caller) {
     String id = ctx.pathParam("id");
-    return ledger.hold(id).filter(h -> ledger.account(h.account())
-            .map(a -> a.meta().owner().equals(caller.username()) && !caller.username().equals(Ledger.SYSTEM))
-            .orElse(false))
+    return ledger.visibleHold(id, caller.username())
         .orElseThrow(() -> ApiException.notFound("You have no hold " + id + "."));
   }
 
@@ -169,7 +170,7 @@ public final class AccountingService implements Service {
     return new AccountView(meta.id(), meta.name(), meta.owner(), money(latest.balanceMinor()),
         money(latest.balanceMinor() - held + meta.overdraftMinor()), money(meta.overdraftMinor()),
         meta.dailyCapMinor() == null ? null : money(meta.dailyCapMinor()), money(latest.spentOn(now)), holds,
-        latest.seq() + 1);
+        latest.seq() + 1, delegations.delegated(account));
   }
 
   private Money money(long minor) {

@@ -19,7 +19,10 @@ public interface Billing {
 
   String currency();
 
-  /** The account's id if {@code user} owns it; a 404 naming it otherwise. */
+  /**
+   * The account's id if {@code user} may spend from it now: owns it, or is the member of an
+   * open sub-account (403 for its owner, 409 while frozen or once closed); a 404 naming it otherwise.
+   */
   String requireOwned(String user, String accountId);
 
   /**

@@ -78,6 +78,13 @@ final class Draft {
     return !base.accountIdsOf(owner).isEmpty() || newAccountsByOwner.containsKey(owner);
   }
 
+  /** The owner's accounts, those opened in this batch included. */
+  List<String> accountIdsOf(String owner) {
+    List<String> ids = new ArrayList<>(base.accountIdsOf(owner));
+    ids.addAll(newAccountsByOwner.getOrDefault(owner, List.of()));
+    return ids;
+  }
+
   boolean hasAccountNamed(String owner, String name) {
     return base.accountNamed(owner, name) != null || newAccountsByName.containsKey(owner + "\n" + name);
   }

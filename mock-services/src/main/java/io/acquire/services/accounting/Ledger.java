@@ -66,7 +66,7 @@ final class Ledger implements AutoCloseable {
   static final long SHOWABLE = Money.MAX_MINOR_UNITS;
 
   private final LedgerLog log;
-  private final Settings settings;
+  final Settings settings;
 
   /**
    * This server's ledger, shared by accounting and compute, with the operator's options
@@ -128,8 +128,13 @@ final class Ledger implements AutoCloseable {
 
   // Reads ------------------------------------------------------------------------------
 
-  private <T> T read(Function<LedgerState, T> read) {
+  <T> T read(Function<LedgerState, T> read) {
     return log.read(read);
+  }
+
+  /** Decides {@code decide} in the next batch (see {@link LedgerLog#submit}). */
+  <T> T submit(Caller caller, Function<Draft, LedgerLog.Decision<T>> decide) {
+    return log.submit(caller, decide);
   }
 
   Optional<AccountState> account(String id) {
@@ -147,6 +152,29 @@ final class Ledger implements AutoCloseable {
 
   private static boolean isOwner(AccountMeta meta, String user) {
     return meta.owner().equals(user) && !user.equals(SYSTEM);
+  }
+
+  /** The account if {@code user} owns it or, for a sub-account, is its member; a 404 otherwise. */
+  AccountState visible(String id, String user) {
+    return account(id).filter(a -> Delegation.visibleTo(a.meta(), user))
+        .orElseThrow(() -> ApiException.notFound("You have no account " + id + "."));
+  }
+
+  /** The account if {@code user} may spend from it now (see {@link #spendingFrom}); for compute's checks at quote time. */
+  AccountState spendable(String id, String user) {
+    return read(s -> spendingFrom(id, s.account(id), user));
+  }
+
+  /** The accounts {@code user} owns, then those delegated to them. */
+  List<AccountState> accountsVisibleTo(String user) {
+    return read(s -> java.util.stream.Stream.concat(s.accountIdsOf(user).stream(),
+        s.accountIdsDelegatedTo(user).stream()).map(s::account).toList());
+  }
+
+  /** Whether {@code user} may see the hold: the owner or member of its account. */
+  Optional<HoldRecord> visibleHold(String id, String user) {
+    return read(s -> Optional.ofNullable(s.hold(id))
+        .filter(h -> Delegation.visibleTo(s.account(h.account()).meta(), user)));
   }
 
   /** Every account, the operator's included. */
@@ -226,6 +254,7 @@ final class Ledger implements AutoCloseable {
     return log.submit(caller, d -> {
       AccountState account = ownedIn(d, accountId, caller.username());
       AccountMeta meta = account.meta();
+      Delegations.checkLimits(meta, overdraftMinor);
       checkGranted(overdraftMinor, meta.overdraftMinor());
       AccountMeta updated = meta.withLimits(overdraftMinor, dailyCapMinor, settings.overdraftGrantMinor());
       checkShowable(updated, account.latest());
@@ -268,7 +297,7 @@ final class Ledger implements AutoCloseable {
         }
         return LedgerLog.unchanged(earlier.get());
       }
-      AccountState from = ownedIn(d, fromId, requester);
+      AccountState from = spendingFrom(fromId, d.account(fromId).orElse(null), requester);
       AccountState to = d.account(toId).orElseThrow(() -> ApiException.notFound("No account " + toId + "."));
       Instant now = d.at();
       AccountMeta meta = from.meta();
@@ -305,7 +334,7 @@ final class Ledger implements AutoCloseable {
         }
         return LedgerLog.unchanged(earlier.get());
       }
-      AccountState account = ownedIn(d, accountId, owner);
+      AccountState account = spendingFrom(accountId, d.account(accountId).orElse(null), owner);
       AccountMeta meta = account.meta();
       Entry latest = account.latest();
       Instant now = d.at();
@@ -463,12 +492,25 @@ final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Writes both lines of a transfer and its record. A capture ({@code holdId} set) takes the
+   * Writes both lines of a transfer and its record, under the rules of sub-accounts (money
+   * in one goes only to the operator; money comes in only from its parent or the operator,
+   * and after it closed goes to the parent instead). A capture ({@code holdId} set) takes the
    * hold off the paying account in the same line; limits were checked by the caller (or,
    * for a capture, when the hold was placed).
    */
   private TransferRecord move(Draft d, String requester, String idempotencyKey, AccountState from, AccountState to,
       long amountMinor, String holdId, String description) {
+    AccountState payee = Delegations.payee(d, from, to);
+    return book(d, requester, idempotencyKey, from, payee, amountMinor, holdId, description, true);
+  }
+
+  /**
+   * Writes both lines of a transfer and its record, with no rule but that the figures can
+   * be shown. {@code spending}: whether it counts toward the paying account's daily cap
+   * (moving a sub-account's budget to or from its parent does not).
+   */
+  TransferRecord book(Draft d, String requester, String idempotencyKey, AccountState from, AccountState to,
+      long amountMinor, String holdId, String description, boolean spending) {
     if (from.meta().id().equals(to.meta().id())) {
       throw ApiException.badRequest("A transfer needs two different accounts.");
     }
@@ -478,8 +520,8 @@ final class Ledger implements AutoCloseable {
     if (holdId != null) {
       fromHolds.remove(holdId);
     }
-    Entry debit = from.latest().next(now, holdId == null ? "debit" : "capture", -amountMinor, amountMinor, id,
-        to.meta().id(), description, fromHolds);
+    Entry debit = from.latest().next(now, holdId == null ? "debit" : "capture", -amountMinor,
+        spending ? amountMinor : 0, id, to.meta().id(), description, fromHolds);
     Entry credit = to.latest().next(now, "credit", amountMinor, 0, id, from.meta().id(), description,
         to.latest().holdsCopy());
     checkShowable(from.meta(), debit);
@@ -492,7 +534,19 @@ final class Ledger implements AutoCloseable {
     return record;
   }
 
-  private AccountState ownedIn(Draft d, String id, String user) {
+  /**
+   * The account {@code id} if {@code user} may spend from it now: an ordinary account its
+   * owner, a sub-account its member while it is open. Others learn no more than they may see.
+   */
+  private AccountState spendingFrom(String id, AccountState account, String user) {
+    if (account == null || !Delegation.visibleTo(account.meta(), user)) {
+      throw ApiException.notFound("You have no account " + id + ".");
+    }
+    Delegations.checkSpender(account.meta(), user);
+    return account;
+  }
+
+  AccountState ownedIn(Draft d, String id, String user) {
     return d.account(id).filter(a -> isOwner(a.meta(), user))
         .orElseThrow(() -> ApiException.notFound("You have no account " + id + "."));
   }
@@ -506,7 +560,7 @@ final class Ledger implements AutoCloseable {
   }
 
   private HoldRecord ownedHold(Draft d, String holdId, String user) {
-    return d.hold(holdId).filter(h -> d.account(h.account()).map(a -> isOwner(a.meta(), user)).orElse(false))
+    return d.hold(holdId).filter(h -> d.account(h.account()).map(a -> Delegation.spentBy(a.meta(), user)).orElse(false))
         .orElseThrow(() -> ApiException.notFound("You have no hold " + holdId + "."));
   }
 
@@ -514,17 +568,17 @@ final class Ledger implements AutoCloseable {
 
   // Helpers ------------------------------------------------------------------------------
 
-  private static String newId(String prefix) {
+  static String newId(String prefix) {
     byte[] random = new byte[12];
     RANDOM.nextBytes(random);
     return prefix + HexFormat.of().formatHex(random);
   }
 
-  private ApiException insufficient(String message) {
+  ApiException insufficient(String message) {
     return new ApiException(402, "insufficient_funds", message);
   }
 
-  private String money(long minor) {
+  String money(long minor) {
     return Money.ofMinorUnits(minor, settings.currency()).toString();
   }
 

@@ -39,6 +39,8 @@ final class LedgerState {
   /** Owner → account ids, oldest first; owner + "\n" + name → id. */
   private final Map<String, List<String>> accountsByOwner = new HashMap<>();
   private final Map<String, String> accountsByName = new HashMap<>();
+  /** Member → the sub-accounts delegated to them, oldest first. */
+  private final Map<String, List<String>> accountsByMember = new HashMap<>();
   /** Insertion order is time order, which pruning relies on. */
   private final LinkedHashMap<String, TransferRecord> transfers = new LinkedHashMap<>();
   private final Map<String, HoldRecord> holds = new HashMap<>();
@@ -70,6 +72,10 @@ final class LedgerState {
 
   List<String> accountIdsOf(String owner) {
     return accountsByOwner.getOrDefault(owner, List.of());
+  }
+
+  List<String> accountIdsDelegatedTo(String member) {
+    return accountsByMember.getOrDefault(member, List.of());
   }
 
   String accountNamed(String owner, String name) {
@@ -123,8 +129,7 @@ final class LedgerState {
       accounts.put(meta.id(), before == null ? new AccountState(meta, null, -1)
           : new AccountState(meta, before.latest(), before.batch()));
       if (before == null) {
-        accountsByOwner.computeIfAbsent(meta.owner(), o -> new ArrayList<>()).add(meta.id());
-        accountsByName.put(meta.owner() + "\n" + meta.name(), meta.id());
+        index(meta);
       }
     }
     for (Line line : batch.lines()) {
@@ -149,6 +154,15 @@ final class LedgerState {
     hash = batchHash;
     if (seq % PRUNE_EVERY == 0) {
       prune();
+    }
+  }
+
+  /** Indexes a new account by owner, name and, for a sub-account, member (none of which ever changes). */
+  private void index(AccountMeta meta) {
+    accountsByOwner.computeIfAbsent(meta.owner(), o -> new ArrayList<>()).add(meta.id());
+    accountsByName.put(meta.owner() + "\n" + meta.name(), meta.id());
+    if (meta.delegation() != null) {
+      accountsByMember.computeIfAbsent(meta.delegation().member(), m -> new ArrayList<>()).add(meta.id());
     }
   }
 
@@ -194,8 +208,7 @@ final class LedgerState {
     state.hash = checkpoint.hash();
     for (AccountState a : checkpoint.accounts()) {
       state.accounts.put(a.meta().id(), a);
-      state.accountsByOwner.computeIfAbsent(a.meta().owner(), o -> new ArrayList<>()).add(a.meta().id());
-      state.accountsByName.put(a.meta().owner() + "\n" + a.meta().name(), a.meta().id());
+      state.index(a.meta());
     }
     for (TransferRecord t : checkpoint.transfers()) {
       state.transfers.put(t.id(), t);

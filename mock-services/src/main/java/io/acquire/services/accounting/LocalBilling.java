@@ -20,7 +20,7 @@ final class LocalBilling implements Billing {
 
   @Override
   public String requireOwned(String user, String accountId) {
-    return ledger.owned(accountId, user).meta().id();
+    return ledger.spendable(accountId, user).meta().id();
   }
 
   @Override

@@ -19,11 +19,25 @@ final class Records {
    *     operator's own accounts and accounts of earlier versions): the batch that records the limits shows
    *     what allowed them
    */
+  /**
+   * @param delegation set for a sub-account that {@code owner} funds for a member to spend; null otherwise
+   */
   record AccountMeta(String id, String owner, String name, String currency, long overdraftMinor, Long dailyCapMinor,
-      Instant createdAt, Long overdraftGrantMinor) {
+      Instant createdAt, Long overdraftGrantMinor, Delegation delegation) {
+
+    /** An ordinary account. */
+    AccountMeta(String id, String owner, String name, String currency, long overdraftMinor, Long dailyCapMinor,
+        Instant createdAt, Long overdraftGrantMinor) {
+      this(id, owner, name, currency, overdraftMinor, dailyCapMinor, createdAt, overdraftGrantMinor, null);
+    }
 
     AccountMeta withLimits(long overdraft, Long dailyCap, long grant) {
-      return new AccountMeta(id, owner, name, currency, overdraft, dailyCap, createdAt, grant);
+      return new AccountMeta(id, owner, name, currency, overdraft, dailyCap, createdAt, grant, delegation);
+    }
+
+    AccountMeta withDelegation(Delegation changed) {
+      return new AccountMeta(id, owner, name, currency, overdraftMinor, dailyCapMinor, createdAt, overdraftGrantMinor,
+          changed);
     }
   }
 

@@ -46,8 +46,8 @@ import java.util.regex.Pattern;
  * docs/security.md for the threats each rule answers.
  */
 public final class IdentityService implements Service {
-  static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{2,31}");
-  static final String USERNAME_RULE =
+  public static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{2,31}");
+  public static final String USERNAME_RULE =
       "Usernames are 3 to 32 characters of a-z, 0-9, '.', '_' or '-', starting with a letter.";
   private static final String USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
   private static final int MAX_LOGIN_FAILURES = 5;

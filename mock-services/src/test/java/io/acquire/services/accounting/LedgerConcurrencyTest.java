@@ -13,9 +13,7 @@ import io.acquire.services.store.ObjectStore;
 import io.acquire.services.testing.TestSessions;
 import io.acquire.services.testing.TestSessions.Reply;
 import io.acquire.services.testing.TestSessions.Session;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,8 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,9 +187,10 @@ class LedgerConcurrencyTest {
 
   @Test
   void twoProcessesOnOneStoreSurviveOneBeingKilledMidRun() throws Exception { // 2,000 operations
-    Process child = startChild();
-    String childUrl = awaitReady(child);
-    try (LocalObjectStore store = LocalObjectStore.open(data.resolve("store"));
+    ChildBackends children = new ChildBackends(data);
+    Process child = children.start();
+    String childUrl = children.awaitReady(child);
+    try (LocalObjectStore store = LocalObjectStore.open(children.store());
          AcquireServer local = AcquireServer.builder().store(store).port(0)
              .services(List.of("registry", "accounting")).start()) {
       AtomicReference<String> restartedUrl = new AtomicReference<>();
@@ -201,8 +198,8 @@ class LedgerConcurrencyTest {
         child.destroyForcibly();
         try {
           child.waitFor(30, TimeUnit.SECONDS);
-          Process restarted = startChild();
-          restartedUrl.set(awaitReady(restarted));
+          Process restarted = children.start();
+          restartedUrl.set(children.awaitReady(restarted));
           restarted.destroy();
           restarted.waitFor(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -214,34 +211,5 @@ class LedgerConcurrencyTest {
     } finally {
       child.destroyForcibly();
     }
-  }
-
-  private final Map<Process, Path> logs = new ConcurrentHashMap<>();
-
-  /** A second backend process (accounting only) on the same data directory, logging to a file. */
-  private Process startChild() throws IOException {
-    Path log = Files.createTempFile(data, "child", ".log");
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "io.acquire.services.AcquireServer", "--port", "0",
-        "--data", data.resolve("store").toString(), "--services", "registry,accounting")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    logs.put(process, log);
-    return process;
-  }
-
-  private String awaitReady(Process process) throws Exception {
-    Path log = logs.get(process);
-    Pattern ready = Pattern.compile("Acquire backend ready at (http://\\S+)");
-    for (int i = 0; i < 600; i++) {
-      Matcher m = ready.matcher(Files.readString(log));
-      if (m.find()) {
-        return m.group(1);
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("child backend exited: " + Files.readString(log));
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("child backend did not start: " + Files.readString(log));
   }
 }
