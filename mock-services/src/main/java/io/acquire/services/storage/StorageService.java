@@ -35,10 +35,15 @@ public final class StorageService implements Service {
   private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
   private final Drives drives;
+  private final Publications publications;
+  private final ServiceContext context;
   private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
+    this.context = context;
+    this.publications = new Publications(drives, context.objects(), context.clock(), Minters.fromOptions(context),
+        context.option("publisher", "Acquire"));
     int sweepSeconds = context.intOption("sweep-seconds", 3600);
     if (sweepSeconds < 1) {
       throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
@@ -106,6 +111,7 @@ public final class StorageService implements Service {
             ctx.json(new FileList(drives.versions(readable(ctx, caller), ctx.queryParam("path"))))))
         .get("/drives/{drive}/content", routes.signed(this::download));
     JobDriveCalls.mount(routes, drives);
+    PublicationRoutes.mount(routes, publications, context::url);
   }
 
   /** A small file in one request: the next version of {@code ?path=}, checked against its claimed SHA-256. */
