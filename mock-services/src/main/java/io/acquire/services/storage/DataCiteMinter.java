@@ -118,7 +118,8 @@ final class DataCiteMinter implements Minter {
     Request request = new Request.Builder().url(baseUrl + path)
         .header("Authorization", authorization)
         .header("Accept", "application/vnd.api+json")
-        .method(method, body == null ? null : RequestBody.create(body, JSON_API))
+        // An empty DELETE still says Content-Length: 0, so no server waits for a body.
+        .method(method, body == null ? RequestBody.create(new byte[0], null) : RequestBody.create(body, JSON_API))
         .build();
     try (Response response = http.newCall(request).execute()) {
       if (response.isSuccessful()) {
