@@ -163,10 +163,14 @@ record PublicationMetadata(PublicationRecord record, String landingPage) {
     return items;
   }
 
-  /** One line for people: creators (year). Title [Data set]. Publisher. URL */
+  /**
+   * One line for people: creators (year). Title [Data set]. Publisher. Then the DOI's
+   * doi.org URL, or a local identifier followed by the page it resolves to.
+   */
   String text() {
     return String.join("; ", record.creators()) + " (" + record.publicationYear() + "). " + record.title()
-        + (record.title().endsWith(".") ? "" : ".") + " [Data set]. " + record.publisher() + ". " + identifierUrl();
+        + (record.title().endsWith(".") ? "" : ".") + " [Data set]. " + record.publisher() + ". "
+        + (record.atDoiOrg() ? identifierUrl() : record.identifier() + ", " + landingPage);
   }
 
   /** schema.org's Dataset, for search engines reading the landing page. */
