@@ -3,6 +3,7 @@ package io.acquire.notebook;
 import io.acquire.client.Account;
 import io.acquire.client.Drive;
 import io.acquire.client.Job;
+import io.acquire.client.Publication;
 import io.acquire.client.Quote;
 import io.acquire.client.TimeSeries;
 import io.acquire.client.wire.StorageWire.FileVersion;
@@ -159,6 +160,14 @@ public final class Renderers {
           List<FileVersion> files = drive.files();
           context.renderIfRequested(MIMEType.TEXT_HTML, () -> driveTable(drive, files));
           context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> drive + ": " + files.size() + " files");
+        });
+
+    renderer.createRegistration(Publication.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((publication, context) -> {
+          String citation = publication.citation(Publication.CitationFormat.TEXT);
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> PublicationCard.html(publication, citation));
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> PublicationCard.text(publication, citation));
         });
 
     renderer.createRegistration(TimeSeries.class)
