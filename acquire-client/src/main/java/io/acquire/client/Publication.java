@@ -22,7 +22,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * Publication p = job.outputs().publish("Argon heated to 120 K", List.of("Lovelace, Ada"), "20 ps equilibration.");
- * p.identifier();                          // 10.5072/acquire.7kq2m9xw
+ * p.identifier();                          // 10.5072/acquire.7kq2m9xwd3
  * p.landingPage();                         // the public page: metadata, citation, files
  * p.citation(Publication.CitationFormat.BIBTEX);
  * p.files().get(0).url();                  // curl -O works, with Range
@@ -81,7 +81,7 @@ public final class Publication {
     return info.id();
   }
 
-  /** The persistent identifier, a DOI such as {@code 10.5072/acquire.7kq2m9xw}. */
+  /** The persistent identifier, a DOI such as {@code 10.5072/acquire.7kq2m9xwd3}. */
   public String identifier() {
     return info.identifier();
   }

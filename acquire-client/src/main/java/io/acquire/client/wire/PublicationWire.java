@@ -30,7 +30,7 @@ public final class PublicationWire {
   /**
    * A publication as its owner and the public see it.
    *
-   * @param identifier the persistent identifier, such as {@code 10.5072/acquire.7kq2m9xw}
+   * @param identifier the persistent identifier, such as {@code 10.5072/acquire.7kq2m9xwd3}
    * @param identifierUrl where the identifier resolves: {@code https://doi.org/…} for a
    *     registered DOI, the landing page for a locally minted one
    * @param state {@code findable} or {@code withdrawn}

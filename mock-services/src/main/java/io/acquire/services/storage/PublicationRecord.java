@@ -7,7 +7,7 @@ import java.util.List;
  * A publication as stored at {@code storage/publications/<id>}: its metadata and the exact
  * file versions it froze. Versions are never rewritten, so the references are the freeze.
  *
- * @param identifier the DOI, such as {@code 10.5072/acquire.7kq2m9xw}
+ * @param identifier the DOI, such as {@code 10.5072/acquire.7kq2m9xwd3}
  * @param atDoiOrg whether the identifier resolves at doi.org (registered with DataCite)
  * @param folder the drive folder published, empty for the whole drive
  * @param state {@link #FINDABLE} or {@link #WITHDRAWN}
