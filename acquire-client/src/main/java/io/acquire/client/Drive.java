@@ -233,6 +233,23 @@ public final class Drive {
     return "/drives/" + URLEncoder.encode(info.id(), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Publishes the newest version of every file in this drive (for a job's outputs: all of
+   * them) with a persistent identifier and a public landing page; see {@link Publication}.
+   * Only the drive's owner may publish it.
+   *
+   * @param creators people as "Family, Given", organisations by name; at least one
+   */
+  public Publication publish(String title, List<String> creators, String description) {
+    return Publication.publish(storage, id(), "", title, creators, description);
+  }
+
+  /** Like {@link #publish(String, List, String)}, for the files under {@code folder} only (paths relative to it). */
+  public Publication publishFolder(String folder, String title, List<String> creators, String description) {
+    Objects.requireNonNull(folder, "folder == null");
+    return Publication.publish(storage, id(), folder, title, creators, description);
+  }
+
   public FileVersion upload(Path file, String path) {
     return upload(file, path, Progress.NONE);
   }

@@ -5,6 +5,7 @@ import io.acquire.client.Drive;
 import io.acquire.client.Job;
 import io.acquire.client.Link;
 import io.acquire.client.Money;
+import io.acquire.client.Publication;
 import io.acquire.client.Quote;
 import io.acquire.client.TimeSeries;
 import io.acquire.client.wire.StorageWire.FileVersion;
@@ -207,6 +208,14 @@ public final class Renderers {
                 + link.id() + ")") + "</p>");
             context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> what + " (" + link.id() + ")");
           }
+        });
+
+    renderer.createRegistration(Publication.class)
+        .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+        .register((publication, context) -> {
+          String citation = publication.citation(Publication.CitationFormat.TEXT);
+          context.renderIfRequested(MIMEType.TEXT_HTML, () -> PublicationCard.html(publication, citation));
+          context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> PublicationCard.text(publication, citation));
         });
 
     renderer.createRegistration(TimeSeries.class)

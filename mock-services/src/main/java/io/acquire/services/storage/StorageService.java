@@ -42,10 +42,15 @@ public final class StorageService implements Service {
   private final SharingRoutes sharing;
   private final StoragePayments payments;
   private final FileTransfers transfers;
+  private final Publications publications;
+  private final ServiceContext context;
   private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
+    this.context = context;
+    this.publications = new Publications(drives, context.objects(), context.clock(), Minters.fromOptions(context),
+        context.option("publisher", "Acquire"));
     this.access = new AccessRules(context.objects(), drives, new Groups(context.objects(), context.clock()),
         context.clock());
     this.payments = new StoragePayments(drives, context.objects(), context.clock(),
@@ -156,6 +161,7 @@ public final class StorageService implements Service {
         .get("/drives/{drive}/content", routes.signed(this::download));
     StoragePaymentRoutes.mount(routes, drives, payments, this::ownedByPerson, this::info);
     JobDriveCalls.mount(routes, drives, payments);
+    PublicationRoutes.mount(routes, publications, context::url);
     sharing.mount(routes);
   }
 
