@@ -119,6 +119,27 @@ final class Publications {
     return objects.get(key(id), PublicationRecord.class);
   }
 
+  /**
+   * Refuses to delete versions that a publication still cites: its landing page promises
+   * them. Withdrawing the publication (which leaves its tombstone) releases them.
+   */
+  void requireUnpublished(DriveRecord drive, List<Version> versions) {
+    for (PublicationRecord record : of(drive.owner())) {
+      if (record.withdrawn() || !record.drive().equals(drive.id())) {
+        continue;
+      }
+      for (PublicationRecord.Frozen file : record.files()) {
+        for (Version version : versions) {
+          if (version.path().equals(file.drivePath()) && version.version() == file.version()) {
+            throw ApiException.conflict(version.path() + " v" + version.version() + " is part of publication "
+                + record.identifier() + " and stays as published; withdraw the publication first ("
+                + "POST /publications/" + record.id() + "/withdraw with a reason) to delete it. Nothing was deleted.");
+          }
+        }
+      }
+    }
+  }
+
   /** The owner's publications, newest first. */
   List<PublicationRecord> of(String owner) {
     List<PublicationRecord> found = new ArrayList<>();

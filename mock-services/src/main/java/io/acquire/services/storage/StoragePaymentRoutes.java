@@ -26,7 +26,8 @@ final class StoragePaymentRoutes {
   private StoragePaymentRoutes() {}
 
   static void mount(Routes routes, Drives drives, StoragePayments payments,
-      BiFunction<Context, Caller, DriveRecord> owned, Function<DriveRecord, DriveInfo> info) {
+      BiFunction<Context, Caller, DriveRecord> owned, Function<DriveRecord, DriveInfo> info,
+      java.util.function.BiConsumer<DriveRecord, List<Version>> mayDelete) {
     routes.put("/drives/{drive}/account", routes.forPeople((ctx, caller) -> {
       DriveRecord drive = owned.apply(ctx, caller);
       String account = Bodies.required("account", Bodies.json(ctx, SetAccount.class).account(), 64);
@@ -34,10 +35,15 @@ final class StoragePaymentRoutes {
     }))
         .post("/drives/{drive}/delete", routes.forPeople((ctx, caller) -> {
           DriveRecord drive = owned.apply(ctx, caller);
-          ctx.json(payments.delete(drive, chosen(drives, drive, Bodies.json(ctx, Delete.class))));
+          List<Version> versions = chosen(drives, drive, Bodies.json(ctx, Delete.class));
+          mayDelete.accept(drive, versions);
+          ctx.json(payments.delete(drive, versions));
         }))
-        .delete("/drives/{drive}", routes.forPeople((ctx, caller) ->
-            ctx.json(payments.deleteDrive(owned.apply(ctx, caller)))))
+        .delete("/drives/{drive}", routes.forPeople((ctx, caller) -> {
+          DriveRecord drive = owned.apply(ctx, caller);
+          mayDelete.accept(drive, drives.allVersions(drive, ""));
+          ctx.json(payments.deleteDrive(drive));
+        }))
         .post("/drives/{drive}/extend", routes.forPeople((ctx, caller) -> {
           DriveRecord drive = owned.apply(ctx, caller);
           Extend request = Bodies.json(ctx, Extend.class);

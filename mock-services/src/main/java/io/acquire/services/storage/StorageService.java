@@ -159,7 +159,8 @@ public final class StorageService implements Service {
           ctx.json(new FileList(drives.versions(access.drive(), ctx.queryParam("path"))));
         }))
         .get("/drives/{drive}/content", routes.signed(this::download));
-    StoragePaymentRoutes.mount(routes, drives, payments, this::ownedByPerson, this::info);
+    StoragePaymentRoutes.mount(routes, drives, payments, this::ownedByPerson, this::info,
+        publications::requireUnpublished);
     JobDriveCalls.mount(routes, drives, payments);
     PublicationRoutes.mount(routes, publications, context::url);
     sharing.mount(routes);

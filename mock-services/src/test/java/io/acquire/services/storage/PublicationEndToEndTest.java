@@ -72,6 +72,23 @@ class PublicationEndToEndTest {
   }
 
   @Test
+  void publishedFilesCannotBeDeletedUntilThePublicationIsWithdrawn() throws Exception {
+    User ada = RealLogins.loggedIn(server.url(), "ada");
+    Drive drive = Drive.open(ada, "results");
+    drive.write("run/energies.csv", "t,E\n0,-5243.5\n".getBytes(StandardCharsets.UTF_8));
+    Publication publication = drive.publishFolder("run", "Argon energies", List.of("Lovelace, Ada"), "");
+    io.acquire.client.ConflictException refused = assertThrows(io.acquire.client.ConflictException.class,
+        () -> drive.delete("run/energies.csv", 1));
+    assertTrue(refused.getMessage().contains(publication.identifier()) && refused.getMessage().contains("withdraw"),
+        refused.getMessage());
+    assertThrows(io.acquire.client.ConflictException.class, drive::deleteDrive);
+    assertEquals(1, drive.versions("run/energies.csv").size(), "nothing was deleted");
+    publication.withdraw("superseded");
+    assertEquals(1, drive.delete("run/energies.csv", 1).versions());
+    assertTrue(drive.files().isEmpty());
+  }
+
+  @Test
   void aPublishedFolderIsFrozenAndItsFilesCitationsAndMetadataArePublic() throws Exception {
     User ada = RealLogins.loggedIn(server.url(), "ada");
     Drive drive = Drive.open(ada, "results");
