@@ -78,7 +78,7 @@ public final class Account {
         .orElseThrow(() -> new NotFoundException(404, "not_found", "You have no account named '" + name + "'.", null));
   }
 
-  /** The user's accounts: those they own, then the sub-accounts delegated to them. */
+  /** The user's accounts: those they own (sub-accounts they delegated included), then those delegated to them. */
   public static List<Account> list(User user) {
     Transport accounting = user.signedTransport("accounting");
     return accounting.get("/accounts", AccountList.class).accounts().stream()

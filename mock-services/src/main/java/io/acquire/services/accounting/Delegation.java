@@ -36,7 +36,10 @@ record Delegation(String parent, String member, long budgetMinor, String status)
         && (meta.owner().equals(user) || meta.delegation() != null && meta.delegation().member().equals(user));
   }
 
-  /** Whether {@code user} spends from it (whether it may spend now is {@link Ledger}'s to say): its member, or for an ordinary account its owner. */
+  /**
+   * Whether {@code user} is the one who spends from it: its member, or for an ordinary
+   * account its owner ({@link Delegations#checkSpender} says whether they may spend now).
+   */
   static boolean spentBy(AccountMeta meta, String user) {
     if (user.equals(Ledger.SYSTEM)) {
       return false;

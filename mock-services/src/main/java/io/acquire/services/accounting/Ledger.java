@@ -66,7 +66,7 @@ final class Ledger implements AutoCloseable {
   static final long SHOWABLE = Money.MAX_MINOR_UNITS;
 
   private final LedgerLog log;
-  final Settings settings;
+  private final Settings settings;
 
   /**
    * This server's ledger, shared by accounting and compute, with the operator's options
@@ -180,10 +180,6 @@ final class Ledger implements AutoCloseable {
   /** Every account, the operator's included. */
   List<AccountState> allAccounts() {
     return read(LedgerState::allAccounts);
-  }
-
-  List<AccountState> accountsOf(String owner) {
-    return read(s -> s.accountIdsOf(owner).stream().map(s::account).toList());
   }
 
   Optional<HoldRecord> hold(String id) {
@@ -560,7 +556,8 @@ final class Ledger implements AutoCloseable {
   }
 
   private HoldRecord ownedHold(Draft d, String holdId, String user) {
-    return d.hold(holdId).filter(h -> d.account(h.account()).map(a -> Delegation.spentBy(a.meta(), user)).orElse(false))
+    return d.hold(holdId)
+        .filter(h -> d.account(h.account()).map(a -> Delegation.spentBy(a.meta(), user)).orElse(false))
         .orElseThrow(() -> ApiException.notFound("You have no hold " + holdId + "."));
   }
 

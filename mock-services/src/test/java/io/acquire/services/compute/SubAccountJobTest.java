@@ -64,10 +64,16 @@ class SubAccountJobTest {
       assertEquals(cost, row.spentToday());
       assertThrows(PermissionException.class, () -> Job.quote(backend.user(), spec), "Ada cannot spend Bob's budget");
 
+      MemberBudget raised = forBob.setBudget(Money.of("25.00", "GBP"), null);
+      assertEquals(Money.of("25.00", "GBP"), raised.budget());
+      assertEquals(Money.of("75.00", "GBP"), lab.balance(), "the raise came from the parent");
       assertEquals("frozen", forBob.freeze().status());
       assertThrows(ConflictException.class, () -> Job.quote(bob, spec), "a frozen sub-account takes no new jobs");
+      assertEquals("open", forBob.unfreeze().status());
+      Job.quote(bob, spec);
+      forBob.freeze();
       ClosedBudget closed = forBob.close();
-      assertEquals(GBP_20.minus(cost), closed.returned());
+      assertEquals(Money.of("25.00", "GBP").minus(cost), closed.returned());
       assertEquals(Money.of("100.00", "GBP").minus(cost), lab.balance(), "Ada has back all but the job's cost");
       assertEquals(List.of("closed"), lab.budgets().members().stream().map(MemberBudget::status).toList());
     }
