@@ -48,7 +48,11 @@ class HostileRequestsTest {
       "GET /t/compute/jobs/{x}", "POST /t/compute/jobs/{x}/cancel", "DELETE /t/storage/drives/{drive}",
       "PATCH /t/accounting/accounts", "POST /t/identity/users", "POST /t/identity/logins",
       "POST /t/identity/logins/poll", "GET /t/identity/login", "POST /t/identity/login", "GET /t/identity/whoami",
-      "POST /t/identity/logout"};
+      "POST /t/identity/logout", "POST /t/storage/publications", "GET /t/storage/publications",
+      "GET /t/storage/publications/{publication}", "GET /t/storage/publications/{publication}/datacite.json",
+      "GET /t/storage/publications/{publication}/citation", "GET /t/storage/publications/{publication}/files/{x}",
+      "GET /t/storage/publications/{publication}/files/a.txt", "POST /t/storage/publications/{publication}/withdraw",
+      "GET /t/storage/publications/{x}"};
   private static final String[] SEGMENTS = {"..", ".", "%2e%2e", "%2F", "%00", "a%20b", "%E2%98%83", "-1",
       "99999999999999999999", "0", "%27%20OR%201%3D1", "%3Cscript%3E", "x".repeat(300), "up_" + "0".repeat(32),
       "acct_funding", "acct_revenue", "hold_1", "job_1", "identity"};
@@ -76,8 +80,16 @@ class HostileRequestsTest {
       assertEquals(201, account.status(), account.body());
       Reply drive = ada.send("POST", "/t/storage/drives", "{\"name\":\"inputs\"}");
       assertTrue(drive.status() == 200 || drive.status() == 201, drive.body());
+      String driveId = Json.mapper().readTree(drive.body()).get("id").asText();
+      Reply file = ada.sendBytes("PUT", "/t/storage/drives/" + driveId + "/files?path=a.txt",
+          "alpha".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("X-Acquire-File-SHA256",
+              io.acquire.client.wire.RequestSignature.sha256Hex("alpha".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      assertEquals(201, file.status(), file.body());
+      Reply publication = ada.send("POST", "/t/storage/publications", "{\"drive\":\"" + driveId + "\",\"title\":"
+          + "\"Alpha\",\"creators\":[\"Lovelace, Ada\"]}");
+      assertEquals(201, publication.status(), publication.body());
       Map<String, String> ids = Map.of("{account}", Json.mapper().readTree(account.body()).get("id").asText(),
-          "{drive}", Json.mapper().readTree(drive.body()).get("id").asText());
+          "{drive}", driveId, "{publication}", Json.mapper().readTree(publication.body()).get("id").asText());
       OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).retryOnConnectionFailure(false).build();
       Map<Integer, Integer> statuses = new LinkedHashMap<>();
       List<String> failures = new ArrayList<>();
