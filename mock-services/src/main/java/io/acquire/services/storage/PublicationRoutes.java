@@ -50,7 +50,9 @@ final class PublicationRoutes {
               .result(Json.write(metadata(base, find(publications, ctx)).datacite()));
         })
         .get("/publications/{id}/citation", ctx -> citation(ctx, metadata(base, find(publications, ctx))))
-        .get("/publications/{id}/files/<path>", ctx -> download(ctx, publications, find(publications, ctx)));
+        .get("/publications/{id}/files/<path>", ctx -> download(ctx, publications, find(publications, ctx), true))
+        // curl -I and download managers ask first; the answer carries the GET's headers, no body.
+        .head("/publications/{id}/files/<path>", ctx -> download(ctx, publications, find(publications, ctx), false));
   }
 
   static String landingPage(Supplier<String> base, String id) {
@@ -89,7 +91,7 @@ final class PublicationRoutes {
   }
 
   /** A published file's frozen version, with byte ranges as drive downloads serve them; 410 once withdrawn. */
-  private static void download(Context ctx, Publications publications, PublicationRecord record) {
+  private static void download(Context ctx, Publications publications, PublicationRecord record, boolean body) {
     String path = ctx.pathParam("path");
     Frozen file = record.files().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow(() ->
         ApiException.notFound("Publication " + record.identifier() + " has no file " + path + "."));
@@ -120,7 +122,9 @@ final class PublicationRoutes {
         .header("Content-Disposition", "attachment; filename*=UTF-8''"
             + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
         .contentType("application/octet-stream");
-    ctx.result(limited(publications, version, from, length));
+    if (body) {
+      ctx.result(limited(publications, version, from, length));
+    }
   }
 
   private static InputStream limited(Publications publications, Version version, long from, long length) {
