@@ -117,7 +117,8 @@ final class PublicationRoutes {
         .header("Content-Length", Long.toString(length))
         .header("ETag", "\"" + version.sha256() + "\"")
         .header(io.acquire.client.wire.StorageWire.FILE_SHA256_HEADER, version.sha256())
-        .header("Cache-Control", "public, max-age=31536000, immutable")
+        // The bytes never change, but a withdrawal must reach caches too: five minutes at most.
+        .header("Cache-Control", "public, max-age=300")
         .header("Access-Control-Allow-Origin", "*")
         .header("Content-Disposition", "attachment; filename*=UTF-8''"
             + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
