@@ -53,7 +53,18 @@ class HostileRequestsTest {
       "POST /t/storage/drives/{drive}/access", "GET /t/storage/drives/{drive}/access",
       "DELETE /t/storage/drives/{drive}/access", "POST /t/storage/drives/{drive}/links",
       "GET /t/storage/drives/{drive}/links", "DELETE /t/storage/drives/{drive}/links/{x}", "GET /t/storage/l/{x}",
-      "GET /t/storage/l/{x}/{x}", "PUT /t/storage/l/{x}", "PUT /t/storage/l/{x}/{x}"};
+      "GET /t/storage/l/{x}/{x}", "PUT /t/storage/l/{x}", "PUT /t/storage/l/{x}/{x}",
+      "POST /t/storage/publications", "GET /t/storage/publications",
+      "GET /t/storage/publications/{publication}", "GET /t/storage/publications/{publication}/datacite.json",
+      "GET /t/storage/publications/{publication}/citation", "GET /t/storage/publications/{publication}/files/{x}",
+      "GET /t/storage/publications/{publication}/files/a.txt", "POST /t/storage/publications/{publication}/withdraw",
+      "GET /t/storage/publications/{x}", "PUT /t/storage/drives/{drive}/account",
+      "POST /t/storage/drives/{drive}/delete", "POST /t/storage/drives/{drive}/extend",
+      "POST /t/storage/drives/{drive}/archive", "POST /t/storage/drives/{drive}/restore",
+      "GET /t/storage/drives/{drive}/payments", "DELETE /t/storage/drives/{drive}/uploads/{x}",
+      "POST /t/accounting/accounts/{x}/delegations", "GET /t/accounting/accounts/{x}/delegations",
+      "PUT /t/accounting/accounts/{x}/delegation", "POST /t/accounting/accounts/{x}/freeze",
+      "POST /t/accounting/accounts/{x}/unfreeze", "POST /t/accounting/accounts/{x}/close"};
   private static final String[] SEGMENTS = {"..", ".", "%2e%2e", "%2F", "%00", "a%20b", "%E2%98%83", "-1",
       "99999999999999999999", "0", "%27%20OR%201%3D1", "%3Cscript%3E", "x".repeat(300), "up_" + "0".repeat(32),
       "acct_funding", "acct_revenue", "hold_1", "job_1", "identity"};
@@ -81,8 +92,16 @@ class HostileRequestsTest {
       assertEquals(201, account.status(), account.body());
       Reply drive = ada.send("POST", "/t/storage/drives", "{\"name\":\"inputs\"}");
       assertTrue(drive.status() == 200 || drive.status() == 201, drive.body());
+      String driveId = Json.mapper().readTree(drive.body()).get("id").asText();
+      Reply file = ada.sendBytes("PUT", "/t/storage/drives/" + driveId + "/files?path=a.txt",
+          "alpha".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("X-Acquire-File-SHA256",
+              io.acquire.client.wire.RequestSignature.sha256Hex("alpha".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      assertEquals(201, file.status(), file.body());
+      Reply publication = ada.send("POST", "/t/storage/publications", "{\"drive\":\"" + driveId + "\",\"title\":"
+          + "\"Alpha\",\"creators\":[\"Lovelace, Ada\"]}");
+      assertEquals(201, publication.status(), publication.body());
       Map<String, String> ids = Map.of("{account}", Json.mapper().readTree(account.body()).get("id").asText(),
-          "{drive}", Json.mapper().readTree(drive.body()).get("id").asText());
+          "{drive}", driveId, "{publication}", Json.mapper().readTree(publication.body()).get("id").asText());
       OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).retryOnConnectionFailure(false).build();
       Map<Integer, Integer> statuses = new LinkedHashMap<>();
       List<String> failures = new ArrayList<>();

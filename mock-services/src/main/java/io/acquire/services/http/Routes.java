@@ -34,6 +34,11 @@ public final class Routes {
     return this;
   }
 
+  public Routes head(String path, Handler handler) {
+    app.head(base + path, handler);
+    return this;
+  }
+
   public Routes delete(String path, Handler handler) {
     app.delete(base + path, handler);
     return this;

@@ -21,6 +21,12 @@ final class Minters {
   private Minters() {}
 
   static Minter fromOptions(ServiceContext context) {
+    if (context.option("datacite-password", null) != null) {
+      // Refused, not ignored: the operator meant it, and it already sits in a command line.
+      throw new IllegalArgumentException("Option storage.datacite-password is not accepted: options show in process "
+          + "listings. Give the password in the environment variable " + PASSWORD_ENVIRONMENT + " or a file named by "
+          + "storage.datacite-password-file, and change it, since it was on a command line.");
+    }
     String kind = context.option("minter", "local");
     switch (kind) {
       case "local" -> {

@@ -50,7 +50,9 @@ final class PublicationRoutes {
               .result(Json.write(metadata(base, find(publications, ctx)).datacite()));
         })
         .get("/publications/{id}/citation", ctx -> citation(ctx, metadata(base, find(publications, ctx))))
-        .get("/publications/{id}/files/<path>", ctx -> download(ctx, publications, find(publications, ctx)));
+        .get("/publications/{id}/files/<path>", ctx -> download(ctx, publications, find(publications, ctx), true))
+        // curl -I and download managers ask first; the answer carries the GET's headers, no body.
+        .head("/publications/{id}/files/<path>", ctx -> download(ctx, publications, find(publications, ctx), false));
   }
 
   static String landingPage(Supplier<String> base, String id) {
@@ -89,7 +91,7 @@ final class PublicationRoutes {
   }
 
   /** A published file's frozen version, with byte ranges as drive downloads serve them; 410 once withdrawn. */
-  private static void download(Context ctx, Publications publications, PublicationRecord record) {
+  private static void download(Context ctx, Publications publications, PublicationRecord record, boolean body) {
     String path = ctx.pathParam("path");
     Frozen file = record.files().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow(() ->
         ApiException.notFound("Publication " + record.identifier() + " has no file " + path + "."));
@@ -115,12 +117,15 @@ final class PublicationRoutes {
         .header("Content-Length", Long.toString(length))
         .header("ETag", "\"" + version.sha256() + "\"")
         .header(io.acquire.client.wire.StorageWire.FILE_SHA256_HEADER, version.sha256())
-        .header("Cache-Control", "public, max-age=31536000, immutable")
+        // The bytes never change, but a withdrawal must reach caches too: five minutes at most.
+        .header("Cache-Control", "public, max-age=300")
         .header("Access-Control-Allow-Origin", "*")
         .header("Content-Disposition", "attachment; filename*=UTF-8''"
             + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
         .contentType("application/octet-stream");
-    ctx.result(limited(publications, version, from, length));
+    if (body) {
+      ctx.result(limited(publications, version, from, length));
+    }
   }
 
   private static InputStream limited(Publications publications, Version version, long from, long length) {

@@ -101,11 +101,17 @@ class DataCitePublishingTest {
   }
 
   @Test
-  void aBackendAskedToMintThroughDataCiteWithoutItsPasswordRefusesToStart() {
+  void aBackendAskedToMintThroughDataCiteWithoutItsPasswordOrWithItOnTheCommandLineRefusesToStart() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AcquireServer.builder()
         .store(new MemoryObjectStore()).port(0).option("storage.minter", "datacite")
         .option("storage.datacite-repository", "ACQ.REPO").option("storage.doi-prefix", "10.80123")
         .option("storage.datacite-password-file", dir.resolve("missing").toString()).start());
     assertTrue(e.getMessage().contains("Cannot read the DataCite password"), e.getMessage());
+    IllegalArgumentException onCommandLine = assertThrows(IllegalArgumentException.class, () -> AcquireServer.builder()
+        .store(new MemoryObjectStore()).port(0).option("storage.minter", "datacite")
+        .option("storage.datacite-repository", "ACQ.REPO").option("storage.doi-prefix", "10.80123")
+        .option("storage.datacite-password", "s3cret-on-a-command-line").start());
+    assertTrue(onCommandLine.getMessage().contains("is not accepted"), onCommandLine.getMessage());
+    assertFalse(onCommandLine.getMessage().contains("s3cret"), onCommandLine.getMessage());
   }
 }

@@ -19,6 +19,7 @@ import io.acquire.services.AcquireServer;
 import io.acquire.services.store.MemoryObjectStore;
 import io.acquire.services.testing.PublicationChecks;
 import io.acquire.services.testing.RealLogins;
+import io.acquire.services.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,7 +166,17 @@ class PublicationEndToEndTest {
     String fileUrl = publication.files().get(0).url().toString();
     assertEquals("alpha", fetch(fileUrl, null).text());
 
+    // The real curl, with no account: a whole download, a range, and HEAD.
+    String curl = Tools.require("/usr/bin/curl", "curl").toString();
+    Tools.run(List.of(curl, "-sS", "-f", "-O", "--output-dir", dir.toString(), fileUrl));
+    assertEquals("alpha", Files.readString(dir.resolve("a.txt")));
+    assertEquals("lph", Tools.run(List.of(curl, "-sS", "-f", "-r", "1-3", fileUrl)));
+    String head = Tools.run(List.of(curl, "-sS", "-f", "-I", fileUrl));
+    assertTrue(head.startsWith("HTTP/1.1 200") && head.toLowerCase(java.util.Locale.ROOT).contains("content-length: 5"),
+        head);
+
     Publication withdrawn = publication.withdraw("The <thermostat> was misconfigured.");
+    assertEquals("410", Tools.run(List.of(curl, "-s", "-o", "/dev/null", "-w", "%{http_code}", fileUrl)));
     assertTrue(withdrawn.isWithdrawn());
     assertEquals("The <thermostat> was misconfigured.", withdrawn.withdrawReason().orElseThrow());
     Fetched page = fetch(publication.landingPage().toString(), null);
