@@ -32,7 +32,7 @@ final class CdsTraining implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, "UTF-8");
-    CommandLine help = new CommandLine(new Main());
+    CommandLine help = Main.commandLine(new Main(), new String[0]);
     help.usage(nowhere);
     help.getSubcommands().values().forEach(c -> c.usage(nowhere));
     Path dir = Files.createTempDirectory("acquire-cds");

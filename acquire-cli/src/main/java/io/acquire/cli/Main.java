@@ -4,6 +4,9 @@ import io.acquire.client.AcquireException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,11 +18,6 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "acquire", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Log in by QR code, then run and pay for jobs (batch scripts like sbatch, or simulations), "
         + "keep files in drives and follow your accounts.",
-    subcommands = {
-        IdentityCommands.Login.class, IdentityCommands.Register.class, IdentityCommands.WhoAmI.class,
-        IdentityCommands.Logout.class, IdentityCommands.Approve.class,
-        AccountCommands.class, DriveCommands.class, JobCommands.class, ConfigCommands.class,
-        AutoComplete.GenerateCompletion.class, CdsTraining.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  acquire login --url http://127.0.0.1:8080 --user ada",
@@ -32,6 +30,26 @@ import picocli.CommandLine.ScopeType;
         "",
         ExitCodes.HELP})
 final class Main implements Runnable {
+  /** The commands, in the order help lists them. */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("login", IdentityCommands.Login.class);
+    COMMANDS.put("register", IdentityCommands.Register.class);
+    COMMANDS.put("whoami", IdentityCommands.WhoAmI.class);
+    COMMANDS.put("logout", IdentityCommands.Logout.class);
+    COMMANDS.put("approve", IdentityCommands.Approve.class);
+    COMMANDS.put("account", AccountCommands.class);
+    COMMANDS.put("drive", DriveCommands.class);
+    COMMANDS.put("job", JobCommands.class);
+    COMMANDS.put("config", ConfigCommands.class);
+    COMMANDS.put("generate-completion", AutoComplete.GenerateCompletion.class);
+    COMMANDS.put("cds-training", CdsTraining.class);
+  }
+
+  /** Options of the top command that take a value, to find the command name after them. */
+  private static final Set<String> VALUE_OPTIONS = Set.of("--profile", "--url", "--user", "-u");
+
   @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "NAME",
       description = "Settings profile to use (default: $ACQUIRE_PROFILE, else 'default').")
   String profile;
@@ -75,9 +93,33 @@ final class Main implements Runnable {
     System.exit(run(args, out, err));
   }
 
+  /**
+   * The command line for {@code args}. Picocli builds a command's model by reflection, so
+   * only the command named is built (a third of the start-up of a typical command); help,
+   * completion and mistakes get them all.
+   */
+  static CommandLine commandLine(Main main, String[] args) {
+    CommandLine line = new CommandLine(main);
+    String name = null;
+    for (int i = 0; i < args.length && name == null; i++) {
+      if (VALUE_OPTIONS.contains(args[i])) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        name = args[i];
+      }
+    }
+    boolean all = name == null || !COMMANDS.containsKey(name) || name.equals("generate-completion");
+    for (Map.Entry<String, Class<?>> command : COMMANDS.entrySet()) {
+      if (all || command.getKey().equals(name)) {
+        line.addSubcommand(command.getKey(), command.getValue());
+      }
+    }
+    return line;
+  }
+
   static int run(String[] args, PrintStream out, PrintStream err) {
     Main main = new Main();
-    CommandLine line = new CommandLine(main);
+    CommandLine line = commandLine(main, args);
     Ansi ansi = Terminal.colours() ? Ansi.ON : Ansi.OFF;
     line.setUsageHelpAutoWidth(true);
     line.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
