@@ -2,9 +2,6 @@ package io.acquire.cli;
 
 import io.acquire.client.AcquireException;
 import io.acquire.client.Money;
-import io.acquire.client.RetryPolicy;
-import io.acquire.client.User;
-import io.acquire.client.Wallet;
 import io.acquire.client.wire.AccountingWire.AccountView;
 import io.acquire.client.wire.Json;
 import io.acquire.client.wire.RequestSignature;
@@ -50,10 +47,13 @@ final class CdsTraining implements Callable<Integer> {
       Json.read(Json.write(view), AccountView.class);
       new Table("A", "B").row(money, now).print(nowhere);
       QrTerminal.lines("http://127.0.0.1/t/identity/login?code=TRAIN-ING", false);
-      // Nothing listens on port 9 of loopback: the call fails at once, after loading the HTTP stack.
-      try (User user = User.builder().username("training").identityUrl("http://127.0.0.1:9/t/identity")
-          .retryPolicy(RetryPolicy.none()).wallet(Wallet.inDirectory(config.walletDirectory())).build()) {
-        user.serviceUrl("accounting");
+      // The user as commands build it; nothing listens on port 9 of loopback, so the call
+      // fails at once (retried, as the SDK retries reads), after loading the HTTP stack.
+      Main main = new Main();
+      main.url = "http://127.0.0.1:9";
+      main.user = "training";
+      try (Cli cli = new Cli(main, java.util.Map.of("ACQUIRE_CONFIG_DIR", dir.toString()))) {
+        cli.user().serviceUrl("accounting");
       } catch (AcquireException expected) {
         Main.failure(expected, nowhere);
       }

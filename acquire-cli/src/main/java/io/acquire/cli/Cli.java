@@ -7,8 +7,11 @@ import io.acquire.client.Wallet;
 import io.acquire.client.wire.Json;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import okhttp3.ConnectionSpec;
+import okhttp3.OkHttpClient;
 import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -25,6 +28,8 @@ final class Cli implements AutoCloseable {
   private final Map<String, String> env;
   private final Ansi ansi;
   private User user;
+  private OkHttpClient http;
+  private boolean needsHostName;
 
   Cli(Main options, Map<String, String> env) {
     this.options = options;
@@ -69,11 +74,29 @@ final class Cli implements AutoCloseable {
   /** The user, resuming the session saved in the wallet if there is one. */
   User user() {
     if (user == null) {
-      user = User.builder().username(username()).identityUrl(identityUrl())
-          .deviceName("acquire command line on " + hostName())
-          .wallet(Wallet.inDirectory(config.walletDirectory())).build();
+      User.Builder builder = User.builder().username(username()).identityUrl(identityUrl())
+          .deviceName(deviceName()).wallet(Wallet.inDirectory(config.walletDirectory()));
+      if (identityUrl().startsWith("http://")) {
+        // Plain HTTP only: OkHttp then skips setting up TLS (the JDK's trust store and SSL
+        // context), a fifth of the start-up of a command against a local backend.
+        http = new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+            .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(30))
+            .writeTimeout(Duration.ofSeconds(30)).build();
+        builder.httpClient(http);
+      }
+      user = builder.build();
     }
     return user;
+  }
+
+  /** How the login page names this client; the host name is looked up only when a login needs it. */
+  private String deviceName() {
+    return "acquire command line on " + (needsHostName ? hostName() : "this computer");
+  }
+
+  /** Say, before {@link #user()}, that this command starts a login, whose page shows the host name. */
+  void startsLogin() {
+    needsHostName = true;
   }
 
   /** The user, who must hold a live session. */
@@ -122,7 +145,11 @@ final class Cli implements AutoCloseable {
   @Override
   public void close() {
     if (user != null) {
-      user.close(); // keeps the wallet's session; releases the HTTP client
+      user.close(); // keeps the wallet's session
+    }
+    if (http != null) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
     }
   }
 

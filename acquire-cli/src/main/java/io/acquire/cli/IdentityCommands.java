@@ -46,6 +46,7 @@ final class IdentityCommands {
     @Override
     public Integer call() {
       Cli cli = Cli.of(spec);
+      cli.startsLogin();
       User user = cli.user();
       if (user.isLoggedIn() && !again) {
         remember(cli, user);

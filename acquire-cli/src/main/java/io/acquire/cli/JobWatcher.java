@@ -65,7 +65,8 @@ final class JobWatcher {
           }
         }
       }
-      List<TimeSeries> series = series();
+      List<String> columns = new ArrayList<>();
+      List<TimeSeries> series = series(columns);
       List<Double> times = job.getTime();
       int available = series.isEmpty() ? 0 : series.stream().mapToInt(TimeSeries::size).min().orElse(0);
       for (int i = recordsShown; i < available; i++) {
@@ -73,8 +74,8 @@ final class JobWatcher {
           Map<String, Object> record = new LinkedHashMap<>();
           record.put("type", "record");
           record.put("time_ps", times.get(i));
-          for (TimeSeries s : series) {
-            record.put(s.name(), s.values().get(i));
+          for (int c = 0; c < series.size(); c++) {
+            record.put(columns.get(c), series.get(c).values().get(i));
           }
           cli.json(record);
         } else if (!live) {
@@ -127,14 +128,15 @@ final class JobWatcher {
     return texts;
   }
 
-  /** The simulation columns this job records (none for a batch script). */
-  private List<TimeSeries> series() {
+  /** The simulation columns this job records (none for a batch script), their names added to {@code names}. */
+  private List<TimeSeries> series(List<String> names) {
     List<TimeSeries> series = new ArrayList<>();
     for (String[] column : COLUMNS) {
       try {
         TimeSeries s = job.series(column[0]);
         if (!s.isEmpty()) {
           series.add(new TimeSeries(column[1], s.unit(), s.times(), s.values()));
+          names.add(column[0]);
         }
       } catch (IllegalArgumentException e) {
         // This workload records other columns.

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.AutoComplete;
@@ -108,7 +109,9 @@ final class Main implements Runnable {
         name = args[i];
       }
     }
-    boolean all = name == null || !COMMANDS.containsKey(name) || name.equals("generate-completion");
+    // Help, completion and mistakes list every command; --version needs none.
+    boolean all = name == null ? args.length == 0 || List.of(args).contains("-h") || List.of(args).contains("--help")
+        : !COMMANDS.containsKey(name) || name.equals("generate-completion");
     for (Map.Entry<String, Class<?>> command : COMMANDS.entrySet()) {
       if (all || command.getKey().equals(name)) {
         line.addSubcommand(command.getKey(), command.getValue());

@@ -288,6 +288,33 @@ class AcquireCommandLineTest {
   }
 
   @Test
+  void aSimulationIsWatchedWithItsTemperatureAndEnergies() throws IOException {
+    // 108 atoms for 2 ps, a record every 0.1 ps: 21 records in a second or two.
+    Path input = Files.writeString(dir.resolve("argon.json"),
+        "{\"system\": {\"cellsPerSide\": 3}, \"protocol\": {\"runtime\": 2, \"reportInterval\": 0.1}}");
+    acquire.run("drive", "put", input.toString(), "sims:argon.json").expect(0);
+    String id = json(acquire.run("job", "submit", "--workload", "md-equilibrate", "--input", "sims:argon.json",
+        "--time", "5", "--json").expect(0)).get("id").asText();
+
+    AcquireBinary.Result events = acquire.run("job", "watch", id, "--json").expect(0);
+    List<JsonNode> parsed = events.out().lines().map(l -> Json.read(l.getBytes(StandardCharsets.UTF_8),
+        JsonNode.class)).toList();
+    List<JsonNode> records = parsed.stream().filter(e -> e.get("type").asText().equals("record")).toList();
+    assertEquals(21, records.size(), events.out());
+    assertEquals(2.0, records.get(20).get("time_ps").asDouble(), 1e-9);
+    assertTrue(records.get(20).get("temperature_K").asDouble() > 0, records.get(20).toString());
+    assertTrue(records.get(20).has("total_kJmol"), records.get(20).toString());
+    JsonNode end = parsed.get(parsed.size() - 1);
+    assertEquals("end", end.get("type").asText());
+    assertEquals("completed", end.get("status").asText());
+
+    List<String> plain = acquire.run("job", "watch", id).expect(0).outLines();
+    assertEquals(21, plain.stream().filter(l -> l.startsWith("# t=")).count(), String.join("\n", plain));
+    assertTrue(plain.stream().anyMatch(l -> l.startsWith("# t=2.000 ps  Temperature ") && l.contains(" K  ")),
+        String.join("\n", plain));
+  }
+
+  @Test
   void logoutEndsTheSessionForLaterCommands() throws Exception {
     AcquireBinary eve = new AcquireBinary(dir.resolve("eve"));
     logIn(eve, "eve", register(eve, "eve")).result().expect(0);
