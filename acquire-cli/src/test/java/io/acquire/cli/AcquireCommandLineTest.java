@@ -201,7 +201,7 @@ class AcquireCommandLineTest {
     notLoggedIn.expect(ExitCodes.NOT_LOGGED_IN);
     assertTrue(notLoggedIn.err().contains("acquire login"), notLoggedIn.err());
 
-    // A port nothing listens on: connection refused.
+    // Port 9 of loopback: nothing listens, the connection is refused.
     AcquireBinary.Result down = stranger.run("register", "--url", "http://127.0.0.1:9", "--user", "carol",
         "--password-env", "NOPE");
     down.expect(ExitCodes.USAGE); // the password variable is checked before anything is sent
