@@ -59,6 +59,33 @@ final class AcquireBinary {
     return builder;
   }
 
+  /** Runs the command on a pseudo-terminal (util-linux's {@code script}), as a person at a terminal would. */
+  Result runOnTerminal(String... args) {
+    StringBuilder command = new StringBuilder("'" + BINARY + "'");
+    for (String arg : args) {
+      command.append(" '").append(arg.replace("'", "'\\''")).append("'");
+    }
+    List<String> wrapped = List.of("script", "-qec", command.toString(), "/dev/null");
+    try {
+      Path out = Files.createTempFile(configDirectory.getParent(), "tty", ".txt");
+      ProcessBuilder builder = builder().command(wrapped).redirectOutput(out.toFile())
+          .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.PIPE);
+      builder.environment().put("TERM", "xterm-256color");
+      builder.environment().remove("NO_COLOR");
+      Process process = builder.start();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("acquire " + String.join(" ", args) + " did not finish in 120 s");
+      }
+      return new Result(process.exitValue(), Files.readString(out), "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   Result run(String... args) {
     return runWithInput(null, args);
   }

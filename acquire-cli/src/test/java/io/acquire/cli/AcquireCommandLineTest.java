@@ -296,6 +296,14 @@ class AcquireCommandLineTest {
     String id = json(acquire.run("job", "submit", "--workload", "md-equilibrate", "--input", "sims:argon.json",
         "--time", "5", "--json").expect(0)).get("id").asText();
 
+    // On a terminal: a block of the latest values with sparklines, redrawn in place, in colour.
+    String live = acquire.runOnTerminal("job", "watch", id).expect(0).out();
+    assertTrue(live.contains("\u001b["), live);
+    assertTrue(live.lines().anyMatch(l -> l.startsWith("Temperature ") && l.contains(" K ")
+        && l.chars().anyMatch(c -> c >= '▁' && c <= '█')), live);
+    assertFalse(live.contains("# t="), live);
+    assertTrue(live.contains("Job " + id + " "), live);
+
     AcquireBinary.Result events = acquire.run("job", "watch", id, "--json").expect(0);
     List<JsonNode> parsed = events.out().lines().map(l -> Json.read(l.getBytes(StandardCharsets.UTF_8),
         JsonNode.class)).toList();
