@@ -74,6 +74,7 @@ final class Cli implements AutoCloseable {
   /** The user, resuming the session saved in the wallet if there is one. */
   User user() {
     if (user == null) {
+      config.ensureDirectory(); // before the SDK makes the wallet inside it
       User.Builder builder = User.builder().username(username()).identityUrl(identityUrl())
           .deviceName(deviceName()).wallet(Wallet.inDirectory(config.walletDirectory()));
       if (identityUrl().startsWith("http://")) {

@@ -96,10 +96,30 @@ final class Config {
     return names;
   }
 
+  /**
+   * Creates the directory, if missing, for its owner only (mode 700): the wallet inside it
+   * holds session keys. An existing directory is left as its owner set it.
+   */
+  void ensureDirectory() {
+    if (Files.isDirectory(directory)) {
+      return;
+    }
+    try {
+      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(directory);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the settings directory " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Writes the file atomically, readable by its owner only (it names who you are and where). */
   void save() {
+    ensureDirectory();
     try {
-      Files.createDirectories(directory);
       Path temp = directory.resolve(".config-" + UUID.randomUUID() + ".tmp");
       if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
         Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

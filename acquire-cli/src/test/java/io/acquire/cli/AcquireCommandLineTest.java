@@ -123,6 +123,7 @@ class AcquireCommandLineTest {
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sessions.get(0))));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
         dir.resolve("config").resolve("config.properties"))));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("config"))));
 
     JsonNode who = json(acquire.run("whoami", "--json").expect(0));
     assertEquals("ada", who.get("username").asText());
