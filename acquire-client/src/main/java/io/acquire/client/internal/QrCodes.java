@@ -19,6 +19,28 @@ public final class QrCodes {
 
   private QrCodes() {}
 
+  /**
+   * The code's modules, {@code true} for dark, with a light quiet zone of {@code margin}
+   * modules on every side: for drawing it with characters, as the command line does.
+   */
+  public static boolean[][] modules(String text, int margin) {
+    try {
+      // Size 0 asks for one pixel per module.
+      BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0,
+          Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, margin,
+              EncodeHintType.CHARACTER_SET, "UTF-8"));
+      boolean[][] modules = new boolean[matrix.getHeight()][matrix.getWidth()];
+      for (int y = 0; y < modules.length; y++) {
+        for (int x = 0; x < modules[y].length; x++) {
+          modules[y][x] = matrix.get(x, y);
+        }
+      }
+      return modules;
+    } catch (WriterException e) {
+      throw new IllegalArgumentException("Text is too long for a QR code (" + text.length() + " characters)", e);
+    }
+  }
+
   public static byte[] png(String text, int size) {
     try {
       BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, size, size,

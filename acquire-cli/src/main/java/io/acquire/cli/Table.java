@@ -1,0 +1,47 @@
+package io.acquire.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain text table: a header and rows, columns padded to their widest cell. */
+final class Table {
+  private final List<String[]> rows = new ArrayList<>();
+
+  Table(String... header) {
+    rows.add(header);
+  }
+
+  Table row(Object... cells) {
+    String[] text = new String[cells.length];
+    for (int i = 0; i < cells.length; i++) {
+      text[i] = cells[i] == null ? "-" : cells[i].toString();
+    }
+    rows.add(text);
+    return this;
+  }
+
+  boolean isEmpty() {
+    return rows.size() == 1;
+  }
+
+  void print(PrintStream out) {
+    int columns = rows.get(0).length;
+    int[] widths = new int[columns];
+    for (String[] row : rows) {
+      for (int i = 0; i < columns; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < columns; i++) {
+        line.append(row[i]);
+        if (i < columns - 1) {
+          line.append(" ".repeat(widths[i] - row[i].length() + 2));
+        }
+      }
+      out.println(line.toString().stripTrailing());
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package io.acquire.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.acquire.client.wire.Json;
+import io.acquire.client.wire.Totp;
+import io.acquire.services.AcquireServer;
+import io.acquire.services.compute.batch.BatchScript;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code bin/acquire}, run as a process against the real backend on port 0: a person
+ * registers and logs in by reading the terminal's QR codes (with zbarimg), then uses every command.
+ */
+class AcquireCommandLineTest {
+  static final String PASSWORD = "a long enough password";
+
+  @TempDir
+  static Path dir;
+  static AcquireServer server;
+  static AcquireBinary acquire;
+  static Totp totp;
+  static String loginUrlPrinted;
+  static String loginUrlScanned;
+  static AcquireBinary.Result loginResult;
+
+  @BeforeAll
+  static void startAndLogIn() throws Exception {
+    // As in a deployment run by root: the directories above the store and the jobs are open to all.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    server = AcquireServer.builder().port(0).dataDirectory(dir.resolve("data"))
+        .option("compute.work-directory", dir.resolve("jobs").toString())
+        .option("identity.bcrypt-cost", "4").option("compute.cores", "2").start();
+    Path config = dir.resolve("config");
+    acquire = new AcquireBinary(config);
+
+    totp = register(acquire, "ada");
+    LoginRun login = logIn(acquire, "ada", totp);
+    loginUrlPrinted = login.printedUrl();
+    loginUrlScanned = login.scannedUrl();
+    loginResult = login.result();
+    // The first account holds the demo credit; later commands default to it.
+    acquire.run("account", "create", "main", "--default").expect(0);
+  }
+
+  /** Registers through the binary; the authenticator secret is read from its QR code, as an app would. */
+  static Totp register(AcquireBinary binary, String username) throws Exception {
+    AcquireBinary.Result registered = binary.runWithInput(PASSWORD + "\n", "register", "--url", server.url(),
+        "--user", username, "--password-stdin").expect(0);
+    return Totp.fromProvisioningUriUnsafe(AcquireBinary.decodeQr(registered.outLines(), dir));
+  }
+
+  record LoginRun(String printedUrl, String scannedUrl, AcquireBinary.Result result) {}
+
+  /** acquire login, its QR code read by zbarimg and approved by acquire approve (the phone's role). */
+  static LoginRun logIn(AcquireBinary binary, String username, Totp totp) throws Exception {
+    Process login = binary.builder("login").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = AcquireBinary.lines(login);
+    List<String> lines = new ArrayList<>();
+    String printed = null;
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      lines.add(line);
+      if (line.startsWith("Open ")) {
+        printed = line.substring("Open ".length()).strip();
+        break;
+      }
+    }
+    assertTrue(printed != null, () -> "no login URL in:\n" + String.join("\n", lines));
+    String scanned = AcquireBinary.decodeQr(lines, dir);
+    new AcquireBinary(dir.resolve("phone")).env("PW", PASSWORD).env("SECRET", totp.base32SecretUnsafe())
+        .run("approve", scanned, "--user", username, "--password-env", "PW", "--totp-secret-env", "SECRET")
+        .expect(0);
+    StringBuilder rest = new StringBuilder();
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      rest.append(line).append('\n');
+    }
+    assertTrue(login.waitFor(60, TimeUnit.SECONDS));
+    return new LoginRun(printed, scanned, new AcquireBinary.Result(login.exitValue(), rest.toString(), ""));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static JsonNode json(AcquireBinary.Result result) {
+    return Json.read(result.out().getBytes(StandardCharsets.UTF_8), JsonNode.class);
+  }
+
+  @Test
+  void loginShowsAQrCodeAPhoneCanReadAndKeepsTheSessionInAPrivateWallet() throws IOException {
+    assertEquals(loginUrlPrinted, loginUrlScanned);
+    assertTrue(loginUrlScanned.startsWith(server.url() + "/t/identity/"), loginUrlScanned);
+    loginResult.expect(0);
+    assertTrue(loginResult.out().contains("Logged in as ada"), loginResult.out());
+    List<Path> sessions;
+    try (var files = Files.list(dir.resolve("config").resolve("wallet"))) {
+      sessions = files.toList();
+    }
+    assertEquals(1, sessions.size());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sessions.get(0))));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        dir.resolve("config").resolve("config.properties"))));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("config"))));
+
+    JsonNode who = json(acquire.run("whoami", "--json").expect(0));
+    assertEquals("ada", who.get("username").asText());
+    assertTrue(acquire.run("login").expect(0).out().contains("Already logged in as ada"));
+  }
+
+  @Test
+  void accountsCanBeCreatedListedFundedAndCapped() {
+    JsonNode created = json(acquire.run("account", "create", "savings", "--json").expect(0));
+    assertEquals("savings", created.get("name").asText());
+    assertEquals("0.00", created.get("balance").get("amount").asText());
+
+    JsonNode list = json(acquire.run("account", "list", "--json").expect(0));
+    assertTrue(list.isArray() && list.size() >= 2, list.toString());
+    assertTrue(acquire.run("account", "list").expect(0).out().contains("savings"));
+
+    String before = json(acquire.run("account", "balance", "--json").expect(0)).get("balance").get("amount").asText();
+    acquire.run("account", "transfer", "5.00", "--to", "savings", "--description", "rainy day").expect(0);
+    JsonNode savings = json(acquire.run("account", "balance", "savings", "--json").expect(0));
+    assertEquals("5.00", savings.get("balance").get("amount").asText());
+    assertTrue(acquire.run("account", "balance").expect(0).out().startsWith("main: "));
+    assertFalse(before.equals(json(acquire.run("account", "balance", "main", "--json").expect(0))
+        .get("balance").get("amount").asText()));
+
+    JsonNode statement = json(acquire.run("account", "statement", "savings", "--json").expect(0));
+    assertTrue(statement.toString().contains("rainy day"), statement.toString());
+    assertTrue(acquire.run("account", "statement", "savings").expect(0).out().contains("rainy day"));
+
+    JsonNode limits = json(acquire.run("account", "limits", "savings", "--daily-cap", "1.00", "--json").expect(0));
+    assertEquals("1.00", limits.get("dailyCap").get("amount").asText());
+    AcquireBinary.Result refused = acquire.run("account", "transfer", "2.00", "--from", "savings", "--to", "main")
+        .expect(ExitCodes.INSUFFICIENT_FUNDS);
+    assertEquals(1, refused.err().lines().count(), refused.err());
+    assertTrue(refused.err().startsWith("acquire: "), refused.err());
+    assertTrue(acquire.run("account", "limits", "savings", "--daily-cap", "none").expect(0).out()
+        .contains("daily cap none"));
+  }
+
+  @Test
+  void filesGoUpAndComeBackWithAProgressBarAndVersions() throws IOException {
+    byte[] content = new byte[3 * 1024 * 1024 + 17];
+    new Random(7).nextBytes(content);
+    Path file = Files.write(dir.resolve("big.bin"), content);
+    AcquireBinary.Result put = acquire.run("drive", "put", file.toString(), "files:data/big.bin", "--progress")
+        .expect(0);
+    assertTrue(put.err().contains("100% [##############################]"), put.err());
+    assertTrue(put.err().contains("3.0 MiB / 3.0 MiB"), put.err());
+    assertTrue(put.out().contains("version 1"), put.out());
+    // Piped, no bar unless asked.
+    assertEquals("", acquire.run("drive", "put", file.toString(), "files:data/").expect(0).err());
+
+    JsonNode listed = json(acquire.run("drive", "ls", "files:data/", "--json").expect(0));
+    assertEquals("data/big.bin", listed.get(0).get("path").asText());
+    assertEquals(content.length, listed.get(0).get("size").asLong());
+    assertTrue(acquire.run("drive", "ls").expect(0).out().contains("files"));
+    assertEquals(2, json(acquire.run("drive", "versions", "files:data/big.bin", "--json").expect(0)).size());
+
+    Path back = dir.resolve("back.bin");
+    acquire.run("drive", "get", "files:data/big.bin", back.toString(), "--version", "1").expect(0);
+    assertArrayEquals(content, Files.readAllBytes(back));
+
+    assertTrue(acquire.run("drive", "get", "files:data/missing.bin", back.toString()).expect(ExitCodes.NOT_FOUND)
+        .err().startsWith("acquire: "));
+    acquire.run("drive", "ls", "no-such-drive").expect(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
+  void mistakesExitWithTheirDocumentedCodesAndOneLineOnStderr() throws IOException {
+    AcquireBinary.Result usage = acquire.run("drive", "put", "--frobnicate");
+    usage.expect(ExitCodes.USAGE);
+    assertEquals(1, usage.err().lines().count(), usage.err());
+    acquire.run("job", "submit", "--time", "soon", "--script", "x.sh").expect(ExitCodes.USAGE);
+
+    AcquireBinary stranger = new AcquireBinary(dir.resolve("stranger"));
+    AcquireBinary.Result notLoggedIn = stranger.run("account", "list", "--url", server.url(), "--user", "bob");
+    notLoggedIn.expect(ExitCodes.NOT_LOGGED_IN);
+    assertTrue(notLoggedIn.err().contains("acquire login"), notLoggedIn.err());
+
+    // Port 9 of loopback: nothing listens, the connection is refused.
+    AcquireBinary.Result down = stranger.run("register", "--url", "http://127.0.0.1:9", "--user", "carol",
+        "--password-env", "NOPE");
+    down.expect(ExitCodes.USAGE); // the password variable is checked before anything is sent
+    AcquireBinary.Result refused = stranger.env("PW", PASSWORD)
+        .run("register", "--url", "http://127.0.0.1:9", "--user", "carol", "--password-env", "PW");
+    refused.expect(ExitCodes.UNREACHABLE);
+    assertEquals(1, refused.err().lines().count(), refused.err());
+
+    assertTrue(acquire.run("--help").expect(0).out().contains("Exit codes:"));
+    assertTrue(acquire.run("job", "submit", "--help").expect(0).out().contains("Examples:"));
+    assertTrue(acquire.run("--version").expect(0).out().startsWith("acquire "));
+    assertTrue(acquire.run("generate-completion").expect(0).out().contains("complete -F"));
+  }
+
+  @Test
+  void configLivesInTheProfileAndEnvironmentOverridesIt() {
+    AcquireBinary other = new AcquireBinary(dir.resolve("profiles"));
+    other.run("--profile", "work", "config", "set", "url", "http://127.0.0.1:1234").expect(0);
+    JsonNode work = json(other.run("--profile", "work", "config", "show", "--json").expect(0));
+    assertEquals("http://127.0.0.1:1234", work.get("url").asText());
+    JsonNode plain = json(other.run("config", "show", "--json").expect(0));
+    assertEquals(Cli.DEFAULT_URL, plain.get("url").asText());
+    JsonNode overridden = json(other.env("ACQUIRE_URL", "http://127.0.0.1:4321")
+        .run("--profile", "work", "config", "show", "--json").expect(0));
+    assertEquals("http://127.0.0.1:4321", overridden.get("url").asText());
+    other.run("config", "set", "colour", "blue").expect(ExitCodes.USAGE);
+  }
+
+  @Test
+  void batchScriptsRunLikeSbatchAndAreWatchedWaitedOnAndCancelled() throws Exception {
+    Optional<String> unavailable = BatchScript.unavailable();
+    if (unavailable.isPresent() && "true".equals(System.getenv("CI"))) {
+      fail("CI must run the batch-script tests, but " + unavailable.get());
+    }
+    assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.get());
+    Path table = Files.writeString(dir.resolve("table.csv"), "a,3\nb,1\nc,2\n");
+    acquire.run("drive", "put", table.toString(), "work:data/table.csv").expect(0);
+    Path script = Files.writeString(dir.resolve("run.sh"), """
+        set -euo pipefail
+        echo "rows: $(wc -l < data/table.csv) on $ACQUIRE_CORES cores"
+        for i in 1 2 3 4 5 6; do echo "step $i"; sleep 0.5; done
+        echo "to stderr" >&2
+        sort -t, -k2 -n data/table.csv > "$ACQUIRE_OUTPUT/sorted.csv"
+        """);
+
+    JsonNode offers = json(acquire.run("job", "prices", "--json").expect(0)).get("offers");
+    assertTrue(offers.toString().contains("batch-script"), offers.toString());
+    JsonNode quote = json(acquire.run("job", "quote", "--script", script.toString(), "--cores", "2", "--time",
+        "1:00", "--input", "work:data/table.csv", "--account", "main", "--json").expect(0));
+    assertEquals(2, quote.get("cores").asInt());
+    assertEquals(60, quote.get("maxRuntimeSeconds").asLong());
+
+    JsonNode submitted = json(acquire.run("job", "submit", "--script", script.toString(), "--cores", "2", "--time",
+        "1:00", "--input", "work:data/table.csv", "--json").expect(0));
+    String id = submitted.get("id").asText();
+    String state = json(acquire.run("job", "status", id, "--json").expect(0)).get("status").asText();
+    assertTrue(state.equals("queued") || state.equals("running"), state);
+
+    AcquireBinary.Result watched = acquire.run("job", "watch", id).expect(0);
+    List<String> lines = watched.outLines();
+    assertTrue(lines.contains("rows: 3 on 2 cores"), watched.out());
+    assertTrue(lines.indexOf("step 1") < lines.indexOf("step 6") && lines.contains("step 6"), watched.out());
+    assertTrue(watched.err().contains("to stderr"), watched.err());
+    assertTrue(lines.get(lines.size() - 1).startsWith("Job " + id + " completed, cost "), watched.out());
+
+    acquire.run("job", "wait", id).expect(0);
+    assertTrue(json(acquire.run("job", "list", "--json").expect(0)).toString().contains(id));
+    Path results = dir.resolve("results");
+    JsonNode outputs = json(acquire.run("job", "outputs", id, "--get", results.toString(), "--json").expect(0));
+    assertTrue(outputs.toString().contains("sorted.csv"), outputs.toString());
+    assertEquals("b,1\nc,2\na,3\n", Files.readString(results.resolve("sorted.csv")));
+
+    Path failing = Files.writeString(dir.resolve("fail.sh"), "echo trying; exit 3\n");
+    String failed = json(acquire.run("job", "submit", "--script", failing.toString(), "--drive", "work", "--time", "1",
+        "--json").expect(0)).get("id").asText();
+    acquire.run("job", "wait", failed).expect(ExitCodes.JOB_FAILED);
+
+    Path sleeping = Files.writeString(dir.resolve("sleep.sh"), "sleep 60\n");
+    String slow = json(acquire.run("job", "submit", "--script", sleeping.toString(), "--drive", "work", "--time", "2",
+        "--json").expect(0)).get("id").asText();
+    acquire.run("job", "wait", slow, "--timeout", "0:01").expect(ExitCodes.JOB_STILL_RUNNING);
+    acquire.run("job", "cancel", slow).expect(0);
+    acquire.run("job", "wait", slow).expect(ExitCodes.JOB_CANCELLED);
+  }
+
+  @Test
+  void aSimulationIsWatchedWithItsTemperatureAndEnergies() throws IOException {
+    // 108 atoms for 2 ps, a record every 0.1 ps: 21 records in a second or two.
+    Path input = Files.writeString(dir.resolve("argon.json"),
+        "{\"system\": {\"cellsPerSide\": 3}, \"protocol\": {\"runtime\": 2, \"reportInterval\": 0.1}}");
+    acquire.run("drive", "put", input.toString(), "sims:argon.json").expect(0);
+    String id = json(acquire.run("job", "submit", "--workload", "md-equilibrate", "--input", "sims:argon.json",
+        "--time", "5", "--json").expect(0)).get("id").asText();
+
+    // On a terminal: a block of the latest values with sparklines, redrawn in place, in colour.
+    String live = acquire.runOnTerminal("job", "watch", id).expect(0).out();
+    assertTrue(live.contains("\u001b["), live);
+    assertTrue(live.lines().anyMatch(l -> l.startsWith("Temperature ") && l.contains(" K ")
+        && l.chars().anyMatch(c -> c >= '▁' && c <= '█')), live);
+    assertFalse(live.contains("# t="), live);
+    assertTrue(live.contains("Job " + id + " "), live);
+
+    AcquireBinary.Result events = acquire.run("job", "watch", id, "--json").expect(0);
+    List<JsonNode> parsed = events.out().lines().map(l -> Json.read(l.getBytes(StandardCharsets.UTF_8),
+        JsonNode.class)).toList();
+    List<JsonNode> records = parsed.stream().filter(e -> e.get("type").asText().equals("record")).toList();
+    assertEquals(21, records.size(), events.out());
+    assertEquals(2.0, records.get(20).get("time_ps").asDouble(), 1e-9);
+    assertTrue(records.get(20).get("temperature_K").asDouble() > 0, records.get(20).toString());
+    assertTrue(records.get(20).has("total_kJmol"), records.get(20).toString());
+    JsonNode end = parsed.get(parsed.size() - 1);
+    assertEquals("end", end.get("type").asText());
+    assertEquals("completed", end.get("status").asText());
+
+    List<String> plain = acquire.run("job", "watch", id).expect(0).outLines();
+    assertEquals(21, plain.stream().filter(l -> l.startsWith("# t=")).count(), String.join("\n", plain));
+    assertTrue(plain.stream().anyMatch(l -> l.startsWith("# t=2.000 ps  Temperature ") && l.contains(" K  ")),
+        String.join("\n", plain));
+  }
+
+  @Test
+  void logoutEndsTheSessionForLaterCommands() throws Exception {
+    AcquireBinary eve = new AcquireBinary(dir.resolve("eve"));
+    logIn(eve, "eve", register(eve, "eve")).result().expect(0);
+    eve.run("whoami").expect(0);
+    assertTrue(eve.run("logout").expect(0).out().contains("Logged out eve"));
+    eve.run("whoami").expect(ExitCodes.NOT_LOGGED_IN);
+    assertTrue(eve.run("logout").expect(0).out().contains("Not logged in"));
+  }
+}

@@ -1,0 +1,53 @@
+package io.acquire.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.acquire.client.Money;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ArgumentsTest {
+  @ParameterizedTest
+  @CsvSource({"30,PT30M", "30:15,PT30M15S", "1:00:00,PT1H", "2-12,PT60H", "1-2:30,PT26H30M", "0-0:0:5,PT5S",
+      "0:01,PT1S"})
+  void runTimesReadAsSbatchReadsThem(String text, String expected) {
+    assertEquals(Duration.parse(expected), JobCommands.time(text));
+  }
+
+  @Test
+  void aTimeThatIsNotOneOfSbatchFormsIsRefusedWithExamples() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobCommands.time("1h"));
+    assertEquals("A time is like 30 (minutes), 30:00, 1:00:00 or 2-12 (days-hours), not '1h'.", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"512,512", "512M,512", "2G,2048", "2GiB,2048", "1048576K,1024"})
+  void memoryIsInMebibytesUnlessSuffixed(String text, int mib) {
+    assertEquals(mib, JobCommands.memoryMib(text));
+  }
+
+  @Test
+  void amountsTakeTheGivenCurrencyOrTheDefault() {
+    assertEquals(Money.of("12.50", "GBP"), AccountCommands.amount("12.50", "GBP"));
+    assertEquals(Money.of("3.00", "EUR"), AccountCommands.amount("3.00 eur", "GBP"));
+    assertEquals(Money.of("3.00", "USD"), AccountCommands.amount("3.00USD", "GBP"));
+    assertThrows(IllegalArgumentException.class, () -> AccountCommands.amount("1.234", "GBP"));
+  }
+
+  @Test
+  void sparklinesSpanTheRangeOfTheLatestValues() {
+    assertEquals("▁▅█", JobWatcher.sparkline(List.of(0.0, 5.0, 10.0)));
+    assertEquals("▅▅", JobWatcher.sparkline(List.of(2.0, 2.0)));
+  }
+
+  @Test
+  void driveLocationsSplitAtTheFirstColon() {
+    assertEquals(new DriveCommands.Location("inputs", "a:b/c.txt"), DriveCommands.Location.parse("inputs:a:b/c.txt"));
+    assertEquals(new DriveCommands.Location("inputs", ""), DriveCommands.Location.parse("inputs"));
+    assertThrows(IllegalArgumentException.class, () -> DriveCommands.Location.parse(":x"));
+  }
+}
