@@ -42,7 +42,9 @@ class ExampleNotebooksTest {
     Jupyter.requirePython("nbconvert", "jupyter-nbconvert");
     Jupyter.installKernel(jupyterData);
     backend = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
-        .option("identity.bcrypt-cost", "4").option("identity.poll-interval-seconds", "1").start();
+        .option("identity.bcrypt-cost", "4").option("identity.poll-interval-seconds", "1")
+        // Storage priced, so the notebooks pay for it and sharing.ipynb shows a real refund.
+        .option("storage.price-per-gib-year", "1.00").start();
     Files.createDirectories(EXECUTED);
   }
 
@@ -146,6 +148,21 @@ class ExampleNotebooksTest {
     HttpResponse<String> after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(404, after.statusCode(), "the scanned URL is the revoked link");
+
+    // 64 MiB at 1.00 a GiB-year is 0.0625, paid as 0.07; deleted at once, 0.06 comes back (rounded down).
+    String refund = text(cellContaining(notebook, "runs.delete("));
+    assertTrue(refund.contains("0.07") && refund.contains("0.06"), "paid and refunded: " + refund);
+    String statement = cellContaining(notebook, "funds.statement()").get("outputs").toString();
+    assertTrue(statement.contains("storage refund") && statement.contains("run-1/trajectory.bin"),
+        "the statement says what the refund was for: " + statement);
+    String publication = html(cellContaining(notebook, "data.publishFolder("));
+    assertTrue(publication.contains("10.5072/") && publication.contains("Liquid argon equilibrated at 120 K"),
+        publication);
+    assertTrue(text(cellContaining(notebook, "Publication.CitationFormat.BIBTEX")).contains("title"));
+    assertTrue(text(cellContaining(notebook, "publication.landingPage()")).matches("(?s).*200 text/html.*3 lines.*"),
+        "the landing page and a file are public");
+    assertTrue(text(cellContaining(notebook, "data.delete(\"results/energies.csv\")")).contains("withdraw"),
+        "a published file is kept until the publication is withdrawn");
   }
 
   @Test
