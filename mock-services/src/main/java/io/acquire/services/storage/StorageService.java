@@ -40,14 +40,15 @@ public final class StorageService implements Service {
   /** Every route's access check: owners, sharing rules and groups, jobs' credentials. */
   private final AccessRules access;
   private final SharingRoutes sharing;
+  private final Links links;
   private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
     this.access = new AccessRules(context.objects(), drives, new Groups(context.objects(), context.clock()),
         context.clock());
-    this.sharing = new SharingRoutes(context.objects(), drives, access,
-        new Links(context.objects(), drives, access, context.clock()), context::url);
+    this.links = new Links(context.objects(), drives, access, context.clock());
+    this.sharing = new SharingRoutes(context.objects(), drives, access, links, context::url);
     int sweepSeconds = context.intOption("sweep-seconds", 3600);
     if (sweepSeconds < 1) {
       throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
@@ -62,6 +63,10 @@ public final class StorageService implements Service {
         int swept = drives.sweepAbandoned();
         if (swept > 0) {
           log.info("Swept {} uploads left unfinished for over {} days", swept, Drives.UPLOAD_LIFETIME.toDays());
+        }
+        int expired = links.sweepExpired();
+        if (expired > 0) {
+          log.info("Swept {} links expired over {} days ago", expired, Links.KEPT_AFTER_EXPIRY.toDays());
         }
       } catch (RuntimeException e) {
         log.warn("Upload sweep failed; it will run again", e);
