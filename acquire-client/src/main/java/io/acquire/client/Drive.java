@@ -708,7 +708,7 @@ public final class Drive {
 
   /**
    * Who can reach the drive and why: one line per user and rule (a group's rule gives a
-   * line to each member), the owner first among equals. Needs the owner role.
+   * line to each member, the drive's owner aside), by user name. Needs the owner role.
    */
   public List<AccessEntry> access() {
     return storage.get("/drives/" + id() + "/access", AccessList.class).users();

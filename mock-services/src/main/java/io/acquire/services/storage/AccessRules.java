@@ -268,6 +268,9 @@ public final class AccessRules {
         Optional<Group> group = groups.get(rule.principal());
         group.ifPresent(g -> {
           for (String member : g.members()) {
+            if (member.equals(drive.owner())) {
+              continue; // the owner's line already says more than any group could
+            }
             users.add(new AccessEntry(member, rule.role().wire(), rule.path(), "member of group " + g.label()
                 + ", shared by " + rule.grantedBy(), rule.id()));
           }

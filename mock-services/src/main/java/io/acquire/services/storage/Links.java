@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 final class Links {
   static final Duration MAX_LIFETIME = Duration.ofDays(365);
   static final int MAX_USES = 1_000_000;
+  /** How long an expired link stays listed before the hourly sweep deletes it. */
+  static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(30);
   /** {@code lnk_<20 hex>.<43 base64url>}: the id names the record, the secret proves the holder was given it. */
   private static final Pattern TOKEN = Pattern.compile("(lnk_[0-9a-f]{20})\\.([A-Za-z0-9_-]{43})");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -179,6 +181,26 @@ final class Links {
       }
       return now2.used();
     });
+  }
+
+  /**
+   * Deletes links that expired over {@link #KEPT_AFTER_EXPIRY} ago, with their index
+   * entries: until then their owners still see them listed, with their uses.
+   *
+   * @return how many were deleted
+   */
+  int sweepExpired() {
+    Instant cutoff = clock.instant().minus(KEPT_AFTER_EXPIRY);
+    int swept = 0;
+    for (String key : objects.store().list("storage/links/")) {
+      Optional<Link> link = objects.get(key, Link.class);
+      if (link.isPresent() && link.get().expiresAt().isBefore(cutoff)) {
+        objects.store().delete(indexKey(link.get().drive(), link.get().id()));
+        objects.store().delete(key);
+        swept++;
+      }
+    }
+    return swept;
   }
 
   DriveRecord drive(Link link) {

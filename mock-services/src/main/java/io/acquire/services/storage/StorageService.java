@@ -44,6 +44,7 @@ public final class StorageService implements Service {
   private final FileTransfers transfers;
   private final Publications publications;
   private final ServiceContext context;
+  private final Links links;
   private final ScheduledExecutorService sweeper;
 
   public StorageService(ServiceContext context) {
@@ -56,8 +57,8 @@ public final class StorageService implements Service {
     this.payments = new StoragePayments(drives, context.objects(), context.clock(),
         io.acquire.services.accounting.Billing.of(context), StoragePrices.of(context));
     this.transfers = new FileTransfers(drives, payments, context.clock());
-    this.sharing = new SharingRoutes(context.objects(), drives, access,
-        new Links(context.objects(), drives, access, context.clock()), context::url, transfers, this::info);
+    this.links = new Links(context.objects(), drives, access, context.clock());
+    this.sharing = new SharingRoutes(context.objects(), drives, access, links, context::url, transfers, this::info);
     int sweepSeconds = context.intOption("sweep-seconds", 3600);
     if (sweepSeconds < 1) {
       throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
@@ -77,6 +78,10 @@ public final class StorageService implements Service {
         if (lapsed > 0) {
           log.info("Deleted {} file versions whose paid storage ended over {} days ago", lapsed,
               payments.prices().grace().toDays());
+        }
+        int expired = links.sweepExpired();
+        if (expired > 0) {
+          log.info("Swept {} links expired over {} days ago", expired, Links.KEPT_AFTER_EXPIRY.toDays());
         }
       } catch (RuntimeException e) {
         log.warn("Upload sweep failed; it will run again", e);

@@ -266,6 +266,27 @@ class SharingMatrixTest {
   }
 
   @Test
+  void concurrentRequestsThroughALinkNeverExceedItsMaxUses() throws Exception {
+    Link five = drive.link("results/r.txt").maxUses(5).expiresIn(Duration.ofHours(1)).create();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        answers.add(pool.submit(() -> get(five.url(), null).statusCode()));
+      }
+      int served = 0;
+      for (java.util.concurrent.Future<Integer> answer : answers) {
+        int status = answer.get();
+        assertTrue(status == 200 || status == 404, "status " + status);
+        served += status == 200 ? 1 : 0;
+      }
+      assertEquals(5, served, "exactly maxUses requests are served, however many race");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void unsharingAUserOrRemovingAGroupMemberEndsTheirAccessAtOnce() {
     Drive own = Drive.open(ada, "temporary");
     own.write("results/x.txt", new byte[] {1});
@@ -281,6 +302,8 @@ class SharingMatrixTest {
     List<AccessEntry> who = own.access();
     assertTrue(who.stream().anyMatch(e -> e.user().equals("gina") && e.why().contains("member of group ada/team")),
         who.toString());
+    assertEquals(1, who.stream().filter(e -> e.user().equals("ada")).count(),
+        "the owner, also a member of the group, is listed once, as owner: " + who);
     team.remove("gina");
     assertEquals(404, assertThrows(AcquireException.class, () -> Drive.byId(gina, own.id())).status());
   }
