@@ -170,7 +170,7 @@ class SlurmHostsOnS3Test {
 
       // A is killed once its long job runs on the cluster and streams records.
       Job longJob = submitted.get(1);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (longJob.getTemperature().isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
@@ -184,7 +184,7 @@ class SlurmHostsOnS3Test {
             submitted.get(2));
         for (int i = 0; i < jobs.size(); i++) {
           Job job = jobs.get(i);
-          assertEquals(JobStatus.COMPLETED, job.waitFor(Duration.ofSeconds(60)), job.id() + ": " + job.message());
+          assertEquals(JobStatus.COMPLETED, job.waitFor(Duration.ofSeconds(120)), job.id() + ": " + job.message());
           Money cost = job.cost().orElseThrow();
           assertTrue(cost.isPositive() && cost.compareTo(quotes.get(i).price()) <= 0,
               job.id() + " cost " + cost + " vs quote " + quotes.get(i).price());

@@ -28,7 +28,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -350,6 +352,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     Instant now = clock.instant();
     int ended = 0;
     String me = leases.instance();
+    Map<String, Boolean> lapsed = new HashMap<>(); // one look at each holder per pass, however many jobs it holds
     for (JobRecord job : jobs.active()) {
       Optional<Prices.Resource> resource = prices.of(job.request());
       boolean onSlurm = job.batchJob() != null || job.request().resource() != null && !job.request().resource()
@@ -359,7 +362,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
         if (slurm == null || resource.isEmpty() || me.equals(holder)) {
           continue;
         }
-        if (!leases.lapsed(holder)) {
+        if (!lapsed.computeIfAbsent(String.valueOf(holder), h -> leases.lapsed(holder))) {
           slurm.forget(job.id()); // a live process holds it; if this one followed it, it was taken over
           continue;
         }
