@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.store.MemoryObjectStore;
+import io.acquire.services.store.S3ObjectStore;
+import io.acquire.services.testing.S3Proxy;
+import io.acquire.services.testing.SlurmCluster;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -174,16 +177,59 @@ class ExampleNotebooksTest {
   /** The same notebook, unchanged but for one environment variable, runs GROMACS and plots it live the same way. */
   @Test
   void simulationNotebookPlotsAGromacsRunLiveTheSameWay() throws Exception {
-    java.util.Optional<String> unavailable = io.acquire.services.compute.gromacs.Gmx.unavailable();
-    if (unavailable.isPresent() && "true".equals(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.fail("CI must run the GROMACS notebook, but " + unavailable.get());
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.get());
+    requireGromacs();
     JsonNode notebook = execute("simulation.ipynb", "simulation-gromacs.ipynb",
         Map.of("ACQUIRE_WORKLOAD", "gromacs-equilibrate"));
     // GROMACS's first temperature is the leap-frog average around step 0: 60.05 K for a start at 60 K.
     checkSimulation(notebook, 0.5);
     assertTrue(html(cellContaining(notebook, "job.outputs()")).contains("md.edr"), "GROMACS's own files are kept");
+  }
+
+  /**
+   * The same notebook against a backend whose state is all in an S3 bucket (S3Proxy) and whose
+   * jobs run on a Slurm cluster (scripts/slurm-cluster.sh), running GROMACS: the quote picks a
+   * partition, the job runs as a Slurm batch job, and the live plot and the books look the same.
+   */
+  @Test
+  void simulationNotebookRunsGromacsOnSlurmAgainstABackendOnS3() throws Exception {
+    requireGromacs();
+    SlurmCluster slurm = SlurmCluster.get(); // skipped, saying why, without Slurm (a failure under CI=true)
+    Path work = Files.createDirectories(jupyterData.resolve("slurm-s3"));
+    try (S3Proxy s3 = S3Proxy.start(work); S3ObjectStore store = s3.storeBuilder("acquire", "notebook").build()) {
+      AcquireServer.Builder builder = AcquireServer.builder().store(store).port(0)
+          .option("identity.bcrypt-cost", "4").option("identity.poll-interval-seconds", "1")
+          .option("compute.work-directory", work.resolve("jobs").toString())
+          .option("storage.price-per-gib-year", "1.00");
+      slurm.computeOptions().forEach(builder::option);
+      try (AcquireServer onSlurm = builder.start()) {
+        JsonNode notebook = execute("simulation.ipynb", "simulation-gromacs-slurm-s3.ipynb",
+            Map.of("ACQUIRE_WORKLOAD", "gromacs-equilibrate", "ACQUIRE_URL", onSlurm.url()));
+        checkSimulation(notebook, 0.5);
+        assertTrue(html(cellContaining(notebook, "job.outputs()")).contains("md.edr"), "GROMACS's own files are kept");
+        String quote = html(cellContaining(notebook, "Job.quote(user, spec)"));
+        assertTrue(quote.contains("standard"), "the quote names the Slurm partition it chose: " + quote);
+
+        // The job's record, in the bucket, names the Slurm job that ran it, which Slurm saw complete.
+        List<String> jobs = store.list("compute/jobs/");
+        assertEquals(1, jobs.size(), jobs.toString());
+        JsonNode record = new ObjectMapper().readTree(store.get(jobs.get(0)).orElseThrow().data());
+        String batchJob = record.path("batchJob").asText("");
+        assertFalse(batchJob.isEmpty(), "the job went to Slurm: " + record);
+        assertEquals("gromacs-equilibrate", record.path("request").path("workload").asText(), record.toString());
+        String completions = Files.readString(slurm.completionLog());
+        assertTrue(completions.lines().anyMatch(l -> l.contains("JobId=" + batchJob + " ")
+            && l.contains("JobState=COMPLETED")), "Slurm logged job " + batchJob + " as completed");
+      }
+    }
+  }
+
+  /** GROMACS must really run here; skipped with the reason otherwise, except under CI=true. */
+  private static void requireGromacs() {
+    java.util.Optional<String> unavailable = io.acquire.services.compute.gromacs.Gmx.unavailable();
+    if (unavailable.isPresent() && "true".equals(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.fail("CI must run the GROMACS notebook, but " + unavailable.get());
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.get());
   }
 
   private static void checkSimulation(JsonNode notebook, double startTolerance) {

@@ -28,7 +28,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -65,6 +67,8 @@ public final class ComputeService implements Service, Executor.Lifecycle {
   private final LocalExecutor local;
   private final SlurmExecutor slurm;
   private final ScheduledExecutorService recovery;
+  private final JobLeases leases;
+  private final ScheduledExecutorService renewals;
 
   public ComputeService(ServiceContext context) {
     this.context = context;
@@ -74,6 +78,8 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     this.jobs = new Jobs(context.objects());
     this.prices = new Prices(context, billing.currency());
     this.storagePrices = io.acquire.services.storage.StoragePrices.of(context);
+    this.leases = new JobLeases(context.objects().store(), clock,
+        Duration.ofSeconds(context.intOption("job-lease-seconds", (int) ABANDONED.toSeconds())));
     this.classpath = absolute(context.option("runner-classpath", System.getProperty("java.class.path")));
     this.flushMillis = context.intOption("flush-millis", 250);
     Path workRoot = Path.of(context.option("work-directory", WorkDirectories.defaultRoot().toString()));
@@ -98,7 +104,17 @@ public final class ComputeService implements Service, Executor.Lifecycle {
       thread.setDaemon(true);
       return thread;
     });
-    recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, 30, TimeUnit.SECONDS);
+    // Often enough that another process's lapsed jobs are taken within about one and a half leases.
+    long recoverMillis = Math.min(30_000, leases.lease().toMillis() / 2);
+    recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, recoverMillis, TimeUnit.MILLISECONDS);
+    // Its own thread, so a long recovery pass never delays the renewal that keeps this process's jobs its own.
+    this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "compute-lease");
+      thread.setDaemon(true);
+      return thread;
+    });
+    long renewMillis = leases.renewEvery().toMillis();
+    renewals.scheduleAtFixedRate(this::renewQuietly, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
     Thread check = new Thread(Workload::offered, "compute-workload-check"); // now, not at the first price list
     check.setDaemon(true);
     check.start();
@@ -180,7 +196,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
         "compute:" + jobId);
     DriveRecord output = drives.createOutputDrive(caller.username(), jobId);
     JobRecord record = new JobRecord(jobId, caller.username(), job, quote.id(), quote.price(), hold, output.id(),
-        JobRecord.QUEUED, now, null, null, null, null, null, false, null, now, null, null);
+        JobRecord.QUEUED, now, null, null, null, null, null, false, leases.instance(), now, null, null);
     if (jobs.create(record)) {
       executor.enqueue(record);
       log.info("Job {} of {} queued: {} for at most {}", jobId, caller.username(), job.workload(), quote.price());
@@ -243,7 +259,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     String sessionId = "job-" + job.id() + "-" + UUID.randomUUID();
     Instant now = clock.instant();
     JobRecord issued = jobs.update(job.id(), j -> j.status().equals(JobRecord.QUEUED) && !j.cancelRequested()
-        && j.batchJob() == null ? j.issued(now, sessionId) : j);
+        && j.batchJob() == null && holds(j) ? j.issued(now, sessionId) : j);
     if (!sessionId.equals(issued.credential())) {
       if (issued.status().equals(JobRecord.QUEUED) && issued.cancelRequested()) {
         finish(job.id(), JobRecord.CANCELLED, null, "cancelled before it started", false);
@@ -267,9 +283,20 @@ public final class ComputeService implements Service, Executor.Lifecycle {
   }
 
   @Override
-  public void submitted(String jobId, String batchJob) {
+  public boolean submitted(String jobId, String batchJob) {
     Instant now = clock.instant();
-    jobs.update(jobId, j -> j.isFinal() ? j : j.submitted(now, batchJob));
+    JobRecord job = jobs.update(jobId, j -> j.isFinal() || !holds(j) ? j : j.submitted(now, batchJob));
+    return batchJob.equals(job.batchJob());
+  }
+
+  @Override
+  public boolean holds(String jobId) {
+    return jobs.get(jobId).map(this::holds).orElse(false);
+  }
+
+  /** Whether this process holds the job (or nobody does, as in records from before leases). */
+  private boolean holds(JobRecord job) {
+    return job.executor() == null || job.executor().equals(leases.instance());
   }
 
   @Override
@@ -338,23 +365,38 @@ public final class ComputeService implements Service, Executor.Lifecycle {
   }
 
   /**
-   * Takes back jobs on Slurm that no executor here follows (submitted before this process
-   * started), and ends local jobs whose backend process stopped without ending them,
-   * charging nothing. Jobs on a Slurm resource this process does not offer are left alone.
+   * Takes over Slurm jobs whose holder's lease has lapsed (a process that was killed, or that
+   * stopped and released them, as a restarting backend does), lets go of those another live
+   * process has taken from this one, and ends local jobs whose backend process stopped without
+   * ending them, charging nothing. Jobs on a Slurm resource this process does not offer are
+   * left alone. See {@link JobLeases}.
    */
   int recover() {
     Instant now = clock.instant();
     int ended = 0;
+    String me = leases.instance();
+    Map<String, Boolean> lapsed = new HashMap<>(); // one look at each holder per pass, however many jobs it holds
     for (JobRecord job : jobs.active()) {
       Optional<Prices.Resource> resource = prices.of(job.request());
       boolean onSlurm = job.batchJob() != null || job.request().resource() != null && !job.request().resource()
           .equals(Prices.LOCAL) && resource.map(r -> r.executor().equals(Prices.SLURM)).orElse(true);
       if (onSlurm) {
-        // A job not yet in Slurm belongs to the process that took it until that process has
-        // been silent for a minute; taking it sooner could submit it twice.
-        boolean stale = Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0;
-        if (slurm != null && resource.isPresent() && (job.batchJob() != null || stale)) {
-          slurm.adopt(job);
+        String holder = job.executor();
+        if (slurm == null || resource.isEmpty() || me.equals(holder)) {
+          continue;
+        }
+        if (!lapsed.computeIfAbsent(String.valueOf(holder), h -> leases.lapsed(holder))) {
+          slurm.forget(job.id()); // a live process holds it; if this one followed it, it was taken over
+          continue;
+        }
+        // Exactly one process wins this conditional write; a job not yet in Slurm is looked up by
+        // name before it is submitted, so the holder that stopped cannot have submitted it twice.
+        JobRecord taken = jobs.update(job.id(), j -> !j.isFinal() && java.util.Objects.equals(j.executor(), holder)
+            ? j.heldBy(me) : j);
+        if (me.equals(taken.executor()) && !taken.isFinal()) {
+          log.info("Took over job {} ({}) from compute process {}, silent past its lease", job.id(),
+              taken.batchJob() == null ? "not yet in Slurm" : "Slurm job " + taken.batchJob(), holder);
+          slurm.adopt(taken);
         }
       } else if (Duration.between(job.heartbeatAt(), now).compareTo(ABANDONED) > 0) {
         finish(job.id(), JobRecord.FAILED, null, "the backend running it stopped; nothing was charged", false);
@@ -366,12 +408,21 @@ public final class ComputeService implements Service, Executor.Lifecycle {
 
   private void recoverQuietly() {
     try {
+      leases.sweep();
       int ended = recover();
       if (ended > 0) {
         log.info("Ended {} jobs left behind by a backend process that stopped", ended);
       }
     } catch (RuntimeException e) {
       log.warn("Job recovery failed; it will run again", e);
+    }
+  }
+
+  private void renewQuietly() {
+    try {
+      leases.renew();
+    } catch (RuntimeException e) {
+      log.warn("Renewing this process's lease on its jobs failed; it will try again", e);
     }
   }
 
@@ -383,6 +434,18 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     }
     if (slurm != null) {
       slurm.close();
+    }
+    renewals.shutdown(); // not interrupted: a renewal in flight finishes, then the object goes
+    try {
+      renewals.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      // Its Slurm jobs go on; the next process to look takes them at once rather than after a lease.
+      leases.release();
+    } catch (RuntimeException e) {
+      log.warn("Could not release this process's lease; others take its jobs when it lapses", e);
     }
   }
 

@@ -40,8 +40,15 @@ interface Executor extends AutoCloseable {
      */
     Optional<JobTicket> issue(JobRecord job);
 
-    /** Records the batch system's id for the job, so that any backend process can follow it. */
-    void submitted(String jobId, String batchJob);
+    /**
+     * Records the batch system's id for the job, so that any backend process can follow it;
+     * false if this process no longer holds the job (another took it over), when the batch
+     * job must be cancelled instead.
+     */
+    boolean submitted(String jobId, String batchJob);
+
+    /** Whether this process holds the job, rather than another that took it over (see {@link JobLeases}). */
+    boolean holds(String jobId);
 
     /** Marks a queued job running since {@code at}. */
     void running(String jobId, Instant at);

@@ -60,6 +60,12 @@ record JobRecord(String id, String owner, JobRequest request, String quote, Mone
         exitCode, "cancel requested", cost, true, executor, heartbeatAt, credential, batchJob);
   }
 
+  /** The job held by compute process {@code instance} from now on (see {@link JobLeases}). */
+  JobRecord heldBy(String instance) {
+    return new JobRecord(id, owner, request, quote, price, hold, outputDrive, status, submittedAt, startedAt, endedAt,
+        exitCode, message, cost, cancelRequested, instance, heartbeatAt, credential, batchJob);
+  }
+
   JobRecord heartbeat(Instant at) {
     return new JobRecord(id, owner, request, quote, price, hold, outputDrive, status, submittedAt, startedAt, endedAt,
         exitCode, message, cost, cancelRequested, executor, at, credential, batchJob);

@@ -146,6 +146,13 @@ final class SlurmExecutor implements Executor {
     }
   }
 
+  /** Stops following a job another compute process has taken over; it goes on in Slurm. */
+  void forget(String jobId) {
+    if (followed.remove(jobId) != null) {
+      log.info("Job {} was taken over by another compute process; no longer following it", jobId);
+    }
+  }
+
   /** Whether this executor follows the job or is about to submit it (for tests and recovery). */
   boolean follows(String jobId) {
     return followed.containsKey(jobId) || submitting.contains(jobId);
@@ -210,8 +217,9 @@ final class SlurmExecutor implements Executor {
       String existing = found.out().strip();
       if (!existing.isEmpty()) {
         String batchJob = existing.lines().findFirst().orElseThrow().strip();
-        lifecycle.submitted(id, batchJob);
-        follow(job, batchJob);
+        if (lifecycle.submitted(id, batchJob)) {
+          follow(job, batchJob);
+        }
         return true;
       }
     }
@@ -251,7 +259,13 @@ final class SlurmExecutor implements Executor {
       return failToSubmit(job, result);
     }
     String batchJob = result.out().strip().split(";")[0];
-    lifecycle.submitted(id, batchJob);
+    if (!lifecycle.submitted(id, batchJob)) {
+      // Another process took the job over while this one was submitting it: it runs that one's submission.
+      cli.run("scancel", List.of(batchJob));
+      log.warn("Job {} was taken over by another compute process while being submitted; cancelled Slurm job {}",
+          id, batchJob);
+      return true;
+    }
     follow(job, batchJob);
     log.info("Submitted job {} of {} to Slurm partition {} as {}", id, job.owner(), partition, batchJob);
     return true;
@@ -275,8 +289,14 @@ final class SlurmExecutor implements Executor {
    */
   private String script(Path ticket) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // --export=NIL leaves the job no PATH: workloads that run system tools (GROMACS's gmx) need
+    // one, and the gmx the backend was told to use (ACQUIRE_GMX) is the one its nodes use too.
+    String gmx = System.getenv(io.acquire.services.compute.gromacs.Gmx.ENVIRONMENT);
     return "#!/bin/sh\n"
         + "trap 'true' TERM INT\n"
+        + ": \"${PATH:=/usr/local/bin:/usr/bin:/bin}\"\nexport PATH\n"
+        + (gmx == null || gmx.isBlank() ? ""
+            : "export " + io.acquire.services.compute.gromacs.Gmx.ENVIRONMENT + "=" + quote(gmx) + "\n")
         + quote(java) + " -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + quote(classpath) + " "
         + JobRunner.class.getName() + " " + quote(ticket.toString()) + "\n"
         + "code=$?\n"
@@ -385,6 +405,11 @@ final class SlurmExecutor implements Executor {
   }
 
   private void end(Followed f, SlurmJob slurm, boolean cancelRequested) {
+    if (!lifecycle.holds(f.jobId)) {
+      // Taken over while this process was silent: the holder ends it, from the work directory left as it is.
+      forget(f.jobId);
+      return;
+    }
     Optional<Integer> noted = runnerExit(f.work);
     // A job cancelled while pending has start and end times too; only these say the script ran.
     boolean ran = noted.isPresent() || RAN.contains(slurm.state());

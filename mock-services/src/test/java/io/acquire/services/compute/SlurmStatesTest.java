@@ -14,6 +14,7 @@ import io.acquire.services.store.JsonObjects;
 import io.acquire.services.testing.TestSessions.Reply;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,6 +45,7 @@ class SlurmStatesTest {
   ComputeFixture compute;
   Person ada;
   final Map<String, String> states = new LinkedHashMap<>();
+  Map<String, String> options;
 
   @BeforeEach
   void start() throws IOException {
@@ -67,10 +69,11 @@ class SlurmStatesTest {
     script("scancel", """
         echo "$@" >> "$(dirname "$0")/cancelled"
         """);
-    compute = new ComputeFixture(Clock.systemUTC(), Map.of("compute.resources", "standard",
+    options = Map.of("compute.resources", "standard",
         "compute.slurm-bin", bin.toString(), "compute.slurm-poll-millis", "100",
         "compute.slurm-completion-log", dir.resolve("jobcomp.log").toString(),
-        "compute.work-directory", dir.resolve("jobs").toString()));
+        "compute.work-directory", dir.resolve("jobs").toString(), "compute.job-lease-seconds", "2");
+    compute = new ComputeFixture(Clock.systemUTC(), options);
     ada = compute.person("ada");
   }
 
@@ -134,7 +137,11 @@ class SlurmStatesTest {
   }
 
   void waitForStatus(String id, String status) {
-    long deadline = System.nanoTime() + 20_000_000_000L;
+    waitForStatus(id, status, java.time.Duration.ofSeconds(20));
+  }
+
+  void waitForStatus(String id, String status, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!ComputeFixture.job(ada.session(), id).get("status").asText().equals(status)) {
       assertTrue(System.nanoTime() < deadline, "job " + id + " never " + status);
       SlurmExecutorTest.sleep(50);
@@ -274,5 +281,81 @@ class SlurmStatesTest {
     assertEquals(0, cost(job).signum());
     JsonNode account = json(ada.session().send("GET", "/t/accounting/accounts/" + ada.account(), null));
     assertEquals(0, account.get("holds").size(), account.toString());
+  }
+
+  /** The notes a runner leaves in the work directory when it and its workload exit 0. */
+  void ranToTheEnd(String jobId) throws IOException {
+    Path work = dir.resolve("jobs").resolve(jobId);
+    Files.writeString(work.resolve(JobRunner.WORKLOAD_EXIT), "0");
+    Files.writeString(work.resolve(SlurmExecutor.RUNNER_EXIT), "0");
+  }
+
+  String holder(String jobId) {
+    return new Jobs(new JsonObjects(compute.store)).get(jobId).orElseThrow().executor();
+  }
+
+  /** Waits until the job's record names a holder other than {@code not}; returns it. */
+  String heldByOtherThan(String jobId, String not, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (java.util.Objects.equals(holder(jobId), not)) {
+      assertTrue(System.nanoTime() < deadline, "job " + jobId + " is still held by " + not);
+      SlurmExecutorTest.sleep(50);
+    }
+    return holder(jobId);
+  }
+
+  @Test
+  void aJobWhoseHolderFellSilentIsTakenOverAfterALeaseAndChargedOnce() throws IOException {
+    String[] job = submitted();
+    LocalDateTime start = utc(-10);
+    slurmSays(job[1], "RUNNING", start, utc(3600));
+    waitForStatus(job[0], "running", java.time.Duration.ofSeconds(60)); // slack for a loaded machine
+    String me = holder(job[0]);
+    // As if another process had taken the job and then died: its object stays, never rewritten.
+    compute.store.put("compute/instances/compute-gone", "1 2026-01-01T00:00:00Z".getBytes(StandardCharsets.UTF_8));
+    new Jobs(new JsonObjects(compute.store)).update(job[0], j -> j.heldBy("compute-gone"));
+    long marked = System.nanoTime();
+
+    assertEquals(me, heldByOtherThan(job[0], "compute-gone", java.time.Duration.ofSeconds(20)),
+        "this process took it back");
+    assertTrue(System.nanoTime() - marked >= 2_000_000_000L, "not before a whole lease of silence");
+    ranToTheEnd(job[0]);
+    slurmSays(job[1], "COMPLETED", start, start.plusSeconds(20));
+    JsonNode ended = waitForEnd(ada.session(), job[0], java.time.Duration.ofSeconds(20));
+    assertEquals("completed", ended.get("status").asText(), ended.toString());
+    assertTrue(cost(ended).signum() > 0, ended.toString());
+    JsonNode account = json(ada.session().send("GET", "/t/accounting/accounts/" + ada.account(), null));
+    assertEquals(0, account.get("holds").size(), account.toString());
+    assertEquals(new BigDecimal("100.00").subtract(cost(ended)),
+        new BigDecimal(account.get("balance").get("amount").asText()), "charged once: " + account);
+  }
+
+  @Test
+  void aSecondProcessLeavesALiveHoldersJobAloneAndTakesItWhenTheHolderStopsAndReleasesIt() throws IOException {
+    String[] job = submitted();
+    String first = holder(job[0]);
+    ComputeFixture other = new ComputeFixture(compute.store, Clock.systemUTC(), options, compute.sessions);
+    try {
+      LocalDateTime start = utc(-10);
+      slurmSays(job[1], "RUNNING", start, utc(3600));
+      waitForStatus(job[0], "running", java.time.Duration.ofSeconds(60)); // two backends in one loaded JVM
+      SlurmExecutorTest.sleep(3000); // a lease and a half, with two looks by the other process
+      assertEquals(first, holder(job[0]), "the live holder keeps its job");
+
+      compute.close(); // stops cleanly: its lease is released, not left to lapse
+      compute = other;
+      assertTrue(other.store.get("compute/instances/" + first).isEmpty(), "the stopped process deleted its object");
+      String second = heldByOtherThan(job[0], first, java.time.Duration.ofSeconds(20));
+      assertTrue(second.startsWith("compute-"), second);
+      ranToTheEnd(job[0]);
+      slurmSays(job[1], "COMPLETED", start, start.plusSeconds(20));
+      JsonNode ended = waitForEnd(ada.session().at(other.server.url()), job[0], java.time.Duration.ofSeconds(20));
+      assertEquals("completed", ended.get("status").asText(), ended.toString());
+      assertTrue(cost(ended).signum() > 0, ended.toString());
+    } finally {
+      if (compute != other) {
+        other.close();
+      }
+    }
   }
 }

@@ -80,9 +80,10 @@ public final class S3Proxy implements AutoCloseable {
     }
   }
 
-  /** The jar the build copied, from the module directory (tests) or the repository root (benchmarks). */
+  /** The jar the build copied, from this module's directory (tests), the repository root (benchmarks) or a sibling module. */
   public static Path jar() {
-    for (String candidate : List.of("target/s3proxy/s3proxy.jar", "mock-services/target/s3proxy/s3proxy.jar")) {
+    for (String candidate : List.of("target/s3proxy/s3proxy.jar", "mock-services/target/s3proxy/s3proxy.jar",
+        "../mock-services/target/s3proxy/s3proxy.jar")) {
       Path jar = Path.of(candidate).toAbsolutePath();
       if (Files.isRegularFile(jar)) {
         return jar;

@@ -37,8 +37,14 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(String name, Path logs, List<String> args) throws IOException,
       InterruptedException {
+    return start(name, logs, args, java.util.Map.of());
+  }
+
+  /** {@link #start(String, Path, List)} with {@code environment} added to this JVM's (e.g. a store's credentials). */
+  public static ServiceProcess start(String name, Path logs, List<String> args, java.util.Map<String, String> environment)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
         "io.acquire.services.AcquireServer", "--host", "127.0.0.1"));
     command.addAll(args);
     Path log;
@@ -46,7 +52,9 @@ public final class ServiceProcess implements AutoCloseable {
     do {
       log = logs.resolve(name + "-" + n++ + ".log");
     } while (Files.exists(log));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       Matcher ready = READY.matcher(Files.readString(log));
