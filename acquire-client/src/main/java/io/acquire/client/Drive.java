@@ -619,11 +619,17 @@ public final class Drive {
    */
   public java.util.Optional<byte[]> read(String path, int maxBytes) {
     Transport.Reply reply;
+    String url = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
     try {
-      reply = storage.call("GET", "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8),
-          null, Safety.SAFE, Map.of("Range", "bytes=0-" + maxBytes));
+      reply = storage.call("GET", url, null, Safety.SAFE, Map.of("Range", "bytes=0-" + maxBytes));
     } catch (NotFoundException e) {
       return java.util.Optional.empty();
+    } catch (AcquireException e) {
+      if (e.status() != 416) {
+        throw e;
+      }
+      // No byte range exists in an empty file (RFC 9110), so an empty file answers 416: read it whole.
+      reply = storage.call("GET", url, null, Safety.SAFE, Map.of());
     }
     long size = Long.parseLong(reply.header(StorageWire.FILE_SIZE_HEADER));
     if (size > maxBytes) {

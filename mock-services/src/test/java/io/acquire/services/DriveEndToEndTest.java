@@ -83,6 +83,14 @@ class DriveEndToEndTest {
   }
 
   @Test
+  void anEmptyFileReadsAsNoBytes() {
+    Drive inputs = Drive.open(loggedIn("ada"), "inputs");
+    inputs.write("empty.txt", new byte[0]);
+    assertArrayEquals(new byte[0], inputs.read("empty.txt", 1024).orElseThrow(),
+        "an empty file has no byte range to ask for; read still returns it");
+  }
+
+  @Test
   void anInterruptedUploadResumesWithOnlyTheMissingChunks() throws Exception {
     AtomicBoolean networkDown = new AtomicBoolean(true);
     List<String> chunksSent = new CopyOnWriteArrayList<>();
