@@ -26,8 +26,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -300,7 +302,8 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Streams the bytes to S3 as they are read (the SDK signs them chunk by chunk), so no
+   * Streams the bytes to S3 as they are read (signed chunk by chunk over plain HTTP to a remote
+   * endpoint, unsigned over HTTPS and loopback: see {@link S3LoopbackSigning}), so no
    * object is held in memory. A stream cannot be sent twice, so a lost answer that reading
    * back cannot settle is thrown.
    */
@@ -608,8 +611,24 @@ public final class S3ObjectStore implements ObjectStore {
     return all;
   }
 
+  /**
+   * The object's bytes, read into one array of the length S3 announces: the SDK's own
+   * {@code getObjectAsBytes} grows a buffer by doubling and copies it once more at the end,
+   * three copies of every 8 MiB chunk.
+   */
   Optional<ResponseBytes<GetObjectResponse>> getObject(String s3Key) {
-    return absentIf404(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(s3Key)), s3Key);
+    return absentIf404(() -> {
+      try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(s3Key))) {
+        Long length = in.response().contentLength();
+        byte[] data = length == null ? in.readAllBytes() : in.readNBytes(Math.toIntExact(length));
+        if (length != null && data.length < length) {
+          throw SdkClientException.create("the body of " + s3Key + " ended after " + data.length + " of " + length + " bytes");
+        }
+        return ResponseBytes.fromByteArrayUnsafe(in.response(), data);
+      } catch (IOException e) {
+        throw SdkClientException.create("cannot read the body of " + s3Key + ": " + e.getMessage(), e);
+      }
+    }, s3Key);
   }
 
   Optional<HeadObjectResponse> headObject(String s3Key) {
@@ -997,9 +1016,11 @@ public final class S3ObjectStore implements ObjectStore {
               .socketTimeout(Duration.ofSeconds(60)))
           // Retries happen here, where a lost answer is settled by reading back (see create).
           .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(60)))
-          // S3-compatible servers vary in the newer checksum headers; signatures already protect the bytes.
+          // S3-compatible servers vary in the newer checksum headers; signatures (or TLS) already protect the bytes.
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+          // Unsigned payloads over loopback HTTP, as over HTTPS (see S3LoopbackSigning).
+          .putAuthScheme(S3LoopbackSigning.scheme())
           .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
           .region(Region.of(region != null ? region : Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1")));
       if (endpoint != null) {
