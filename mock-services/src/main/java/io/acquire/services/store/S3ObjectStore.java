@@ -101,6 +101,8 @@ public final class S3ObjectStore implements ObjectStore {
   private static final int READ_ATTEMPTS = 5;
   private static final int DELETE_BATCH = 1000;
   private static final int RECENT_VERSIONS = 4096;
+  /** The largest object whose bytes {@link Newest} keeps: records, not chunks (at most 32 MiB in all). */
+  private static final int CACHED_BYTES = 8 * 1024;
 
   private final S3Client s3;
   private final boolean ownsClient;
@@ -125,7 +127,15 @@ public final class S3ObjectStore implements ObjectStore {
         }
       });
 
-  private record Newest(long generation, String version, Instant seen) {}
+  /**
+   * {@code data} is the newest version's bytes when they are small (else null): a slot never
+   * changes, so once the next slot proves missing they are the object, without reading it again.
+   */
+  private record Newest(long generation, String version, Instant seen, byte[] data) {
+    Newest {
+      data = data == null || data.length > CACHED_BYTES ? null : data.clone();
+    }
+  }
 
   private S3ObjectStore(Builder builder, S3Client s3, boolean ownsClient) {
     this.s3 = s3;
@@ -193,8 +203,9 @@ public final class S3ObjectStore implements ObjectStore {
         return Optional.empty();
       }
       String version = version(top.get().generation(), response.eTag());
-      newest.put(key, new Newest(top.get().generation(), version, listed));
-      return Optional.of(new StoredObject(key, bytes(read.get()), version));
+      byte[] data = bytes(read.get());
+      newest.put(key, new Newest(top.get().generation(), version, listed, data));
+      return Optional.of(new StoredObject(key, data, version));
     }
     throw new IllegalStateException("gave up reading " + key + ": its newest version kept vanishing");
   }
@@ -219,6 +230,11 @@ public final class S3ObjectStore implements ObjectStore {
     for (int steps = 0; steps < 16; steps++) {
       Optional<ResponseBytes<GetObjectResponse>> next = getObject(slotKey(key, generation + 1));
       if (next.isEmpty()) {
+        if (read == null && known.data() != null) {
+          // Still the newest, and its bytes are known: one request instead of two.
+          newest.put(key, new Newest(generation, known.version(), started, known.data()));
+          return Optional.of(Optional.of(new StoredObject(key, known.data().clone(), known.version())));
+        }
         if (read == null) {
           read = getObject(slotKey(key, generation)).orElse(null);
           if (read == null) {
@@ -231,8 +247,9 @@ public final class S3ObjectStore implements ObjectStore {
           return Optional.of(Optional.empty());
         }
         String version = version(generation, response.eTag());
-        newest.put(key, new Newest(generation, version, started));
-        return Optional.of(Optional.of(new StoredObject(key, bytes(read), version)));
+        byte[] data = bytes(read);
+        newest.put(key, new Newest(generation, version, started, data));
+        return Optional.of(Optional.of(new StoredObject(key, data, version)));
       }
       read = next.get();
       generation++;
@@ -432,6 +449,7 @@ public final class S3ObjectStore implements ObjectStore {
    */
   private Optional<String> create(String key, long generation, Body body, byte[] data, boolean tombstone, Instant read) {
     String s3Key = slotKey(key, generation);
+    byte[] written = data;
     String token = UUID.randomUUID().toString();
     Map<String, String> metadata = new HashMap<>();
     metadata.put(TOKEN, token);
@@ -456,7 +474,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (tombstone) {
           newest.remove(key);
         } else {
-          newest.put(key, new Newest(generation, version, read));
+          newest.put(key, new Newest(generation, version, read, written));
         }
         return Optional.of(version);
       } catch (S3Exception e) {
