@@ -3,6 +3,7 @@ package io.acquire.services.storage;
 import io.acquire.client.Drive;
 import io.acquire.client.User;
 import io.acquire.services.AcquireServer;
+import io.acquire.services.store.CountingS3Client;
 import io.acquire.services.store.S3ObjectStore;
 import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.S3Proxy;
@@ -37,12 +38,15 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * store's versioned slots) costs over S3 itself. S3Proxy runs as a child JVM keeping its
  * objects as files; the backend and the clients share this JVM. Rounds alternate bare, SDK
  * and Drive; prints each round, the medians and the ratios to the bare baseline (the target
- * is at least 0.8) and to the SDK's.
+ * is at least 0.8) and to the SDK's, and how many S3 requests of each kind the backend made
+ * for each Drive upload and download (its client is configured as the store's own).
  *
  * <pre>scripts/benchmark.sh io.acquire.services.storage.S3DriveBenchmark [MiB] [rounds]</pre>
  */
 public final class S3DriveBenchmark {
   private S3DriveBenchmark() {}
+
+  private static CountingS3Client counter;
 
   public static void main(String[] args) throws Exception {
     int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
@@ -50,7 +54,8 @@ public final class S3DriveBenchmark {
     Path dir = Files.createTempDirectory("s3-drive-bench");
     try (S3Proxy s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
          S3Client plain = s3.client();
-         S3ObjectStore store = s3.storeBuilder("drives", "bench").build();
+         S3Client counted = (counter = new CountingS3Client(s3)).client();
+         S3ObjectStore store = s3.storeBuilder("drives", "bench").client(counted).build();
          AcquireServer server = AcquireServer.builder().store(store).port(0).option("identity.bcrypt-cost", "4")
              .option("identity.poll-interval-seconds", "1").start()) {
       s3.createBucket("plain");
@@ -70,6 +75,7 @@ public final class S3DriveBenchmark {
       for (int r = 0; r <= rounds; r++) {
         double[] b = bareRound(http, presigner, file, dir.resolve("bare-back.bin"), mib);
         double[] p = plainRound(plain, file, dir.resolve("plain-back.bin"), mib);
+        counter.take();
         double[] d = driveRound(drive, file, dir.resolve("drive-back.bin"), mib);
         if (r == 0) {
           continue; // warm-up
@@ -141,10 +147,12 @@ public final class S3DriveBenchmark {
     long start = System.nanoTime();
     drive.upload(file, "file.bin");
     double up = mib / ((System.nanoTime() - start) / 1e9);
+    System.out.println("    the backend's S3 requests for the upload: " + counter.take());
     Files.deleteIfExists(back);
     start = System.nanoTime();
     drive.download("file.bin", back);
     double down = mib / ((System.nanoTime() - start) / 1e9);
+    System.out.println("    the backend's S3 requests for the download: " + counter.take());
     check(file, back);
     return new double[] {up, down};
   }
