@@ -54,8 +54,8 @@ public final class S3DriveBenchmark {
     Path dir = Files.createTempDirectory("s3-drive-bench");
     try (S3Proxy s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
          S3Client plain = s3.client();
-         S3Client counted = (counter = new CountingS3Client(s3)).client();
-         S3ObjectStore store = s3.storeBuilder("drives", "bench").client(counted).build();
+         CountingS3Client counting = counter = new CountingS3Client(s3);
+         S3ObjectStore store = s3.storeBuilder("drives", "bench").client(counting.client()).build();
          AcquireServer server = AcquireServer.builder().store(store).port(0).option("identity.bcrypt-cost", "4")
              .option("identity.poll-interval-seconds", "1").start()) {
       s3.createBucket("plain");

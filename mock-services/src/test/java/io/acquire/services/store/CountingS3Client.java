@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * payloads, no SDK retries, no extra checksums) that counts its requests by operation and
  * answer, such as {@code GetObject 404}, so a figure can say how many requests it took.
  */
-public final class CountingS3Client {
+public final class CountingS3Client implements AutoCloseable {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final S3Client client;
 
@@ -58,6 +58,11 @@ public final class CountingS3Client {
 
   public S3Client client() {
     return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 
   /** The counts since the last call, by operation and status, and starts again from zero. */
