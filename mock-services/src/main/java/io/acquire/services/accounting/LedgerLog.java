@@ -7,11 +7,9 @@ import io.acquire.services.accounting.Records.Checkpoint;
 import io.acquire.services.accounting.Records.NonceUse;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Caller;
-import io.acquire.services.http.SessionKeys;
 import io.acquire.services.store.ObjectLog;
 import io.acquire.services.store.ObjectStore;
 import io.acquire.services.store.StoredObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * takes in every batch other processes have appended; a process that loses the race for a
  * position reads the winner's batch and decides its requests again on top of it. A request
  * is answered only once its batch is durable, and a request refused half-way leaves nothing
- * in the batch ({@link Draft}).
+ * in the batch ({@link Draft}) but its nonce.
  *
  * <p>Every {@code checkpointEvery} batches the state is written as a checkpoint, so a
  * starting process loads the newest and replays only the batches after it.
@@ -189,13 +187,13 @@ final class LedgerLog implements AutoCloseable {
 
   /**
    * Decides {@code decide} in the next batch and waits until that batch is durable. A
-   * signed request's nonce is recorded with its changes; a request that changes nothing
-   * (a refusal, a repeat) claims its nonce in the store instead, like any other service's.
+   * signed request's nonce is recorded in that batch whatever the decision (a change, a
+   * refusal, a repeat), so the ledger's own log is the one place its nonces are claimed:
+   * every process decides on the log's newest state, so a replay is refused exactly, and
+   * no request costs a read or write of the store besides its batch's share (on S3 a nonce
+   * of its own cost a listing and a put).
    */
   <T> T submit(Caller caller, Function<Draft, Decision<T>> decide) {
-    if (caller != null && store.get(SessionKeys.nonce(caller.sessionId(), caller.nonce())).isPresent()) {
-      throw replay();
-    }
     Request<T> request = new Request<>(caller, decide, new CompletableFuture<>());
     if (closed) {
       throw unavailable();
@@ -206,7 +204,6 @@ final class LedgerLog implements AutoCloseable {
       decision = request.answer().get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ApiException refused) {
-        claimInStore(caller);
         throw refused;
       }
       if (e.getCause() instanceof IllegalArgumentException wrong) {
@@ -219,17 +216,7 @@ final class LedgerLog implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw unavailable();
     }
-    if (!decision.changed()) {
-      claimInStore(caller);
-    }
     return decision.value();
-  }
-
-  private void claimInStore(Caller caller) {
-    if (caller != null && store.putIfAbsent(SessionKeys.nonce(caller.sessionId(), caller.nonce()),
-        Long.toString(caller.signedAt()).getBytes(StandardCharsets.US_ASCII)).isEmpty()) {
-      throw replay();
-    }
   }
 
   private static ApiException replay() {
@@ -308,27 +295,33 @@ final class LedgerLog implements AutoCloseable {
     }
   }
 
-  /** A request's decision, or the exception that refused it; a refused request leaves nothing in the draft. */
+  /**
+   * A request's decision, or the exception that refused it. A refused request leaves only
+   * its nonce in the draft (as does one that changes nothing), so that it is not decided
+   * afresh when replayed; a replay or a failure of the ledger itself leaves nothing.
+   */
   private static Object decide(Draft draft, Request<?> request) {
+    Caller caller = request.caller();
+    String nonce = caller == null ? null : caller.sessionId() + "/" + caller.nonce();
+    if (nonce != null && draft.nonceUsed(nonce)) {
+      return replay();
+    }
     int mark = draft.mark();
+    Object outcome;
     try {
-      Caller caller = request.caller();
-      if (caller != null && draft.nonceUsed(caller.sessionId() + "/" + caller.nonce())) {
-        throw replay();
-      }
-      Decision<?> decision = request.decide().apply(draft);
-      if (decision.changed() && caller != null) {
-        draft.useNonce(new NonceUse(caller.sessionId() + "/" + caller.nonce(), caller.signedAt()));
-      }
-      return decision;
+      outcome = request.decide().apply(draft);
     } catch (ApiException | IllegalArgumentException refused) {
       draft.rollBackTo(mark);
-      return refused;
+      outcome = refused;
     } catch (RuntimeException e) {
       draft.rollBackTo(mark);
       log.error("Deciding a ledger request failed", e);
       return e;
     }
+    if (nonce != null) {
+      draft.useNonce(new NonceUse(nonce, caller.signedAt()));
+    }
+    return outcome;
   }
 
   /**

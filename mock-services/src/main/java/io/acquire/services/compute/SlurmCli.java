@@ -7,11 +7,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Slurm's command line tools, each call bounded in time: a client of a controller that is
- * down retries for minutes, so every call runs under coreutils' {@code timeout}. Times are
- * printed in UTC (TZ=UTC), so they parse without knowing the machine's zone.
+ * down retries for minutes, so a call still running after the timeout is terminated (and
+ * killed 2 s later), as coreutils' {@code timeout -k 2} would, but without a process of its
+ * own in between: one process per {@code sbatch} is all a submit starts. Times are printed
+ * in UTC (TZ=UTC), so they parse without knowing the machine's zone.
  */
 final class SlurmCli {
   /** What a tool printed and how it exited; exit 124 (or more) means it was cut off. */
@@ -49,8 +56,7 @@ final class SlurmCli {
   }
 
   Result run(String tool, List<String> args) {
-    List<String> command = new ArrayList<>(List.of("timeout", "-k", "2", Long.toString(timeout.toSeconds()),
-        bin.isEmpty() ? tool : Path.of(bin, tool).toString()));
+    List<String> command = new ArrayList<>(List.of(bin.isEmpty() ? tool : Path.of(bin, tool).toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
@@ -58,8 +64,19 @@ final class SlurmCli {
     if (!slurmConf.isEmpty()) {
       env.put("SLURM_CONF", slurmConf);
     }
+    Process process;
     try {
-      Process process = builder.start();
+      process = builder.start();
+    } catch (IOException e) {
+      return new Result(127, "", "cannot run " + tool + ": " + e.getMessage());
+    }
+    AtomicBoolean cutOff = new AtomicBoolean();
+    ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
+      cutOff.set(true);
+      process.destroy();
+      WATCHDOG.schedule(process::destroyForcibly, 2, TimeUnit.SECONDS);
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
       process.getOutputStream().close();
       // Error output is short; read it beside the output so that neither pipe fills.
       StringBuilder err = new StringBuilder();
@@ -75,12 +92,24 @@ final class SlurmCli {
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int code = process.waitFor();
       errors.join();
-      return new Result(code, out, err.toString());
+      // 124, as timeout(1) answers, tells callers the tool was cut off (see Result#unreachable).
+      return new Result(cutOff.get() ? 124 : code, out, err.toString());
     } catch (IOException e) {
-      return new Result(127, "", "cannot run " + tool + ": " + e.getMessage());
+      process.destroyForcibly();
+      return new Result(127, "", "cannot read what " + tool + " printed: " + e.getMessage());
     } catch (InterruptedException e) {
+      process.destroyForcibly();
       Thread.currentThread().interrupt();
       return new Result(130, "", tool + " interrupted");
+    } finally {
+      deadline.cancel(false);
     }
   }
+
+  /** Ends tools that outlive their timeout; one daemon thread for every call of every instance. */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "slurm-cli-timeout");
+    thread.setDaemon(true);
+    return thread;
+  });
 }

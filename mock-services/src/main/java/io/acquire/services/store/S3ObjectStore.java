@@ -26,8 +26,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -99,6 +101,8 @@ public final class S3ObjectStore implements ObjectStore {
   private static final int READ_ATTEMPTS = 5;
   private static final int DELETE_BATCH = 1000;
   private static final int RECENT_VERSIONS = 4096;
+  /** The largest object whose bytes {@link Newest} keeps: records, not chunks (at most 32 MiB in all). */
+  private static final int CACHED_BYTES = 8 * 1024;
 
   private final S3Client s3;
   private final boolean ownsClient;
@@ -123,7 +127,15 @@ public final class S3ObjectStore implements ObjectStore {
         }
       });
 
-  private record Newest(long generation, String version, Instant seen) {}
+  /**
+   * {@code data} is the newest version's bytes when they are small (else null): a slot never
+   * changes, so once the next slot proves missing they are the object, without reading it again.
+   */
+  private record Newest(long generation, String version, Instant seen, byte[] data) {
+    Newest {
+      data = data == null || data.length > CACHED_BYTES ? null : data.clone();
+    }
+  }
 
   private S3ObjectStore(Builder builder, S3Client s3, boolean ownsClient) {
     this.s3 = s3;
@@ -191,8 +203,9 @@ public final class S3ObjectStore implements ObjectStore {
         return Optional.empty();
       }
       String version = version(top.get().generation(), response.eTag());
-      newest.put(key, new Newest(top.get().generation(), version, listed));
-      return Optional.of(new StoredObject(key, bytes(read.get()), version));
+      byte[] data = bytes(read.get());
+      newest.put(key, new Newest(top.get().generation(), version, listed, data));
+      return Optional.of(new StoredObject(key, data, version));
     }
     throw new IllegalStateException("gave up reading " + key + ": its newest version kept vanishing");
   }
@@ -217,6 +230,11 @@ public final class S3ObjectStore implements ObjectStore {
     for (int steps = 0; steps < 16; steps++) {
       Optional<ResponseBytes<GetObjectResponse>> next = getObject(slotKey(key, generation + 1));
       if (next.isEmpty()) {
+        if (read == null && known.data() != null) {
+          // Still the newest, and its bytes are known: one request instead of two.
+          newest.put(key, new Newest(generation, known.version(), started, known.data()));
+          return Optional.of(Optional.of(new StoredObject(key, known.data().clone(), known.version())));
+        }
         if (read == null) {
           read = getObject(slotKey(key, generation)).orElse(null);
           if (read == null) {
@@ -229,8 +247,9 @@ public final class S3ObjectStore implements ObjectStore {
           return Optional.of(Optional.empty());
         }
         String version = version(generation, response.eTag());
-        newest.put(key, new Newest(generation, version, started));
-        return Optional.of(Optional.of(new StoredObject(key, bytes(read), version)));
+        byte[] data = bytes(read);
+        newest.put(key, new Newest(generation, version, started, data));
+        return Optional.of(Optional.of(new StoredObject(key, data, version)));
       }
       read = next.get();
       generation++;
@@ -300,7 +319,8 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Streams the bytes to S3 as they are read (the SDK signs them chunk by chunk), so no
+   * Streams the bytes to S3 as they are read (signed chunk by chunk over plain HTTP to a remote
+   * endpoint, unsigned over HTTPS and loopback: see {@link S3LoopbackSigning}), so no
    * object is held in memory. A stream cannot be sent twice, so a lost answer that reading
    * back cannot settle is thrown.
    */
@@ -429,6 +449,7 @@ public final class S3ObjectStore implements ObjectStore {
    */
   private Optional<String> create(String key, long generation, Body body, byte[] data, boolean tombstone, Instant read) {
     String s3Key = slotKey(key, generation);
+    byte[] written = data;
     String token = UUID.randomUUID().toString();
     Map<String, String> metadata = new HashMap<>();
     metadata.put(TOKEN, token);
@@ -453,7 +474,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (tombstone) {
           newest.remove(key);
         } else {
-          newest.put(key, new Newest(generation, version, read));
+          newest.put(key, new Newest(generation, version, read, written));
         }
         return Optional.of(version);
       } catch (S3Exception e) {
@@ -608,8 +629,24 @@ public final class S3ObjectStore implements ObjectStore {
     return all;
   }
 
+  /**
+   * The object's bytes, read into one array of the length S3 announces: the SDK's own
+   * {@code getObjectAsBytes} grows a buffer by doubling and copies it once more at the end,
+   * three copies of every 8 MiB chunk.
+   */
   Optional<ResponseBytes<GetObjectResponse>> getObject(String s3Key) {
-    return absentIf404(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(s3Key)), s3Key);
+    return absentIf404(() -> {
+      try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(s3Key))) {
+        Long length = in.response().contentLength();
+        byte[] data = length == null ? in.readAllBytes() : in.readNBytes(Math.toIntExact(length));
+        if (length != null && data.length < length) {
+          throw SdkClientException.create("the body of " + s3Key + " ended after " + data.length + " of " + length + " bytes");
+        }
+        return ResponseBytes.fromByteArrayUnsafe(in.response(), data);
+      } catch (IOException e) {
+        throw SdkClientException.create("cannot read the body of " + s3Key + ": " + e.getMessage(), e);
+      }
+    }, s3Key);
   }
 
   Optional<HeadObjectResponse> headObject(String s3Key) {
@@ -997,9 +1034,11 @@ public final class S3ObjectStore implements ObjectStore {
               .socketTimeout(Duration.ofSeconds(60)))
           // Retries happen here, where a lost answer is settled by reading back (see create).
           .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(60)))
-          // S3-compatible servers vary in the newer checksum headers; signatures already protect the bytes.
+          // S3-compatible servers vary in the newer checksum headers; signatures (or TLS) already protect the bytes.
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+          // Unsigned payloads over loopback HTTP, as over HTTPS (see S3LoopbackSigning).
+          .putAuthScheme(S3LoopbackSigning.scheme())
           .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
           .region(Region.of(region != null ? region : Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1")));
       if (endpoint != null) {

@@ -6,6 +6,7 @@ import io.acquire.services.AcquireServer;
 import io.acquire.services.store.LocalObjectStore;
 import io.acquire.services.store.MemoryObjectStore;
 import io.acquire.services.store.ObjectStore;
+import io.acquire.services.store.CountingS3Client;
 import io.acquire.services.store.S3ObjectStore;
 import io.acquire.services.testing.S3Proxy;
 import io.acquire.services.testing.TestSessions;
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>With {@code s3} as the third argument, a fourth kind runs in the same rounds: transfers
  * with the backend's whole state on S3 (S3Proxy, started here as a child JVM, keeping its
- * objects as files on the same disk), against the durable local store.
+ * objects as files on the same disk), against the durable local store, with the S3 requests
+ * the backend made per transfer.
  *
  * <pre>scripts/benchmark.sh io.acquire.services.accounting.LedgerBenchmark [rounds] [seconds] [s3]</pre>
  */
@@ -61,7 +63,8 @@ public final class LedgerBenchmark {
     Path dir = Files.createTempDirectory("ledger-bench");
     try (LocalObjectStore durableStore = LocalObjectStore.open(dir.resolve("local"));
          S3Proxy s3 = onS3 ? S3Proxy.start(Files.createDirectories(dir.resolve("s3"))) : null;
-         S3ObjectStore s3Store = onS3 ? s3.storeBuilder("ledger", "bench").build() : null;
+         CountingS3Client counter = onS3 ? new CountingS3Client(s3) : null;
+         S3ObjectStore s3Store = onS3 ? s3.storeBuilder("ledger", "bench").client(counter.client()).build() : null;
          Bench durable = new Bench(durableStore, true);
          Bench memory = new Bench(new MemoryObjectStore(), true);
          Bench reads = new Bench(new MemoryObjectStore(), false);
@@ -82,10 +85,19 @@ public final class LedgerBenchmark {
       Map<String, List<Round>> results = new LinkedHashMap<>();
       for (int r = 0; r < rounds; r++) {
         for (Map.Entry<String, Kind> kind : kinds.entrySet()) {
+          if (onS3) {
+            counter.take();
+          }
           Round round = kind.getValue().run(seconds);
           results.computeIfAbsent(kind.getKey(), k -> new ArrayList<>()).add(round);
           System.out.printf("  round %d  %-52s %7.0f /s  %6.0f us CPU each  %5.1f per batch%n", r + 1,
               kind.getKey(), round.perSecond(), round.cpuMicrosPerRequest(), round.perBatch());
+          if (kind.getKey().equals(S3_KIND)) {
+            double transfers = round.perSecond() * seconds;
+            StringBuilder each = new StringBuilder();
+            counter.take().forEach((request, n) -> each.append(String.format(" %s %.2f", request, n / transfers)));
+            System.out.println("           S3 requests per transfer:" + each);
+          }
         }
       }
       System.out.printf("%n%d clients, %d rounds of %d s, %d cores%n", CLIENTS, rounds, seconds,

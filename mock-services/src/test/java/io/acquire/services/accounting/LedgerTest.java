@@ -193,6 +193,31 @@ class LedgerTest {
     LedgerConcurrencyTest.assertLedgerBalances(store, 2);
   }
 
+  @Test
+  void aRequestDecidedAtOneProcessIsRefusedAsAReplayAtAnotherWhetherItChangedAnythingOrNot() {
+    MemoryObjectStore store = new MemoryObjectStore();
+    try (AcquireServer a = server(store); AcquireServer b = server(store)) {
+      TestSessions sessions = new TestSessions(store, a.url());
+      Session ada = sessions.login("ada");
+      Session bob = sessions.login("bob").at(b.url());
+      String adas = json(ada.send("POST", "/t/accounting/accounts", "{\"name\":\"main\"}")).get("id").asText();
+      String bobs = json(bob.send("POST", "/t/accounting/accounts", "{\"name\":\"main\"}")).get("id").asText();
+      var paid = ada.signedOnceTo("POST", "/t/accounting/transfers", transferBody(adas, bobs, "5.00", "small"));
+      var tooMuch = ada.signedOnceTo("POST", "/t/accounting/transfers", transferBody(adas, bobs, "150.00", "big"));
+      assertEquals(200, paid.apply(a.url()).status());
+      assertEquals(402, tooMuch.apply(a.url()).status());
+      assertEquals(200, bob.send("POST", "/t/accounting/transfers", transferBody(bobs, adas, "80.00", "gift")).status());
+      Reply replayedPayment = paid.apply(b.url());
+      assertEquals(401, replayedPayment.status(), replayedPayment.body());
+      Reply replayedRefusal = tooMuch.apply(b.url());
+      assertEquals(401, replayedRefusal.status(), "the refusal's nonce, recorded at a, is known at b: "
+          + replayedRefusal.body());
+      assertEquals(new BigDecimal("175.00"), amount(json(ada.at(b.url()).send("GET", "/t/accounting/accounts/" + adas, null))
+          .get("balance")), "only the first payment moved money");
+    }
+    LedgerConcurrencyTest.assertLedgerBalances(store, 2);
+  }
+
   /** Counts reads of log batches, to see how much of the log a starting ledger replays. */
   private static final class CountingReads extends ForwardingStore {
     final AtomicInteger logReads = new AtomicInteger();

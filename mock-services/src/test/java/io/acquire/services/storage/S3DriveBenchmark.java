@@ -3,33 +3,50 @@ package io.acquire.services.storage;
 import io.acquire.client.Drive;
 import io.acquire.client.User;
 import io.acquire.services.AcquireServer;
+import io.acquire.services.store.CountingS3Client;
 import io.acquire.services.store.S3ObjectStore;
 import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.S3Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Drive upload and download with the backend's whole state on S3, against a plain S3
- * PutObject and GetObject of the same file to the same S3Proxy with the same SDK, so the
- * ratio is what Drive (chunks, checksums, signed requests, the service in between, the
+ * Drive upload and download with the backend's whole state on S3, against a bare HTTP PUT
+ * and GET of the same file to the same S3Proxy (presigned URLs sent with the JDK's
+ * HttpClient, so no SDK, no signing of the bytes: what the server itself can take) and a
+ * plain SDK PutObject and GetObject (the SDK as S3Proxy's test client configures it), so
+ * the ratio is what Drive (chunks, checksums, signed requests, the service in between, the
  * store's versioned slots) costs over S3 itself. S3Proxy runs as a child JVM keeping its
- * objects as files; the backend and both clients share this JVM. Rounds alternate plain and
- * Drive; prints each round, the medians and their ratios.
+ * objects as files; the backend and the clients share this JVM. Rounds alternate bare, SDK
+ * and Drive; prints each round, the medians and the ratios to the bare baseline (the target
+ * is at least 0.8) and to the SDK's, and how many S3 requests of each kind the backend made
+ * for each Drive upload and download (its client is configured as the store's own).
  *
  * <pre>scripts/benchmark.sh io.acquire.services.storage.S3DriveBenchmark [MiB] [rounds]</pre>
  */
 public final class S3DriveBenchmark {
   private S3DriveBenchmark() {}
+
+  private static CountingS3Client counter;
 
   public static void main(String[] args) throws Exception {
     int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
@@ -37,7 +54,8 @@ public final class S3DriveBenchmark {
     Path dir = Files.createTempDirectory("s3-drive-bench");
     try (S3Proxy s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
          S3Client plain = s3.client();
-         S3ObjectStore store = s3.storeBuilder("drives", "bench").build();
+         CountingS3Client counting = counter = new CountingS3Client(s3);
+         S3ObjectStore store = s3.storeBuilder("drives", "bench").client(counting.client()).build();
          AcquireServer server = AcquireServer.builder().store(store).port(0).option("identity.bcrypt-cost", "4")
              .option("identity.poll-interval-seconds", "1").start()) {
       s3.createBucket("plain");
@@ -45,34 +63,72 @@ public final class S3DriveBenchmark {
       writeRandom(file, mib);
       User user = RealLogins.loggedIn(server.url(), "bench");
       Drive drive = Drive.open(user, "bench");
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      S3Presigner presigner = S3Presigner.builder().endpointOverride(s3.endpoint()).region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+          .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build();
+      List<double[]> bareRounds = new ArrayList<>();
       List<double[]> plainRounds = new ArrayList<>();
       List<double[]> driveRounds = new ArrayList<>();
       System.out.printf("%d MiB file, %d rounds (after a warm-up of each), %d cores%n", mib, rounds,
           Runtime.getRuntime().availableProcessors());
       for (int r = 0; r <= rounds; r++) {
+        double[] b = bareRound(http, presigner, file, dir.resolve("bare-back.bin"), mib);
         double[] p = plainRound(plain, file, dir.resolve("plain-back.bin"), mib);
+        counter.take();
         double[] d = driveRound(drive, file, dir.resolve("drive-back.bin"), mib);
         if (r == 0) {
           continue; // warm-up
         }
+        bareRounds.add(b);
         plainRounds.add(p);
         driveRounds.add(d);
-        System.out.printf("  round %d  plain PUT %6.1f MiB/s GET %6.1f MiB/s   Drive upload %6.1f MiB/s download %6.1f MiB/s%n",
-            r, p[0], p[1], d[0], d[1]);
+        System.out.printf("  round %d  bare PUT %6.1f GET %6.1f   SDK PUT %6.1f GET %6.1f   Drive upload %6.1f "
+            + "download %6.1f MiB/s%n", r, b[0], b[1], p[0], p[1], d[0], d[1]);
       }
+      presigner.close();
+      double bareUp = median(bareRounds, 0);
+      double bareDown = median(bareRounds, 1);
       double plainUp = median(plainRounds, 0);
       double plainDown = median(plainRounds, 1);
       double driveUp = median(driveRounds, 0);
       double driveDown = median(driveRounds, 1);
-      System.out.printf("medians: plain PUT %.1f, GET %.1f; Drive upload %.1f, download %.1f MiB/s%n",
-          plainUp, plainDown, driveUp, driveDown);
-      System.out.printf("ratio Drive / plain S3: upload %.2f, download %.2f%n", driveUp / plainUp, driveDown / plainDown);
+      System.out.printf("medians: bare PUT %.1f, GET %.1f; SDK PUT %.1f, GET %.1f; Drive upload %.1f, download %.1f MiB/s%n",
+          bareUp, bareDown, plainUp, plainDown, driveUp, driveDown);
+      System.out.printf("ratio Drive / bare HTTP: upload %.2f, download %.2f (target >= 0.8)%n",
+          driveUp / bareUp, driveDown / bareDown);
+      System.out.printf("ratio Drive / SDK: upload %.2f, download %.2f%n", driveUp / plainUp, driveDown / plainDown);
       user.close();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
+  }
+
+  /** A presigned PUT and GET of the file with the JDK's HttpClient: the bytes as they are, nothing else. */
+  private static double[] bareRound(HttpClient http, S3Presigner presigner, Path file, Path back, int mib) throws Exception {
+    Duration valid = Duration.ofMinutes(10);
+    URI put = presigner.presignPutObject(b -> b.signatureDuration(valid)
+        .putObjectRequest(o -> o.bucket("plain").key("bare.bin"))).url().toURI();
+    URI get = presigner.presignGetObject(b -> b.signatureDuration(valid)
+        .getObjectRequest(o -> o.bucket("plain").key("bare.bin"))).url().toURI();
+    long start = System.nanoTime();
+    HttpResponse<Void> stored = http.send(HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+        HttpResponse.BodyHandlers.discarding());
+    double up = mib / ((System.nanoTime() - start) / 1e9);
+    if (stored.statusCode() != 200) {
+      throw new AssertionError("bare PUT answered " + stored.statusCode());
+    }
+    Files.deleteIfExists(back);
+    start = System.nanoTime();
+    HttpResponse<Path> read = http.send(HttpRequest.newBuilder(get).GET().build(), HttpResponse.BodyHandlers.ofFile(back));
+    double down = mib / ((System.nanoTime() - start) / 1e9);
+    if (read.statusCode() != 200) {
+      throw new AssertionError("bare GET answered " + read.statusCode());
+    }
+    check(file, back);
+    return new double[] {up, down};
   }
 
   private static double[] plainRound(S3Client s3, Path file, Path back, int mib) throws Exception {
@@ -91,10 +147,12 @@ public final class S3DriveBenchmark {
     long start = System.nanoTime();
     drive.upload(file, "file.bin");
     double up = mib / ((System.nanoTime() - start) / 1e9);
+    System.out.println("    the backend's S3 requests for the upload: " + counter.take());
     Files.deleteIfExists(back);
     start = System.nanoTime();
     drive.download("file.bin", back);
     double down = mib / ((System.nanoTime() - start) / 1e9);
+    System.out.println("    the backend's S3 requests for the download: " + counter.take());
     check(file, back);
     return new double[] {up, down};
   }

@@ -87,11 +87,17 @@ public final class TestSessions {
 
     /** A request signed once, which each call sends again exactly as it was: a replay from the second call on. */
     public java.util.function.Supplier<Reply> signedOnce(String method, String path, String jsonBody) {
+      java.util.function.Function<String, Reply> to = signedOnceTo(method, path, jsonBody);
+      return () -> to.apply(target);
+    }
+
+    /** {@link #signedOnce}, sent each time to the server URL given: a replay at another process. */
+    public java.util.function.Function<String, Reply> signedOnceTo(String method, String path, String jsonBody) {
       byte[] body = jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       Map<String, String> headers = RequestSignature.sign(key, certificate, method, path, body,
           Instant.now().getEpochSecond());
-      return () -> {
-        Request.Builder request = new Request.Builder().url(target + path).method(method, RequestBody.create(body, JSON));
+      return server -> {
+        Request.Builder request = new Request.Builder().url(server + path).method(method, RequestBody.create(body, JSON));
         headers.forEach(request::header);
         try (Response response = http.newCall(request.build()).execute()) {
           return new Reply(response.code(), response.body().string());
