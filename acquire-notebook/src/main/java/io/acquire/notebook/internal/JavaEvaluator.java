@@ -65,12 +65,11 @@ public final class JavaEvaluator implements AutoCloseable {
         .build();
     this.analysis = shell.sourceCodeAnalysis();
     this.startupImports = List.copyOf(startupImports);
+    // At once rather than on first use: a first cell that never ends must not leave them undone.
+    importOnce();
   }
 
-  /**
-   * Runs the start-up imports before the shell's first use, whoever uses it first: the
-   * warm-up, started with the kernel, usually has them done before the first cell comes.
-   */
+  /** Runs the start-up imports once. */
   private void importOnce() {
     if (!imported) {
       imported = true;

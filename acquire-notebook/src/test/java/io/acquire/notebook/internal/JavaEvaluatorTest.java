@@ -30,7 +30,7 @@ class JavaEvaluatorTest {
   void aWarmUpRunsItsSnippetsAndLeavesNoTraceForCells() throws Exception {
     try (JavaEvaluator fresh = new JavaEvaluator(List.of("import java.util.*;"))) {
       assertEquals(4, fresh.warmUp(4));
-      // The start-up imports ran with the warm-up; its own declarations were dropped again.
+      // Its declarations were dropped again.
       assertEquals(3, fresh.eval("List.of(1, 2, 3).size()"));
       CellError gone = assertThrows(CellError.class, () -> fresh.eval("acquireWarmUp0 + 1"));
       assertTrue(String.join("\n", gone.lines()).contains("acquireWarmUp0"), gone.lines().toString());
@@ -39,7 +39,7 @@ class JavaEvaluatorTest {
   }
 
   @Test
-  void aFirstCellWithoutAWarmUpStillHasTheStartUpImports() throws Exception {
+  void aFirstCellWithoutAWarmUpHasTheStartUpImports() throws Exception {
     try (JavaEvaluator fresh = new JavaEvaluator(List.of("import java.util.*;"))) {
       assertEquals(2, fresh.eval("new ArrayList<>(List.of(1, 2)).size()"));
     }
