@@ -48,6 +48,15 @@ public final class JavaEvaluator implements AutoCloseable {
   private record Origin(int cell, int firstLine) {}
 
   public JavaEvaluator(List<String> startupImports) {
+    this.shell = newShell(control);
+    this.analysis = shell.sourceCodeAnalysis();
+    this.startupImports = List.copyOf(startupImports);
+    // At once rather than on first use: a first cell that never ends must not leave them undone.
+    importOnce();
+  }
+
+  /** A shell compiling against this JVM's class path and running snippets in this JVM through {@code control}. */
+  private static JShell newShell(CellExecutionControl control) {
     ExecutionControlProvider provider = new ExecutionControlProvider() {
       @Override
       public String name() {
@@ -59,14 +68,10 @@ public final class JavaEvaluator implements AutoCloseable {
         return control;
       }
     };
-    this.shell = JShell.builder()
+    return JShell.builder()
         .executionEngine(provider, Map.of())
         .compilerOptions("--class-path", System.getProperty("java.class.path"))
         .build();
-    this.analysis = shell.sourceCodeAnalysis();
-    this.startupImports = List.copyOf(startupImports);
-    // At once rather than on first use: a first cell that never ends must not leave them undone.
-    importOnce();
   }
 
   /** Runs the start-up imports once. */
@@ -87,35 +92,29 @@ public final class JavaEvaluator implements AutoCloseable {
   private volatile boolean asked;
 
   /**
-   * Compiles and runs throwaway snippets until {@code snippets} have run or the first real
-   * request comes, so the first cell finds javac's classes loaded and its paths compiled
-   * instead of paying for them. Each snippet is dropped again; users see no trace of it.
+   * Compiles and runs throwaway snippets in a scratch shell of their own until {@code
+   * snippets} have run or the first real request comes, so the first cell finds javac's
+   * classes loaded and its paths compiled (that warmth is the JVM's, shared by every shell)
+   * instead of paying for them. The cells' shell never sees them: snippets it holds, even
+   * dropped ones, would slow every later cell.
    *
    * @return how many snippets ran
    */
   public int warmUp(int snippets) {
     int ran = 0;
-    synchronized (this) {
-      importOnce();
-    }
-    for (int i = 0; i < snippets && !asked; i++) {
-      synchronized (this) {
-        if (asked) {
-          break;
-        }
+    CellExecutionControl scratchControl = new CellExecutionControl();
+    try (JShell scratch = newShell(scratchControl)) {
+      for (int i = 0; i < snippets && !asked; i++) {
         // A declaration, an expression over the SDK's types and a method: what cells are made of.
         String source = switch (i % 3) {
           case 0 -> "int acquireWarmUp" + i + " = " + i + " + 1;";
-          case 1 -> "var acquireWarmUp" + i + " = java.util.List.of(" + i + ").size() + io.acquire.client.Money.class.getName().length();";
+          case 1 -> "var acquireWarmUp" + i + " = java.util.List.of(" + i + ").size()"
+              + " + io.acquire.client.Money.class.getName().length();";
           default -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
         };
-        analysis.analyzeCompletion(source);
-        for (SnippetEvent event : shell.eval(source)) {
-          if (event.causeSnippet() == null) {
-            shell.drop(event.snippet());
-          }
-        }
-        control.forgetValues();
+        scratch.sourceCodeAnalysis().analyzeCompletion(source);
+        scratch.eval(source);
+        scratchControl.forgetValues();
         ran++;
       }
     }
