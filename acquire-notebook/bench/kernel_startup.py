@@ -3,17 +3,29 @@
     JUPYTER_DATA_DIR=/tmp/acquire-bench scripts/install-kernel.sh
     JUPYTER_DATA_DIR=/tmp/acquire-bench /usr/bin/python3 acquire-notebook/bench/kernel_startup.py
 
-Prints medians: cold start (kernel process start to the first cell's result), a trivial
-cell (1 + 1) on a warm kernel, and a plain `jshell` evaluating 1 + 1 and exiting.
+or, to compare installs side by side in one run (each a Jupyter data directory holding
+kernels/acquire-java, for example one installed from an older commit):
+
+    /usr/bin/python3 acquire-notebook/bench/kernel_startup.py before=/tmp/bench-before after=/tmp/bench-after
+
+Rounds alternate the kernels and plain `jshell`. Printed for each: every round, then min,
+median and max of cold start (kernel process start to the first cell's result) and of a
+trivial cell (1 + 1) on the warm kernel (median of 20 per round), the kernel process's CPU
+for the start and per cell (from /proc), and the ratios to the first kernel and to jshell.
+Needs jupyter_client (Debian's python3-jupyter-client: run it with /usr/bin/python3).
 """
+import os
 import statistics
 import subprocess
+import sys
 import time
 
 import jupyter_client
+from jupyter_client.kernelspec import KernelSpecManager
 
-RUNS = 5
+ROUNDS = 5
 CELLS = 20
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def run_cell(client, code):
@@ -29,45 +41,93 @@ def run_cell(client, code):
             return result
 
 
-def kernel_cold_start():
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def kernel_pid(manager):
+    provisioner = getattr(manager, "provisioner", None)
+    process = getattr(provisioner, "process", None) if provisioner else None
+    return (process or manager.kernel).pid
+
+
+def kernel_round(data_dir):
+    specs = KernelSpecManager(kernel_dirs=[os.path.join(data_dir, "kernels")]) if data_dir else KernelSpecManager()
     start = time.perf_counter()
-    manager = jupyter_client.KernelManager(kernel_name="acquire-java")
+    manager = jupyter_client.KernelManager(kernel_name="acquire-java", kernel_spec_manager=specs)
     manager.start_kernel()
     client = manager.client()
     client.start_channels()
     client.wait_for_ready(timeout=60)
     assert run_cell(client, "1 + 1") == "2"
     cold = time.perf_counter() - start
+    pid = kernel_pid(manager)
+    cold_cpu = cpu_seconds(pid)
     cells = []
+    before = cpu_seconds(pid)
     for _ in range(CELLS):
         t = time.perf_counter()
         assert run_cell(client, "1 + 1") == "2"
         cells.append(time.perf_counter() - t)
+    cell_cpu = (cpu_seconds(pid) - before) / CELLS
     client.stop_channels()
     manager.shutdown_kernel(now=True)
-    return cold, statistics.median(cells)
+    return {"cold": cold, "cold_cpu": cold_cpu, "cell": statistics.median(cells), "cell_cpu": cell_cpu}
 
 
-def jshell_start():
+def jshell_round():
     start = time.perf_counter()
     out = subprocess.run(["jshell", "-q"], input="System.out.println(1 + 1)\n/exit\n", capture_output=True,
                          text=True, check=True).stdout
     assert "2" in out
-    return time.perf_counter() - start
+    return {"cold": time.perf_counter() - start}
+
+
+def spread(values, scale=1.0, unit="s", digits=2):
+    ordered = sorted(values)
+    fmt = f"{{:.{digits}f}}"
+    return (f"min {fmt.format(ordered[0] * scale)}, median {fmt.format(statistics.median(ordered) * scale)}, "
+            f"max {fmt.format(ordered[-1] * scale)} {unit}")
 
 
 def main():
-    colds, cells, jshells = [], [], []
-    for _ in range(RUNS):
-        cold, cell = kernel_cold_start()
-        colds.append(cold)
-        cells.append(cell)
-        jshells.append(jshell_start())
-    cold, cell, jshell = statistics.median(colds), statistics.median(cells), statistics.median(jshells)
-    print(f"kernel cold start (process start to first result), median of {RUNS}: {cold:.2f} s")
-    print(f"trivial cell (1 + 1) on a warm kernel, median of {RUNS}x{CELLS}: {cell * 1000:.1f} ms")
-    print(f"plain jshell start, evaluate 1 + 1 and exit, median of {RUNS}: {jshell:.2f} s")
-    print(f"ratio kernel cold start / jshell start: {cold / jshell:.2f}")
+    kernels = []
+    for arg in sys.argv[1:]:
+        label, _, path = arg.partition("=")
+        kernels.append((label, path))
+    if not kernels:
+        kernels = [("kernel", None)]
+    results = {label: [] for label, _ in kernels}
+    results["plain jshell"] = []
+    for r in range(1, ROUNDS + 1):
+        for label, path in kernels:
+            result = kernel_round(path)
+            results[label].append(result)
+            print(f"round {r} {label:>12}: cold start {result['cold']:.2f} s (CPU {result['cold_cpu']:.2f} s), "
+                  f"1 + 1 {result['cell'] * 1000:.1f} ms (CPU {result['cell_cpu'] * 1000:.1f} ms per cell)",
+                  flush=True)
+        result = jshell_round()
+        results["plain jshell"].append(result)
+        print(f"round {r} {'plain jshell':>12}: start, 1 + 1, exit {result['cold']:.2f} s", flush=True)
+    print(f"\n{ROUNDS} rounds, {CELLS} cells of 1 + 1 per kernel round, {os.cpu_count()} cores")
+    jshell = statistics.median(r["cold"] for r in results["plain jshell"])
+    first = kernels[0][0]
+    first_cold = statistics.median(r["cold"] for r in results[first])
+    first_cell = statistics.median(r["cell"] for r in results[first])
+    for label, _ in kernels:
+        rounds = results[label]
+        cold = statistics.median(r["cold"] for r in rounds)
+        cell = statistics.median(r["cell"] for r in rounds)
+        print(f"{label}: cold start {spread([r['cold'] for r in rounds])}; CPU at first result, median "
+              f"{statistics.median(r['cold_cpu'] for r in rounds):.2f} s")
+        print(f"{label}: 1 + 1 {spread([r['cell'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
+              f"{statistics.median(r['cell_cpu'] for r in rounds) * 1000:.1f} ms")
+        print(f"{label}: ratio cold start / plain jshell {cold / jshell:.2f}"
+              + (f"; cold start / {first} {cold / first_cold:.2f}, 1 + 1 / {first} {cell / first_cell:.2f}"
+                 if label != first else ""))
+    print(f"plain jshell: start, 1 + 1, exit {spread([r['cold'] for r in results['plain jshell']])}")
 
 
 if __name__ == "__main__":

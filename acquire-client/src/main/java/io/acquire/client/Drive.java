@@ -618,10 +618,19 @@ public final class Drive {
    * @throws InvalidRequestException if the file is larger than {@code maxBytes}
    */
   public java.util.Optional<byte[]> read(String path, int maxBytes) {
+    return read(path, maxBytes, java.time.Duration.ZERO);
+  }
+
+  /**
+   * {@link #read}, but when there is no such file yet the service holds the answer until
+   * the file appears or {@code wait} (whole seconds, at most 20) passes: a long poll.
+   */
+  java.util.Optional<byte[]> read(String path, int maxBytes, java.time.Duration wait) {
     Transport.Reply reply;
     String url = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
     try {
-      reply = storage.call("GET", url, null, Safety.SAFE, Map.of("Range", "bytes=0-" + maxBytes));
+      reply = storage.call("GET", url + (wait.isZero() ? "" : "&wait=" + wait.toSeconds()), null, Safety.SAFE,
+          Map.of("Range", "bytes=0-" + maxBytes));
     } catch (NotFoundException e) {
       return java.util.Optional.empty();
     } catch (AcquireException e) {

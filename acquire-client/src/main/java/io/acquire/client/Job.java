@@ -29,11 +29,18 @@ import java.util.Optional;
  *
  * <p>{@link #status()}, {@link #isRunning()} and {@link #waitFor} ask the service; the other
  * accessors show the job as last seen. The series getters read the records the job has
- * streamed to its output drive, fetching only parts not read before (at most every quarter
- * second), so calling them in a loop is cheap.
+ * streamed to its output drive: the first call reads what is there, and from then on,
+ * while the getters keep being called, a background thread holds a waiting read open for
+ * the next part, so each new part arrives as soon as the job sends it (the getters refresh
+ * the status at most every quarter second). Calling them in a loop is cheap; {@link
+ * #awaitRecords} waits for the next records instead of polling.
  */
 public final class Job {
   private static final Duration RECORD_POLL = Duration.ofMillis(250);
+  /** How long one waiting read for the next record part is held open by the service. */
+  private static final Duration RECORD_WAIT = Duration.ofSeconds(5);
+  /** The follower stops when nobody has asked for records this long; the next ask starts it again. */
+  private static final Duration FOLLOW_IDLE = Duration.ofSeconds(30);
   private static final Duration STATUS_POLL = Duration.ofMillis(250);
   private static final int MAX_PART_BYTES = 16 * 1024 * 1024;
 
@@ -46,6 +53,8 @@ public final class Job {
   private int partsRead;
   private boolean allRecordsRead;
   private Instant lastRecordPoll = Instant.EPOCH;
+  private Thread follower;
+  private volatile long lastAskedNanos;
 
   Job(User user, JobView view) {
     this.user = user;
@@ -212,26 +221,99 @@ public final class Job {
   }
 
   /** A consistent copy of every column read so far, after fetching any new parts. */
+  /**
+   * Waits until the job has more than {@code known} records (rows of its series) or {@code
+   * timeout} passes, and returns how many it has: for redrawing as records arrive rather than
+   * on a timer. Returns at once once every record of an ended job has been read.
+   */
+  public int awaitRecords(int known, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    records();
+    synchronized (this) {
+      while (recordCount() <= known && !allRecordsRead) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, RECORD_POLL.toNanos()));
+        if (follower == null) {
+          records(); // the job ended or following stopped: catch up here, as the getters do
+        }
+      }
+      return recordCount();
+    }
+  }
+
   private synchronized Map<String, List<Double>> records() {
+    lastAskedNanos = System.nanoTime();
     Instant now = Instant.now();
     if (!allRecordsRead && Duration.between(lastRecordPoll, now).compareTo(RECORD_POLL) >= 0) {
       lastRecordPoll = now;
       boolean endedBefore = lastKnownStatus().isFinal() || status().isFinal();
-      Drive drive = outputs();
-      while (true) {
-        Optional<byte[]> part = drive.read(ComputeWire.recordPart(partsRead + 1), MAX_PART_BYTES);
-        if (part.isEmpty()) {
-          break;
+      // Read here on the first look and the last; in between the follower brings each part as it is sent.
+      if (endedBefore || follower == null) {
+        Drive drive = outputs();
+        while (true) {
+          Optional<byte[]> part = drive.read(ComputeWire.recordPart(partsRead + 1), MAX_PART_BYTES);
+          if (part.isEmpty()) {
+            break;
+          }
+          append(new String(part.get(), StandardCharsets.UTF_8));
+          partsRead++;
         }
-        append(new String(part.get(), StandardCharsets.UTF_8));
-        partsRead++;
+        notifyAll();
       }
       // The runner sends its last part before it exits, so once the job had ended before we looked, that was all.
       allRecordsRead = endedBefore;
+      if (!allRecordsRead && follower == null) {
+        follower = new Thread(this::follow, "acquire-records-" + id());
+        follower.setDaemon(true);
+        follower.start();
+      }
     }
     Map<String, List<Double>> copy = new LinkedHashMap<>();
     columns.forEach((name, values) -> copy.put(name, List.copyOf(values)));
     return copy;
+  }
+
+  /**
+   * Holds a waiting read open for the next record part and appends each as it arrives, until
+   * every record is read, the job is seen to have ended, or nobody has asked for a while.
+   */
+  private void follow() {
+    try {
+      Drive drive = outputs();
+      while (System.nanoTime() - lastAskedNanos < FOLLOW_IDLE.toNanos()) {
+        int next;
+        synchronized (this) {
+          if (allRecordsRead) {
+            return;
+          }
+          next = partsRead + 1;
+        }
+        Optional<byte[]> part = drive.read(ComputeWire.recordPart(next), MAX_PART_BYTES, RECORD_WAIT);
+        synchronized (this) {
+          if (part.isPresent() && partsRead + 1 == next) {
+            append(new String(part.get(), StandardCharsets.UTF_8));
+            partsRead++;
+            notifyAll();
+          } else if (part.isEmpty() && lastKnownStatus().isFinal()) {
+            return; // the getters read whatever is left once they see the end
+          }
+        }
+      }
+    } catch (AcquireException e) {
+      // A failed read ends following; the getters read directly until they start it again.
+    } finally {
+      synchronized (this) {
+        follower = null;
+        notifyAll();
+      }
+    }
+  }
+
+  private int recordCount() {
+    return columns.values().stream().mapToInt(List::size).max().orElse(0);
   }
 
   private void append(String csv) {

@@ -65,7 +65,7 @@ public final class User implements AutoCloseable {
     this.registryUrl = builder.registryUrl;
     this.deviceName = builder.deviceName;
     this.ownsHttp = builder.http == null;
-    OkHttpClient.Builder client = ownsHttp ? new OkHttpClient.Builder()
+    OkHttpClient.Builder client = ownsHttp ? Connections.sized(new OkHttpClient.Builder())
         .connectTimeout(10, TimeUnit.SECONDS).readTimeout(builder.timeout).writeTimeout(builder.timeout)
         : builder.http.newBuilder();
     // A derived client shares the given one's pool and dispatcher, which stay its owner's to close.

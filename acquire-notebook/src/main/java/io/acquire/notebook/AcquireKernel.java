@@ -191,13 +191,57 @@ public final class AcquireKernel extends BaseKernel {
     connection.waitUntilClose();
   }
 
+  /**
+   * Throwaway snippets compiled at start while the front end connects, so the first cell
+   * finds JShell warm; the first request stops them (within one snippet, a few ms warm).
+   */
+  static final int WARM_UP_SNIPPETS = 30;
+  /** The argument that runs {@link #train} instead of serving. */
+  static final String TRAIN = "--train";
+
+  /** Warms JShell on a thread of its own; a failure costs only the warmth. */
+  void warmUpInBackground() {
+    Thread thread = new Thread(() -> {
+      try {
+        evaluator.warmUp(WARM_UP_SNIPPETS);
+      } catch (RuntimeException e) {
+        // The first cell pays for what the warm-up did not do.
+      }
+    }, "acquire-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * A training run for the class-data archive the installer builds: loads what a kernel
+   * loads until its first cells have run and shown their values (JShell, javac, the SDK,
+   * the renderers), then exits, when the JVM writes the archive.
+   */
+  static void train() throws Exception {
+    AcquireKernel kernel = new AcquireKernel();
+    kernel.evaluator.warmUp(WARM_UP_SNIPPETS);
+    for (String cell : List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
+        "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()")) {
+      Object value = kernel.evaluator.eval(cell);
+      if (value != JavaEvaluator.NO_VALUE) {
+        kernel.getRenderer().render(value);
+      }
+    }
+    kernel.evaluator.close();
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals(TRAIN)) {
+      train();
+      System.exit(0);
+    }
     if (args.length != 1) {
       System.err.println("Usage: AcquireKernel <connection file>  (Jupyter passes it; install with scripts/install-kernel.sh)");
       System.exit(2);
     }
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     AcquireKernel kernel = new AcquireKernel();
+    kernel.warmUpInBackground();
     kernel.serve(new JupyterConnection(properties));
   }
 }

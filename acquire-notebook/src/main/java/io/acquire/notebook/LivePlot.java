@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jfree.chart.JFreeChart;
@@ -20,12 +20,15 @@ import org.jfree.chart.title.TextTitle;
  * ended and its last records are drawn. Made by {@link Plots#live}.
  */
 public final class LivePlot {
+  /** The longest between looks at the job's status when no records arrive. */
   private static final Duration INTERVAL = Duration.ofMillis(500);
+  /** The shortest between redraws: records may arrive 20 times a second, and each frame is a rendered PNG. */
+  private static final Duration MIN_FRAME = Duration.ofMillis(100);
 
   private final Job job;
   private final List<Function<Job, TimeSeries>> series;
   private final String displayId;
-  private final ScheduledExecutorService updater;
+  private final ExecutorService updater;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile JFreeChart chart;
   private volatile int frames;
@@ -41,12 +44,39 @@ public final class LivePlot {
     this.series = List.copyOf(series);
     this.chart = draw(job.lastKnownStatus());
     this.displayId = Display.display(chart);
-    this.updater = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.updater = Executors.newSingleThreadExecutor(r -> {
       Thread thread = new Thread(r, "acquire-live-plot-" + job.id());
       thread.setDaemon(true);
       return thread;
     });
-    updater.scheduleWithFixedDelay(this::update, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    updater.execute(this::follow);
+  }
+
+  /** Redraws as soon as new records arrive (the job pushes them), and at least every INTERVAL for the status. */
+  private void follow() {
+    while (isLive()) {
+      long drawn = System.nanoTime();
+      update();
+      if (!isLive()) {
+        return;
+      }
+      try {
+        job.awaitRecords(Math.max(0, drawnRecords), INTERVAL);
+        long left = MIN_FRAME.toNanos() - (System.nanoTime() - drawn);
+        if (left > 0) {
+          TimeUnit.NANOSECONDS.sleep(left);
+        }
+      } catch (InterruptedException e) {
+        return; // stopped
+      } catch (AcquireException e) {
+        lastError = e.getMessage();
+        try {
+          Thread.sleep(INTERVAL.toMillis());
+        } catch (InterruptedException stopped) {
+          return;
+        }
+      }
+    }
   }
 
   static LivePlot show(Job job, List<Function<Job, TimeSeries>> series) {

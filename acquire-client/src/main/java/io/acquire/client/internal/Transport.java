@@ -41,6 +41,8 @@ public final class Transport {
 
   private final OkHttpClient http;
   private final HttpUrl base;
+  /** The base URL without trailing slashes, worked out once rather than per call. */
+  private final String root;
   private final RetryPolicy retry;
   private final Supplier<Session> session;
   private final Clock clock;
@@ -56,6 +58,7 @@ public final class Transport {
       throw new IllegalArgumentException("Not an http(s) URL: " + baseUrl);
     }
     this.base = parsed;
+    this.root = parsed.toString().replaceAll("/+$", "");
     this.retry = Objects.requireNonNull(retry, "retry == null");
     this.session = Objects.requireNonNull(session, "session == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -173,7 +176,7 @@ public final class Transport {
   }
 
   private HttpUrl resolve(String path) {
-    HttpUrl url = HttpUrl.parse(base.toString().replaceAll("/+$", "") + path);
+    HttpUrl url = HttpUrl.parse(root + path);
     if (url == null) {
       throw new IllegalArgumentException("Not a valid path: " + path);
     }

@@ -27,8 +27,9 @@ import jdk.jshell.spi.ExecutionEnv;
 /**
  * Java cells on JShell: splits a cell into snippets, runs them in this JVM, and reports
  * the last expression's value, compile errors and exceptions in a form people can read.
- * Also completion and is-complete for the front end. Not thread-safe: the kernel runs one
- * cell at a time; {@link #interrupt()} may come from another thread.
+ * Also completion and is-complete for the front end. The kernel runs one cell at a time;
+ * {@link #warmUp} runs on a thread of its own until the first request, and {@link
+ * #interrupt()} may come from another thread.
  */
 public final class JavaEvaluator implements AutoCloseable {
   /** The result of a cell that ends in a statement or declaration rather than an expression. */
@@ -47,6 +48,15 @@ public final class JavaEvaluator implements AutoCloseable {
   private record Origin(int cell, int firstLine) {}
 
   public JavaEvaluator(List<String> startupImports) {
+    this.shell = newShell(control);
+    this.analysis = shell.sourceCodeAnalysis();
+    this.startupImports = List.copyOf(startupImports);
+    // At once rather than on first use: a first cell that never ends must not leave them undone.
+    importOnce();
+  }
+
+  /** A shell compiling against this JVM's class path and running snippets in this JVM through {@code control}. */
+  private static JShell newShell(CellExecutionControl control) {
     ExecutionControlProvider provider = new ExecutionControlProvider() {
       @Override
       public String name() {
@@ -58,18 +68,72 @@ public final class JavaEvaluator implements AutoCloseable {
         return control;
       }
     };
-    this.shell = JShell.builder()
+    return JShell.builder()
         .executionEngine(provider, Map.of())
         .compilerOptions("--class-path", System.getProperty("java.class.path"))
         .build();
-    this.analysis = shell.sourceCodeAnalysis();
-    for (String line : startupImports) {
-      shell.eval(line);
+  }
+
+  /** Runs the start-up imports once. */
+  private void importOnce() {
+    if (!imported) {
+      imported = true;
+      for (String line : startupImports) {
+        shell.eval(line);
+      }
     }
+  }
+
+  private final List<String> startupImports;
+  /** Whether the start-up imports have run; guarded by this. */
+  private boolean imported;
+
+  /** Set by the first request, so a warm-up in progress stops after its current snippet. */
+  private volatile boolean asked;
+
+  /**
+   * Compiles and runs throwaway snippets in a scratch shell of their own until {@code
+   * snippets} have run or the first real request comes, so the first cell finds javac's
+   * classes loaded and its paths compiled (that warmth is the JVM's, shared by every shell)
+   * instead of paying for them. The cells' shell never sees them: snippets it holds, even
+   * dropped ones, would slow every later cell.
+   *
+   * @return how many snippets ran
+   */
+  public int warmUp(int snippets) {
+    int ran = 0;
+    CellExecutionControl scratchControl = new CellExecutionControl();
+    try (JShell scratch = newShell(scratchControl)) {
+      for (int i = 0; i < snippets && !asked; i++) {
+        // A declaration, an expression over the SDK's types and a method: what cells are made of.
+        String source = switch (i % 3) {
+          case 0 -> "int acquireWarmUp" + i + " = " + i + " + 1;";
+          case 1 -> "var acquireWarmUp" + i + " = java.util.List.of(" + i + ").size()"
+              + " + io.acquire.client.Money.class.getName().length();";
+          default -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
+        };
+        scratch.sourceCodeAnalysis().analyzeCompletion(source);
+        scratch.eval(source);
+        scratchControl.forgetValues();
+        ran++;
+      }
+    }
+    return ran;
+  }
+
+  /** Tells a running warm-up to stop: a request is coming. Called before taking the shell. */
+  public void asked() {
+    asked = true;
   }
 
   /** Makes a jar or directory available to later cells. */
   public void addToClasspath(String path) {
+    asked = true;
+    addToClasspathLocked(path);
+  }
+
+  private synchronized void addToClasspathLocked(String path) {
+    importOnce();
     if (!new File(path).exists()) {
       throw new IllegalArgumentException("No such jar or directory: " + path);
     }
@@ -86,6 +150,12 @@ public final class JavaEvaluator implements AutoCloseable {
    * other cells name the cell by it).
    */
   public Object eval(String cell, int number) throws CellError {
+    asked = true;
+    return evalLocked(cell, number);
+  }
+
+  private synchronized Object evalLocked(String cell, int number) throws CellError {
+    importOnce();
     currentCell = number;
     Object last = NO_VALUE;
     String remaining = cell;
@@ -272,6 +342,12 @@ public final class JavaEvaluator implements AutoCloseable {
 
   /** Completion candidates at {@code cursor}: the replacements and where they start. */
   public Completions complete(String code, int cursor) {
+    asked = true;
+    return completeLocked(code, cursor);
+  }
+
+  private synchronized Completions completeLocked(String code, int cursor) {
+    importOnce();
     int[] anchor = new int[1];
     List<String> options = analysis.completionSuggestions(code, cursor, anchor).stream()
         .map(SourceCodeAnalysis.Suggestion::continuation).distinct().sorted().collect(Collectors.toList());
@@ -286,6 +362,12 @@ public final class JavaEvaluator implements AutoCloseable {
    * it (Acquire's own API); null when the cursor is on nothing known.
    */
   public String inspect(String code, int cursor) {
+    asked = true;
+    return inspectLocked(code, cursor);
+  }
+
+  private synchronized String inspectLocked(String code, int cursor) {
+    importOnce();
     int end = Math.min(Math.max(cursor, 0), code.length());
     while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
       end++;
@@ -341,6 +423,12 @@ public final class JavaEvaluator implements AutoCloseable {
 
   /** {@code complete}, {@code invalid}, or the indent for the next line when incomplete. */
   public String isComplete(String code) {
+    asked = true;
+    return isCompleteLocked(code);
+  }
+
+  private synchronized String isCompleteLocked(String code) {
+    importOnce();
     CompletionInfo info = analysis.analyzeCompletion(code);
     while (info.completeness().isComplete() && !info.remaining().isBlank()) {
       info = analysis.analyzeCompletion(info.remaining());

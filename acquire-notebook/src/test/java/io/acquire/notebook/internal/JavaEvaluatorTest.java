@@ -27,6 +27,25 @@ class JavaEvaluatorTest {
   }
 
   @Test
+  void aWarmUpRunsItsSnippetsAndLeavesNoTraceForCells() throws Exception {
+    try (JavaEvaluator fresh = new JavaEvaluator(List.of("import java.util.*;"))) {
+      assertEquals(4, fresh.warmUp(4));
+      // Its declarations were dropped again.
+      assertEquals(3, fresh.eval("List.of(1, 2, 3).size()"));
+      CellError gone = assertThrows(CellError.class, () -> fresh.eval("acquireWarmUp0 + 1"));
+      assertTrue(String.join("\n", gone.lines()).contains("acquireWarmUp0"), gone.lines().toString());
+      assertEquals(0, fresh.warmUp(4), "a warm-up after the first request does nothing");
+    }
+  }
+
+  @Test
+  void aFirstCellWithoutAWarmUpHasTheStartUpImports() throws Exception {
+    try (JavaEvaluator fresh = new JavaEvaluator(List.of("import java.util.*;"))) {
+      assertEquals(2, fresh.eval("new ArrayList<>(List.of(1, 2)).size()"));
+    }
+  }
+
+  @Test
   void lastExpressionIsTheResultAsTheObjectItself() throws Exception {
     Object result = java.eval("int x = 20;\nx + 22");
     assertEquals(42, result);

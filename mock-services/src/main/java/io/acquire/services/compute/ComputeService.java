@@ -81,7 +81,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
     this.leases = new JobLeases(context.objects().store(), clock,
         Duration.ofSeconds(context.intOption("job-lease-seconds", (int) ABANDONED.toSeconds())));
     this.classpath = absolute(context.option("runner-classpath", System.getProperty("java.class.path")));
-    this.flushMillis = context.intOption("flush-millis", 250);
+    this.flushMillis = context.intOption("flush-millis", 50);
     Path workRoot = Path.of(context.option("work-directory", WorkDirectories.defaultRoot().toString()));
     boolean keepWork = Boolean.parseBoolean(context.option("keep-work", "false"));
     this.local = prices.local().map(r -> new LocalExecutor(this, workRoot, r.maxCores(), clock, keepWork))

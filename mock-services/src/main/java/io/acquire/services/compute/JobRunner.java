@@ -41,6 +41,8 @@ public final class JobRunner {
   static final String WORKLOAD_EXIT = "workload.exit";
   /** Output files streamed while the workload runs, as {@code <name>/00000001.txt}, … beside the whole file at the end. */
   static final List<String> STREAMED_LOGS = List.of("stdout", "stderr");
+  /** How often the runner looks whether the workload's streamed files grew. */
+  private static final long LOOK_MILLIS = 10;
 
   private final JobTicket ticket;
   private final Path work;
@@ -105,9 +107,14 @@ public final class JobRunner {
             false));
       }
       ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-      while (!workload.waitFor(ticket.flushMillis(), TimeUnit.MILLISECONDS)) {
+      // Look often (a stat of each file) and send a batch as soon as one is written, but no file
+      // more often than flushMillis: a lone record leaves at once, a stream of them in batches.
+      long look = Math.min(LOOK_MILLIS, ticket.flushMillis());
+      while (!workload.waitFor(look, TimeUnit.MILLISECONDS)) {
         for (RecordParts parts : streams) {
-          parts.send();
+          if (parts.due(ticket.flushMillis())) {
+            parts.send();
+          }
         }
         if (ticket.watchParent() && (parent == null || !parent.isAlive())) {
           System.err.println("The backend that started this job has gone; stopping the workload.");
@@ -193,6 +200,7 @@ public final class JobRunner {
     private long offset;
     private String header;
     private int sent;
+    private long lastSendNanos = System.nanoTime();
 
     RecordParts(Path source, Drive drive) {
       this(source, drive, ComputeWire::recordPart, true);
@@ -205,8 +213,21 @@ public final class JobRunner {
       this.withHeader = withHeader;
     }
 
+    /** Whether the file has grown since the last send and that send was at least {@code flushMillis} ago. */
+    boolean due(long flushMillis) {
+      if (System.nanoTime() - lastSendNanos < flushMillis * 1_000_000L) {
+        return false;
+      }
+      try {
+        return Files.size(source) > offset;
+      } catch (IOException e) {
+        return false; // not written yet
+      }
+    }
+
     /** Sends new lines if there are any; returns how many data lines went. */
     int send() throws IOException {
+      lastSendNanos = System.nanoTime();
       if (!Files.exists(source)) {
         return 0;
       }

@@ -492,6 +492,11 @@ public final class Drives {
   }
 
   /** The requested version of a file (the newest if {@code version} is null), or a 404. */
+  /** Whether drive {@code driveId} has any version of the (normalised) {@code path}: one listing. */
+  boolean exists(String driveId, String normalisedPath) {
+    return !store.list(versionsPrefix(driveId, normalisedPath)).isEmpty();
+  }
+
   Version version(DriveRecord drive, String path, Long version) {
     String normalised = DrivePaths.normalise(path);
     List<String> keys = store.list(versionsPrefix(drive.id(), normalised));

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class StorageService implements Service {
   private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
+  /** The longest a read may wait for its file to appear (the client's read timeout is 30 s). */
+  static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(20);
+
   private final Drives drives;
   /** Every route's access check: owners, sharing rules and groups, jobs' credentials. */
   private final AccessRules access;
@@ -46,6 +49,9 @@ public final class StorageService implements Service {
   private final ServiceContext context;
   private final Links links;
   private final ScheduledExecutorService sweeper;
+  private final FileWaits waits;
+  /** Answers reads whose wait ended, off the thread that noticed (it checks every waiter). */
+  private final java.util.concurrent.ExecutorService responder;
 
   public StorageService(ServiceContext context) {
     this.drives = new Drives(context.objects(), context.clock());
@@ -63,6 +69,18 @@ public final class StorageService implements Service {
     if (sweepSeconds < 1) {
       throw new IllegalArgumentException("Option storage.sweep-seconds must be at least 1");
     }
+    int waitCheckMillis = context.intOption("wait-check-millis", 50);
+    int maxWaiting = context.intOption("max-waiting-reads", 1000);
+    if (waitCheckMillis < 1 || maxWaiting < 0) {
+      throw new IllegalArgumentException("Options storage.wait-check-millis must be at least 1 and "
+          + "storage.max-waiting-reads at least 0");
+    }
+    this.waits = new FileWaits(maxWaiting, java.time.Duration.ofMillis(waitCheckMillis), drives::exists);
+    this.responder = Executors.newCachedThreadPool(r -> {
+      Thread thread = new Thread(r, "acquire-waited-read");
+      thread.setDaemon(true);
+      return thread;
+    });
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "acquire-upload-sweeper");
       thread.setDaemon(true);
@@ -92,6 +110,8 @@ public final class StorageService implements Service {
   @Override
   public void close() {
     sweeper.shutdownNow();
+    waits.close();
+    responder.shutdown();
   }
 
   @Override
@@ -149,6 +169,7 @@ public final class StorageService implements Service {
           CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
           StorageWire.FileVersion version = drives.complete(upload, claimed);
           payments.paidUpload(access(ctx, caller).drive(), upload.id(), version);
+          waits.written(upload.drive(), upload.path());
           ctx.json(version);
         }))
         .put("/drives/{drive}/files", routes.signed(this::writeSmall))
@@ -190,12 +211,56 @@ public final class StorageService implements Service {
       throw ApiException.badRequest("File checksum mismatch: the body's SHA-256 is " + actual + ", not the claimed "
           + claimed + "; nothing was written.");
     }
-    ctx.status(201).json(transfers.write(drive, DrivePaths.normalise(ctx.queryParam("path")), body));
+    String path = DrivePaths.normalise(ctx.queryParam("path"));
+    ctx.status(201).json(transfers.write(drive, path, body));
+    waits.written(drive.id(), path);
   }
 
+  /**
+   * A download; with {@code ?wait=<seconds>} and no such file yet, the answer waits until the
+   * file appears or the seconds pass (then 404 as without a wait): how a client follows a
+   * running job's record parts without asking again and again.
+   */
   private void download(Context ctx, Caller caller) {
     AccessRules.Access access = access(ctx, caller);
     access.require(DrivePaths.normalise(ctx.queryParam("path")), AccessRules.Role.READER);
+    DriveRecord drive = access.drive();
+    java.time.Duration wait = waitParam(ctx);
+    String path = ctx.queryParam("path");
+    if (wait.isZero() || path == null || ctx.queryParam("version") != null
+        || drives.exists(drive.id(), DrivePaths.normalise(path))) {
+      serve(ctx, drive);
+      return;
+    }
+    java.util.concurrent.CompletableFuture<FileWaits.Outcome> waited =
+        waits.await(drive.id(), DrivePaths.normalise(path), wait);
+    if (waited == null) {
+      serve(ctx, drive); // too many reads waiting already: answer now, as without a wait
+      return;
+    }
+    ctx.future(() -> waited.thenAcceptAsync(outcome -> serve(ctx, drive), responder));
+  }
+
+  private static java.time.Duration waitParam(Context ctx) {
+    String text = ctx.queryParam("wait");
+    if (text == null) {
+      return java.time.Duration.ZERO;
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Query 'wait' must be a whole number of seconds (0 to " + MAX_WAIT.toSeconds()
+          + "), not '" + text + "'.");
+    }
+    if (seconds < 0 || seconds > MAX_WAIT.toSeconds()) {
+      throw ApiException.badRequest("Query 'wait' must be 0 to " + MAX_WAIT.toSeconds() + " seconds, not " + seconds
+          + ".");
+    }
+    return java.time.Duration.ofSeconds(seconds);
+  }
+
+  private void serve(Context ctx, DriveRecord drive) {
     String versionParam = ctx.queryParam("version");
     Long wanted = null;
     if (versionParam != null) {
@@ -205,7 +270,7 @@ public final class StorageService implements Service {
         throw ApiException.badRequest("Query 'version' must be a whole number.");
       }
     }
-    transfers.send(ctx, access.drive(), drives.version(access.drive(), ctx.queryParam("path"), wanted));
+    transfers.send(ctx, drive, drives.version(drive, ctx.queryParam("path"), wanted));
   }
 
   /** What the caller may do on the drive in the path; a 404 if nothing ({@link AccessRules}). */

@@ -53,6 +53,13 @@ public final class TestSessions {
     return new Session(key, SessionCertificate.issue(claims, issuerKey), serverUrl);
   }
 
+  /** A certificate for a key made elsewhere (another JVM keeps the private half), valid for an hour. */
+  public SessionCertificate certify(String username, io.acquire.client.wire.VerifyingKey key) {
+    Instant now = Instant.now();
+    return SessionCertificate.issue(new SessionClaims("identity", username, UUID.randomUUID().toString(),
+        key.toBase64Url(), SessionClaims.SCOPE_USER, now, now.plus(Duration.ofHours(1))), issuerKey);
+  }
+
   /** A session with a certificate from elsewhere (such as a job's, issued by compute), sending to this server. */
   public Session session(SigningKey key, SessionCertificate certificate) {
     return new Session(key, certificate, serverUrl);
