@@ -157,6 +157,8 @@ public final class Renderers {
                   + " MiB, up to " + duration(quote.maxRuntime()))
               + (quote.resource() == null ? "" : row("Runs on", quote.resource() + " (" + quote.reason() + ")"))
               + row("Guaranteed price", quote.price().toString())
+              + (quote.storagePrice().isPositive() ? row("Of which storage", quote.storagePrice() + " for a year of "
+                  + ProgressBar.human(quote.estimatedOutputBytes()) + " of outputs (at most)") : "")
               + row("Valid until", seconds(quote.expiresAt())) + "</table>");
           context.renderIfRequested(MIMEType.TEXT_PLAIN, quote::toString);
         });
@@ -260,19 +262,53 @@ public final class Renderers {
     }
   }
 
-  /** An account's journal, oldest first: when, what, the amount, the balance after, and why. */
+  /**
+   * An account's journal, oldest first: when, what, the amount, the balance after, and why.
+   * A storage line (a payment, extension, archival or refund) says what it paid for in its
+   * own cells: the drive, the file version and the period.
+   */
   static String statementTable(List<StatementLine> lines) {
+    boolean storage = lines.stream().anyMatch(l -> StorageLine.parse(l.description()) != null);
     StringBuilder html = new StringBuilder("<table class=\"acquire-statement\"><tr>" + left("th", "When")
         + left("th", "Entry") + "<th style=\"text-align:right\">Amount</th><th style=\"text-align:right\">Balance"
-        + "</th>" + left("th", "Description") + "</tr>");
+        + "</th>" + left("th", "Description") + (storage ? left("th", "Drive") + left("th", "File")
+        + left("th", "Period") : "") + "</tr>");
     for (StatementLine line : lines) {
+      StorageLine paid = StorageLine.parse(line.description());
       html.append("<tr>").append(left("td", seconds(line.at()))).append(left("td", line.kind()))
           .append("<td style=\"text-align:right\">").append(escape(line.held() != null
               ? "held " + line.held() : line.amount().toString())).append("</td>")
           .append("<td style=\"text-align:right\">").append(escape(line.balance().toString())).append("</td>")
-          .append(left("td", line.description() == null ? "" : line.description())).append("</tr>");
+          .append(left("td", paid != null ? paid.what() : line.description() == null ? "" : line.description()));
+      if (storage) {
+        html.append(left("td", paid == null ? "" : paid.drive())).append(left("td", paid == null ? "" : paid.file()))
+            .append(left("td", paid == null ? "" : paid.period()));
+      }
+      html.append("</tr>");
     }
     return html.append("</table>").toString();
+  }
+
+  /**
+   * What a storage line of a statement paid for, read from its description, which storage
+   * writes as {@code storage[ what]: drive <name>, <path> v<n>[ why], [<bytes> bytes, ][unused ]<from> to <until>}.
+   */
+  record StorageLine(String what, String drive, String file, String period) {
+    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile(
+        "(storage[a-z ]*): drive (.+?), (.+? v\\d+)(?: [a-z]+)?, (?:(\\d+) bytes, )?(unused )?(\\d{4}-\\d{2}-\\d{2} to "
+            + "\\d{4}-\\d{2}-\\d{2})");
+
+    static StorageLine parse(String description) {
+      if (description == null) {
+        return null;
+      }
+      java.util.regex.Matcher m = FORM.matcher(description);
+      if (!m.matches()) {
+        return null;
+      }
+      String file = m.group(3) + (m.group(4) == null ? "" : " (" + ProgressBar.human(Long.parseLong(m.group(4))) + ")");
+      return new StorageLine(m.group(1), m.group(2), file, (m.group(5) == null ? "" : "unused ") + m.group(6));
+    }
   }
 
   /** Who can reach a drive: each user, their role, where, and the rule that says so. */
@@ -339,7 +375,9 @@ public final class Renderers {
         f -> f.path().contains("/") ? f.path().substring(0, f.path().lastIndexOf('/') + 1) : "")));
     StringBuilder html = new StringBuilder("<table class=\"acquire-drive\"><caption style=\"text-align:left\">Drive "
         + escape(drive.name()) + (drive.isReadOnly() ? " (read-only job outputs)" : "") + ", " + files.size()
-        + " files</caption><tr>" + left("th", "Path") + "<th>Version</th><th>Size</th>" + left("th", "SHA-256")
+        + " files" + (drive.isFrozen() ? ", frozen (read-only until extended)" : "")
+        + (drive.paidUntil() == null ? "" : ", paid until " + seconds(drive.paidUntil()))
+        + drive.notice().map(n -> "<br><strong>" + escape(n) + "</strong>").orElse("") + "</caption><tr>" + left("th", "Path") + "<th>Version</th><th>Size</th>" + left("th", "SHA-256")
         + left("th", "Written") + "</tr>");
     byDirectory.forEach((directory, inside) -> {
       if (!directory.isEmpty() && inside.size() > 5) {

@@ -76,6 +76,24 @@ class RenderersTest {
   }
 
   @Test
+  void aStorageLineOfAStatementShowsTheDriveTheFileVersionAndThePeriodItPaidFor() {
+    Instant at = Instant.parse("2026-12-05T10:00:00Z");
+    List<StatementLine> statement = List.of(
+        new StatementLine(1, at, "capture", Money.of("-0.98", "GBP"), Money.of("99.02", "GBP"), "hold_1", null,
+            "storage: drive data, runs/a.bin v1, 1048576 bytes, 2026-12-05 to 2027-12-05", "", "h1", null),
+        new StatementLine(2, at, "credit", Money.of("0.78", "GBP"), Money.of("99.80", "GBP"), "tr_1", null,
+            "storage refund: drive data, runs/a.bin v1 deleted, unused 2027-02-16 to 2027-12-05", "h1", "h2", null),
+        new StatementLine(3, at, "credit", Money.of("5.00", "GBP"), Money.of("104.80", "GBP"), "tr_2", null,
+            "pocket money", "h2", "h3", null));
+    String html = String.valueOf(renderer.render(statement).getData(MIMEType.TEXT_HTML));
+    assertTrue(html.contains(">Drive<") && html.contains(">File<") && html.contains(">Period<"), html);
+    assertTrue(html.contains(">storage<") && html.contains(">data<") && html.contains(">runs/a.bin v1 (1.0 MiB)<")
+        && html.contains(">2026-12-05 to 2027-12-05<"), html);
+    assertTrue(html.contains(">storage refund<") && html.contains(">unused 2027-02-16 to 2027-12-05<"), html);
+    assertTrue(html.contains(">pocket money<"), "other lines keep their description: " + html);
+  }
+
+  @Test
   void whoAmIReadsAsASentenceAndATable() {
     DisplayData data = renderer.render(new SessionInfo("ada", "ses_1", "user", Instant.parse("2026-12-06T10:00:00Z")));
     assertEquals("Signed in as ada (session ses_1, scope user, expires 2026-12-06T10:00:00Z)",
