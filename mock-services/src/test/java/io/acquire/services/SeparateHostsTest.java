@@ -71,7 +71,7 @@ class SeparateHostsTest {
     ada = RealLogins.loggedIn(User.builder().username("ada").identityUrl(identity.url() + "/t/identity")
         .registryUrl(registryUrl).build());
     account = Account.create(ada, "simulations");
-    inputs = Drive.open(ada, "inputs");
+    inputs = Drive.open(ada, "inputs", account);
     inputs.upload(Files.writeString(dir.resolve("short.json"), RAMP.formatted(4)), "md/short.json");
     inputs.upload(Files.writeString(dir.resolve("longer.json"), RAMP.formatted(12)), "md/longer.json");
   }
@@ -80,7 +80,8 @@ class SeparateHostsTest {
   static ServiceProcess service(String name, int port, String... more) throws Exception {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--data", data.toString(),
         "--services", name, "--registry", registryUrl, "--set", "identity.bcrypt-cost=4",
-        "--set", "compute.cores=2", "--set", "compute.work-directory=" + dir.resolve("work")));
+        "--set", "compute.cores=2", "--set", "compute.work-directory=" + dir.resolve("work"),
+        "--set", "storage.price-per-gib-year=100.00"));
     args.addAll(List.of(more));
     return ServiceProcess.start(name, logs, args);
   }
@@ -108,6 +109,18 @@ class SeparateHostsTest {
       String name = process.toString().replaceAll("ServiceProcess\\[(\\w+) .*", "$1");
       assertEquals(process.url() + "/t/" + name, ada.serviceUrl(name), name);
     }
+  }
+
+  @Test
+  void storageOnItsOwnHostIsPaidAndRefundedThroughAccountingsEndpoints() throws Exception {
+    Money before = account.balance();
+    Drive data = Drive.open(ada, "paid data", account);
+    data.upload(Files.write(dir.resolve("mib.bin"), new byte[1024 * 1024]), "mib.bin");
+    assertEquals(before.minus(Money.of("0.10", "GBP")), account.balance(), "a year of 1 MiB at 100.00 a GiB-year");
+    assertEquals(Money.of("0.09", "GBP"), data.delete("mib.bin", 1).refunded(), "the unused year, rounded down");
+    assertEquals(before.minus(Money.of("0.01", "GBP")), account.balance());
+    assertTrue(account.statement().stream().anyMatch(l -> l.description().startsWith(
+        "storage refund: drive paid data, mib.bin v1 deleted")));
   }
 
   @Test

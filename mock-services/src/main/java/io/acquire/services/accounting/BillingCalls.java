@@ -8,8 +8,9 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Accounting's endpoints for compute on another host ({@link RemoteBilling}): the {@link
- * Billing} calls, each taking only calls signed by compute's registered key. Every one is
+ * Accounting's endpoints for compute and storage on another host ({@link RemoteBilling}):
+ * the {@link Billing} calls, each taking only calls signed by the registered key of the
+ * service it is for (job holds compute's, storage holds and refunds storage's). Every one is
  * idempotent (a hold by its key, a settlement by its hold), so compute may repeat them
  * after a lost answer.
  */
@@ -50,7 +51,8 @@ final class BillingCalls {
   }
 
   static void mount(Routes routes, LocalBilling billing, Ledger ledger) {
-    routes.post(OWNED, routes.forServices(CALLERS, (ctx, service) -> {
+    // Storage asks too: a drive's paying account must be its owner's.
+    routes.post(OWNED, routes.forServices(Set.of("compute", "storage"), (ctx, service) -> {
       Owned request = Bodies.json(ctx, Owned.class);
       ctx.json(new OwnedAnswer(billing.requireOwned(Bodies.required("user", request.user(), 64),
           Bodies.required("account", request.account(), 64))));

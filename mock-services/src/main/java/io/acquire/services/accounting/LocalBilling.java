@@ -46,8 +46,12 @@ final class LocalBilling implements Billing {
   @Override
   public Money storageSettle(String holdId, Money amount, String description) {
     requireCurrency(amount);
-    ledger.hold(holdId).filter(h -> Ledger.STORAGE.equals(h.requester()))
+    Records.HoldRecord hold = ledger.hold(holdId).filter(h -> Ledger.STORAGE.equals(h.requester()))
         .orElseThrow(() -> ApiException.notFound("There is no storage hold " + holdId + "."));
+    if (amount.isNegative() || amount.minorUnits() > hold.amountMinor()) {
+      throw ApiException.badRequest("Cannot settle " + amount + " against a storage hold of "
+          + Money.ofMinorUnits(hold.amountMinor(), currency()) + ".");
+    }
     return Money.ofMinorUnits(ledger.settle(holdId, amount.minorUnits(), description), currency());
   }
 
