@@ -209,8 +209,8 @@ final class Pages {
         + "<th scope=\"col\" class=\"num\">Bytes</th><th scope=\"col\">Written</th></tr></thead><tbody>" + files
         + "</tbody></table>")
         + "<h2>Who has access</h2><table id=\"access\"><thead><tr><th scope=\"col\">User</th><th scope=\"col\">Role"
-        + "</th><th scope=\"col\">Where</th><th scope=\"col\">Why</th><th scope=\"col\"><span class=\"sr\">Action"
-        + "</span></th></tr></thead><tbody>" + access + "</tbody></table>"
+        + "</th><th scope=\"col\">Where</th><th scope=\"col\">Why</th><th scope=\"col\">Action</th>"
+        + "</tr></thead><tbody>" + access + "</tbody></table>"
         + "<h2>Share</h2>" + Html.form(base + "/share", session.csrf,
             Html.input("share-username", "Username", "text", "required maxlength=\"64\"")
             + "<label for=\"share-role\">Role</label><select id=\"share-role\" name=\"share-role\">" + roles
@@ -450,7 +450,7 @@ final class Pages {
   static String chart(String jobId, String status, Map<String, TimeSeries> series) {
     int points = series.values().stream().mapToInt(TimeSeries::size).max().orElse(0);
     StringBuilder svg = new StringBuilder("<svg id=\"energy-chart\" role=\"img\" aria-labelledby=\"chart-title\" "
-        + "viewBox=\"0 0 600 300\" width=\"600\" height=\"300\" data-records=\"/console/jobs/" + url(jobId)
+        + "viewBox=\"0 0 600 320\" width=\"600\" height=\"320\" data-records=\"/console/jobs/" + url(jobId)
         + "/records\" data-status=\"" + escape(status) + "\" data-points=\"" + points + "\"><title id=\"chart-title\">"
         + "Kinetic, potential and total energy of job " + escape(jobId) + ", " + points + " records</title>");
     double[] range = range(series.values());
@@ -459,13 +459,28 @@ final class Pages {
       svg.append("<polyline data-column=\"").append(e[0]).append("\" fill=\"none\" stroke-width=\"2\" stroke=\"")
           .append(e[2]).append("\" points=\"").append(s == null ? "" : polyline(s, range)).append("\"/>");
     }
-    int y = 20;
+    int y = 24;
     for (String[] e : ENERGIES) {
-      svg.append("<text x=\"10\" y=\"").append(y).append("\" fill=\"").append(e[2]).append("\" font-size=\"14\">")
-          .append(e[1]).append("</text>");
+      svg.append("<text x=\"585\" y=\"").append(y).append("\" text-anchor=\"end\" fill=\"").append(e[2])
+          .append("\" font-size=\"14\">").append(e[1]).append("</text>");
       y += 18;
     }
+    // Axis ends, so that the lines can be read as numbers; live.js rewrites them as it redraws.
+    boolean empty = points == 0;
+    svg.append(axisLabel("chart-vmax", 55, 16, "end", empty ? "" : number(range[3])))
+        .append(axisLabel("chart-vmin", 55, 290, "end", empty ? "" : number(range[2])))
+        .append(axisLabel("chart-tmin", 60, 312, "start", empty ? "" : number(range[0]) + " ps"))
+        .append(axisLabel("chart-tmax", 590, 312, "end", empty ? "" : number(range[1]) + " ps"));
     return svg.append("</svg>").toString();
+  }
+
+  private static String axisLabel(String id, int x, int y, String anchor, String text) {
+    return "<text id=\"" + id + "\" x=\"" + x + "\" y=\"" + y + "\" text-anchor=\"" + anchor
+        + "\" font-size=\"12\" fill=\"#1d2330\">" + text + "</text>";
+  }
+
+  private static String number(double value) {
+    return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.0f" : "%.2f", value);
   }
 
   private static double[] range(java.util.Collection<TimeSeries> series) {

@@ -32,6 +32,21 @@
       line.setAttribute("points", out.join(" "));
     });
     chart.setAttribute("data-points", String(points));
+    if (points > 0) {
+      label("chart-vmax", number(v1));
+      label("chart-vmin", number(v0));
+      label("chart-tmin", number(t0) + " ps");
+      label("chart-tmax", number(t1) + " ps");
+    }
+  }
+
+  function number(value) {
+    return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2);
+  }
+
+  function label(id, text) {
+    var element = document.getElementById(id);
+    if (element) { element.textContent = text; }
   }
 
   function poll() {
