@@ -43,6 +43,7 @@ import java.util.function.Supplier;
 public final class Console {
   static final String COOKIE = "acquire_console";
   private static final SecureRandom RANDOM = new SecureRandom();
+  static final int MAX_SESSIONS = 10_000;
 
   private final Supplier<String> publicUrl;
   private final String registryUrl;
@@ -174,6 +175,9 @@ public final class Console {
       failure(ctx, session, 403, e.getMessage());
     } catch (AcquireException e) {
       failure(ctx, session, e.status() >= 400 && e.status() < 500 ? e.status() : 502, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // The SDK checks some input itself (paths, durations) before calling a service.
+      failure(ctx, session, 400, e.getMessage());
     }
   }
 
@@ -186,8 +190,8 @@ public final class Console {
 
   private void failure(Context ctx, Session session, int status, String message) {
     Html.render(ctx, status, "Not done", session.user.username(), session.csrf, "<p class=\"error\" role=\"alert\" "
-        + "id=\"message\">" + escape(message) + "</p><p><a href=\"javascript:history.back()\">Back</a> · "
-        + "<a href=\"/console/accounts\">Accounts</a></p>");
+        + "id=\"message\">" + escape(message) + "</p><p>Use your browser's Back button to change the form, or go to "
+        + "<a href=\"/console/accounts\">Accounts</a>.</p>");
   }
 
   // Sessions ----------------------------------------------------------------------------------
@@ -219,11 +223,16 @@ public final class Console {
   private Session currentOrNew(Context ctx) {
     Session session = current(ctx);
     if (session == null) {
+      sweep();
+      if (sessions.size() >= MAX_SESSIONS) {
+        // Each visit without a cookie makes a session; a flood of them must not exhaust memory.
+        throw new io.acquire.services.http.ApiException(503, "unavailable", "The console has too many open "
+            + "sessions right now; try again in a few minutes.");
+      }
       session = new Session(clock.instant());
       String id = token();
       sessions.put(id, session);
       setCookie(ctx, id);
-      sweep();
     }
     return session;
   }
