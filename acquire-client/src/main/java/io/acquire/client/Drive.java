@@ -184,6 +184,15 @@ public final class Drive {
     return storage.post(base() + "/delete", new Delete(path, version, null), StorageCharge.class, Safety.UNSAFE);
   }
 
+  /**
+   * What deleting every version of {@code path} would refund now, deleting nothing: show it
+   * before asking the person to confirm. The deletion itself refunds this or, as paid time
+   * runs on, slightly less.
+   */
+  public StorageCharge refundIfDeleted(String path) {
+    return storage.post(base() + "/delete/quote", new Delete(path, null, null), StorageCharge.class, Safety.SAFE);
+  }
+
   /** Deletes every version of a file, each refunded as {@link #delete(String, long)}. */
   public StorageCharge delete(String path) {
     return storage.post(base() + "/delete", new Delete(path, null, null), StorageCharge.class, Safety.UNSAFE);

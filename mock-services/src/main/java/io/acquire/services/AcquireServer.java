@@ -350,6 +350,11 @@ public final class AcquireServer implements AutoCloseable {
         started.add(service);
       }
 
+      // The web console logs people in through identity, so it runs where identity does.
+      if (services.contains("identity") && !"false".equals(options.get("console.enabled"))) {
+        new io.acquire.services.console.Console(root::get, registry, clock,
+            Duration.ofSeconds(Long.parseLong(options.getOrDefault("console.idle-seconds", "1800")))).mount(app);
+      }
       app.start(host, port);
       String url = publicUrl != null ? stripSlash(publicUrl)
           : (tls != null ? "https://" : "http://") + host + ":" + app.port();

@@ -39,6 +39,13 @@ final class StoragePaymentRoutes {
           mayDelete.accept(drive, versions);
           ctx.json(payments.delete(drive, versions));
         }))
+        // The refund a deletion would give now, shown before the person confirms; nothing changes.
+        .post("/drives/{drive}/delete/quote", routes.forPeople((ctx, caller) -> {
+          DriveRecord drive = owned.apply(ctx, caller);
+          List<Version> versions = chosen(drives, drive, Bodies.json(ctx, Delete.class));
+          mayDelete.accept(drive, versions);
+          ctx.json(payments.refundIfDeleted(drive, versions));
+        }))
         .delete("/drives/{drive}", routes.forPeople((ctx, caller) -> {
           DriveRecord drive = owned.apply(ctx, caller);
           mayDelete.accept(drive, drives.allVersions(drive, ""));

@@ -282,6 +282,25 @@ public final class StoragePayments {
     return new StorageCharge(versions.size(), money(0), money(refunded));
   }
 
+  /**
+   * What {@link #delete} would refund if called now, changing nothing: the figure a person
+   * sees before confirming. A deletion moments later refunds the same or, as time passes,
+   * a little less; never more.
+   */
+  StorageCharge refundIfDeleted(DriveRecord drive, List<Version> versions) {
+    Instant now = clock.instant();
+    long refunded = 0;
+    for (Version version : versions) {
+      Paid paid = objects.get(paidKey(drive.id(), version.path(), version.version()), Paid.class)
+          .orElseGet(() -> unpaid(drive, version));
+      if (paid.live()) {
+        refunded += refundAll(paid.segments(), now).stream().filter(s -> now.equals(s.refundedAt()))
+            .mapToLong(Segment::refundedMinor).sum();
+      }
+    }
+    return new StorageCharge(versions.size(), money(0), money(refunded));
+  }
+
   private long deleteOne(DriveRecord drive, Version version) {
     String key = paidKey(drive.id(), version.path(), version.version());
     Instant now = clock.instant();
