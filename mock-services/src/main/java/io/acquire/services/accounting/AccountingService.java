@@ -186,13 +186,18 @@ public final class AccountingService implements Service {
   }
 
   private long positiveOrZero(String field, Money amount) {
+    return positiveOrZero(field, amount, ledger.currency());
+  }
+
+  /** A request's amount in minor units: present, in the ledger's currency and not negative, or a 400 saying which. */
+  static long positiveOrZero(String field, Money amount, String currency) {
     if (amount == null) {
       throw ApiException.badRequest("Field '" + field + "' is required, such as {\"amount\": \"12.50\", \"currency\": \""
-          + ledger.currency() + "\"}.");
+          + currency + "\"}.");
     }
-    if (!amount.currency().equals(ledger.currency())) {
+    if (!amount.currency().equals(currency)) {
       throw ApiException.badRequest("Field '" + field + "' is in " + amount.currency() + "; accounts here are in "
-          + ledger.currency() + ".");
+          + currency + ".");
     }
     if (amount.isNegative()) {
       throw ApiException.badRequest("Field '" + field + "' must not be negative.");

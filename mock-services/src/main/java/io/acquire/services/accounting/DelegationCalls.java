@@ -108,18 +108,7 @@ final class DelegationCalls {
   }
 
   private long amount(String field, Money amount) {
-    if (amount == null) {
-      throw ApiException.badRequest("Field '" + field + "' is required, such as {\"amount\": \"50.00\", \"currency\": \""
-          + ledger.currency() + "\"}.");
-    }
-    if (!amount.currency().equals(ledger.currency())) {
-      throw ApiException.badRequest("Field '" + field + "' is in " + amount.currency() + "; accounts here are in "
-          + ledger.currency() + ".");
-    }
-    if (amount.isNegative()) {
-      throw ApiException.badRequest("Field '" + field + "' must not be negative.");
-    }
-    return amount.minorUnits();
+    return AccountingService.positiveOrZero(field, amount, ledger.currency());
   }
 
   private Money money(long minor) {

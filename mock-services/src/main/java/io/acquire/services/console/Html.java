@@ -1,5 +1,7 @@
 package io.acquire.services.console;
 
+import static io.acquire.services.http.HtmlText.escape;
+
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,24 +13,6 @@ final class Html {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private Html() {}
-
-  static String escape(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c < 0x20 ? ' ' : c);
-      }
-    }
-    return out.toString();
-  }
 
   static String time(Instant at) {
     return at == null ? "" : TIME.format(at);

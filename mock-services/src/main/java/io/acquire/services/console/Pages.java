@@ -1,6 +1,6 @@
 package io.acquire.services.console;
 
-import static io.acquire.services.console.Html.escape;
+import static io.acquire.services.http.HtmlText.escape;
 import static io.acquire.services.console.Html.url;
 
 import io.acquire.client.Account;

@@ -1,5 +1,7 @@
 package io.acquire.services.identity;
 
+import static io.acquire.services.http.HtmlText.escape;
+
 import io.acquire.services.identity.IdentityService.Outcome;
 import io.javalin.http.Context;
 import java.net.URI;
@@ -229,20 +231,5 @@ final class LoginPage {
             + "border:0;border-radius:.4rem;background:#2556c4;color:#fff}button.secondary{background:#8a93a6}"
             + ".error{color:#a4161a;font-weight:600}</style></head><body><h1>" + escape(title) + "</h1>"
             + body + "<p><small>Acquire identity service</small></p></body></html>");
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c < 0x20 ? ' ' : c);
-      }
-    }
-    return out.toString();
   }
 }

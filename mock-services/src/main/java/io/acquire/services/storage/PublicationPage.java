@@ -1,5 +1,7 @@
 package io.acquire.services.storage;
 
+import static io.acquire.services.http.HtmlText.escape;
+
 import io.acquire.client.wire.Json;
 import io.acquire.services.storage.PublicationRecord.Frozen;
 import io.javalin.http.Context;
@@ -108,20 +110,5 @@ final class PublicationPage {
       unit++;
     }
     return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c < 0x20 && c != '\n' ? ' ' : c);
-      }
-    }
-    return out.toString();
   }
 }
