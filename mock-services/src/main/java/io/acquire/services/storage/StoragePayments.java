@@ -358,6 +358,7 @@ public final class StoragePayments {
     }
     String reference = "extend:" + key;
     long charged = 0;
+    long refunded = 0;
     int count = 0;
     for (Version version : drives.allVersions(drive, "")) {
       String paidKey = paidKey(drive.id(), version.path(), version.version());
@@ -378,18 +379,30 @@ public final class StoragePayments {
           "storage extended: drive " + drive.name() + ", " + version.path() + " v" + version.version() + ", "
               + version.size() + " bytes, " + period(from, until));
       Segment segment = new Segment("year", drive.account(), from, until, paidNow, 0, null, reference);
-      objects.update(paidKey, Paid.class, current -> {
+      Paid recorded = objects.update(paidKey, Paid.class, current -> {
         Paid p = current.orElseGet(() -> unpaid(drive, version));
         if (p.segments().stream().anyMatch(s -> s.reference().equals(reference))) {
           return p;
         }
         List<Segment> segments = new ArrayList<>(p.segments());
-        segments.add(segment);
+        // Deleted while this extension was being paid: none of its time will be used.
+        segments.add(p.live() ? segment : segment.refunded(p.deletedAt(), paidNow));
         return p.with(p.tier(), segments, p.restoredUntil(), p.deletedAt());
       });
       charged += paidNow;
+      if (!recorded.live()) {
+        // Refunds are keyed per period, so the deletion's own refunds are not paid twice.
+        refunded += refund(drive, paidKey, recorded, "deleted", recorded.deletedAt());
+        refunded -= alreadyRefundedAt(recorded, recorded.deletedAt(), reference);
+      }
     }
-    return new StorageCharge(count, money(charged), money(0));
+    return new StorageCharge(count, money(charged), money(refunded));
+  }
+
+  /** What the periods other than {@code reference} had refunded at {@code at}: the deletion's own refunds. */
+  private static long alreadyRefundedAt(Paid paid, Instant at, String reference) {
+    return paid.segments().stream().filter(s -> !s.reference().equals(reference) && at.equals(s.refundedAt()))
+        .mapToLong(Segment::refundedMinor).sum();
   }
 
   /** Holds and at once takes {@code amount} from the drive's account; zero moves nothing. */

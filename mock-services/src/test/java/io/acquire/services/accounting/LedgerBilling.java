@@ -16,6 +16,7 @@ import java.util.UUID;
  * the ledger's own checks afterwards.
  */
 public final class LedgerBilling implements Billing, AutoCloseable {
+  private volatile Runnable afterStorageSettle = () -> { };
   private final Ledger ledger;
   private final Clock clock;
 
@@ -100,7 +101,16 @@ public final class LedgerBilling implements Billing, AutoCloseable {
 
   @Override
   public Money storageSettle(String holdId, Money amount, String description) {
-    return Money.ofMinorUnits(ledger.settle(holdId, amount.minorUnits(), description), currency());
+    Money settled = Money.ofMinorUnits(ledger.settle(holdId, amount.minorUnits(), description), currency());
+    Runnable then = afterStorageSettle;
+    afterStorageSettle = () -> { };
+    then.run();
+    return settled;
+  }
+
+  /** Runs {@code action} once, right after the next storage settlement: a race made to order. */
+  public void afterNextStorageSettle(Runnable action) {
+    afterStorageSettle = action;
   }
 
   @Override

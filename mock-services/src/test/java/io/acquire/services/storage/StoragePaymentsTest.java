@@ -128,6 +128,20 @@ class StoragePaymentsTest {
   }
 
   @Test
+  void aDeletionWhileAnExtensionIsBeingPaidRefundsTheWholeExtension() throws IOException {
+    try (World w = new World("1000.00", "0.00")) {
+      FileVersion v = w.upload("a.bin", (int) MIB); // 0.98 a year
+      w.clock.advance(StoragePrices.YEAR.dividedBy(2));
+      w.billing.afterNextStorageSettle(() -> w.payments.delete(w.drive, List.of(w.version(v))));
+      StorageCharge extension = w.payments.extend(w.drive, 1, "race");
+      assertEquals(Money.of("0.98", "GBP"), extension.charged());
+      assertEquals(Money.of("0.98", "GBP"), extension.refunded(), "the file went before any of the new year began");
+      assertEquals(CREDIT / 2 - 49, w.billing.balanceMinor(w.account), "kept: half the first year, rounded");
+      w.assertExact();
+    }
+  }
+
+  @Test
   void aDriveFreezesWhenItsPaidTimeEndsWithNoticeBeforeAndItsUnpaidFilesAreSweptAfterTheGrace() throws IOException {
     try (World w = new World("1.00", "0.00")) {
       FileVersion v = w.upload("a.txt", 1000);
