@@ -18,10 +18,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code acquire account ...}: balances, statements, transfers and limits. */
 @Command(name = "account", mixinStandardHelpOptions = true,
-    description = "Your accounts: list, create, balance, statement, transfer, limits. Amounts are like 12.50 or "
+    description = "Your accounts: list, create, balance, statement, transfer, limits; sub-accounts for members: "
+        + "delegate, budgets, budget, freeze, close. Amounts are like 12.50 or "
         + "'12.50 GBP' (the account's currency if none is given).",
     subcommands = {AccountCommands.ListAccounts.class, AccountCommands.Create.class, AccountCommands.Balance.class,
-        AccountCommands.StatementOf.class, AccountCommands.TransferMoney.class, AccountCommands.Limits.class},
+        AccountCommands.StatementOf.class, AccountCommands.TransferMoney.class, AccountCommands.Limits.class,
+        DelegationCommands.Delegate.class, DelegationCommands.Budgets.class, DelegationCommands.SetBudget.class,
+        DelegationCommands.Freeze.class, DelegationCommands.Close.class},
     footerHeading = "%nExamples:%n",
     footer = {"  acquire account create simulations --daily-cap 20.00",
         "  acquire account balance simulations",
@@ -32,7 +35,8 @@ final class AccountCommands implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "Name what to do: list, create, balance, statement, transfer or limits.");
+        "Name what to do: list, create, balance, statement, transfer, limits, delegate, budgets, budget, freeze or "
+            + "close.");
   }
 
   /** "12.50" or "12.50 GBP"; {@code none} for no amount where that is allowed. */

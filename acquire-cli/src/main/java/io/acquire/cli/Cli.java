@@ -2,6 +2,7 @@ package io.acquire.cli;
 
 import io.acquire.client.Account;
 import io.acquire.client.AuthenticationException;
+import io.acquire.client.NotFoundException;
 import io.acquire.client.User;
 import io.acquire.client.Wallet;
 import io.acquire.client.wire.Json;
@@ -114,13 +115,32 @@ final class Cli implements AutoCloseable {
   Account account(String name) {
     String chosen = first(name, env.get("ACQUIRE_ACCOUNT"), config.get(profile, "account"));
     if (chosen != null) {
-      return Account.open(loggedIn(), chosen);
+      return byNameOrId(chosen);
     }
     List<Account> accounts = Account.list(loggedIn());
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException("You have no account yet: acquire account create NAME.");
     }
     return accounts.get(0);
+  }
+
+  /** One of the user's accounts (sub-accounts included) by name, else by id. */
+  private Account byNameOrId(String nameOrId) {
+    List<Account> accounts = Account.list(loggedIn());
+    return accounts.stream().filter(a -> a.name().equals(nameOrId)).findFirst()
+        .or(() -> accounts.stream().filter(a -> a.id().equals(nameOrId)).findFirst())
+        .orElseThrow(() -> new NotFoundException(404, "not_found", "You have no account named '" + nameOrId
+            + "'; acquire account list lists them.", null));
+  }
+
+  /** Like {@link #account(String)} for the profile's account, but null for a user with no account. */
+  Account accountOrNull() {
+    String chosen = first(env.get("ACQUIRE_ACCOUNT"), config.get(profile, "account"));
+    if (chosen != null) {
+      return byNameOrId(chosen);
+    }
+    List<Account> accounts = Account.list(loggedIn());
+    return accounts.isEmpty() ? null : accounts.get(0);
   }
 
   String defaultDrive() {

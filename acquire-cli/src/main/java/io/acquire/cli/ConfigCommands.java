@@ -26,7 +26,8 @@ final class ConfigCommands implements Runnable {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "The settings in effect for this profile (options and environment variables included) and where they live.")
+      description = "The settings in effect for this profile (options and environment variables included) and where they live.",
+      footerHeading = "%nExamples:%n", footer = {"  acquire config show", "  acquire --profile work config show --json"})
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -68,7 +69,8 @@ final class ConfigCommands implements Runnable {
     }
   }
 
-  @Command(name = "unset", mixinStandardHelpOptions = true, description = "Remove a key from the profile.")
+  @Command(name = "unset", mixinStandardHelpOptions = true, description = "Remove a key from the profile.",
+      footerHeading = "%nExamples:%n", footer = "  acquire config unset account")
   static final class Unset implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "KEY") String key;

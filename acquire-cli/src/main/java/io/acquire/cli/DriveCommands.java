@@ -17,21 +17,30 @@ import picocli.CommandLine.Spec;
 
 /** {@code acquire drive ...}: files in drives, by {@code DRIVE:PATH}. */
 @Command(name = "drive", mixinStandardHelpOptions = true,
-    description = {"Your drives and their files: ls, put, get, versions. A file is DRIVE:PATH, such as "
+    description = {"Your drives and their files: ls, put, get, versions; deleting for a refund and paying: rm, rmdrive, "
+        + "extend, archive, payer; sharing: share, unshare, access, shared, link, links, revoke-link. A file is DRIVE:PATH, such as "
         + "inputs:data/table.csv; DRIVE is a drive's name or id.",
         "Transfers show a progress bar on a terminal (--progress forces it, --no-progress hides it)."},
     subcommands = {DriveCommands.Ls.class, DriveCommands.Put.class, DriveCommands.Get.class,
-        DriveCommands.Versions.class},
+        DriveCommands.Versions.class, StorageCommands.Rm.class, StorageCommands.RmDrive.class,
+        StorageCommands.Extend.class, StorageCommands.Archive.class, StorageCommands.Payer.class,
+        SharingCommands.Share.class, SharingCommands.Unshare.class, SharingCommands.Access.class,
+        SharingCommands.Shared.class, SharingCommands.MakeLink.class, SharingCommands.Links.class,
+        SharingCommands.RevokeLink.class},
     footerHeading = "%nExamples:%n",
     footer = {"  acquire drive put table.csv inputs:data/table.csv",
         "  acquire drive ls inputs:data/",
-        "  acquire drive get inputs:data/table.csv copy.csv"})
+        "  acquire drive get inputs:data/table.csv copy.csv",
+        "  acquire drive rm inputs:data/old.csv              # refunds the unused storage",
+        "  acquire drive share results bob --role reader",
+        "  acquire drive link results:summary.csv --expires 7d"})
 final class DriveCommands implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Name what to do: ls, put, get or versions.");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Name what to do: ls, put, get, versions, rm, "
+        + "rmdrive, extend, archive, payer, share, unshare, access, shared, link, links or revoke-link.");
   }
 
   /** {@code DRIVE:PATH} split at the first colon; a bare word is a drive with an empty path. */
@@ -114,8 +123,9 @@ final class DriveCommands implements Runnable {
   }
 
   @Command(name = "put", mixinStandardHelpOptions = true,
-      description = "Upload a local file as the next version of DRIVE:PATH (the drive is created if need be; a PATH "
-          + "ending in / or left out takes the file's name).",
+      description = "Upload a local file as the next version of DRIVE:PATH (the drive is created if need be, its "
+          + "storage paid by the profile's account, else your first; a PATH ending in / or left out takes the file's "
+          + "name).",
       footerHeading = "%nExamples:%n", footer = {"  acquire drive put run.sh inputs:", "  acquire drive put big.dat inputs:data/big.dat --progress"})
   static final class Put implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -131,7 +141,7 @@ final class DriveCommands implements Runnable {
       Location location = Location.parse(where);
       String path = location.path().isEmpty() || location.path().endsWith("/")
           ? location.path() + file.getFileName() : location.path();
-      FileVersion version = upload(cli, Drive.open(cli.loggedIn(), location.drive()), file, path, progress.shown(cli));
+      FileVersion version = upload(cli, StorageCommands.openForWriting(cli, location.drive()), file, path, progress.shown(cli));
       if (cli.json()) {
         cli.json(version);
       } else {
@@ -153,12 +163,16 @@ final class DriveCommands implements Runnable {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true,
+  @Command(name = "get", mixinStandardHelpOptions = false,
       description = "Download a file (the newest version, or --version N), checked against its checksum; written to "
           + "FILE, into it if it is a directory, or to the file's name here.",
       footerHeading = "%nExamples:%n", footer = {"  acquire drive get inputs:data/table.csv", "  acquire drive get inputs:data/table.csv old.csv --version 1"})
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
+
+    // Not the standard help options: their --version (the program's) would hide this command's --version and -h.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
     @picocli.CommandLine.ArgGroup(exclusive = false) ProgressOptions progress = new ProgressOptions();
 
     @Parameters(index = "0", paramLabel = "DRIVE:PATH") String where;

@@ -189,7 +189,7 @@ final class JobCommands implements Runnable {
         if (!Files.isRegularFile(script)) {
           throw new IllegalArgumentException("No script at " + script.toAbsolutePath() + ".");
         }
-        Drive target = Drive.open(user, driveName);
+        Drive target = Drive.open(user, driveName, payer);
         String path = scriptPath != null ? scriptPath : script.getFileName().toString();
         FileVersion uploaded = target.upload(script, path);
         cli.note("Uploaded the script to " + driveName + ":" + uploaded.path() + " (version " + uploaded.version() + ").");

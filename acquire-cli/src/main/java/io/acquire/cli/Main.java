@@ -43,6 +43,9 @@ final class Main implements Runnable {
     COMMANDS.put("account", AccountCommands.class);
     COMMANDS.put("drive", DriveCommands.class);
     COMMANDS.put("job", JobCommands.class);
+    COMMANDS.put("group", GroupCommands.class);
+    COMMANDS.put("publish", PublishCommands.Publish.class);
+    COMMANDS.put("publication", PublishCommands.Publications.class);
     COMMANDS.put("config", ConfigCommands.class);
     COMMANDS.put("generate-completion", AutoComplete.GenerateCompletion.class);
     COMMANDS.put("cds-training", CdsTraining.class);

@@ -50,7 +50,9 @@ class AcquireCommandLineTest {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     server = AcquireServer.builder().port(0).dataDirectory(dir.resolve("data"))
         .option("compute.work-directory", dir.resolve("jobs").toString())
-        .option("identity.bcrypt-cost", "4").option("compute.cores", "2").start();
+        .option("identity.bcrypt-cost", "4").option("compute.cores", "2")
+        // Storage that costs something, so deletions have refunds to show: a 1 MiB file is 0.98 a year.
+        .option("storage.price-per-gib-year", "1000.00").option("storage.archive-price-per-gib", "100.00").start();
     Path config = dir.resolve("config");
     acquire = new AcquireBinary(config);
 
@@ -331,5 +333,219 @@ class AcquireCommandLineTest {
     assertTrue(eve.run("logout").expect(0).out().contains("Logged out eve"));
     eve.run("whoami").expect(ExitCodes.NOT_LOGGED_IN);
     assertTrue(eve.run("logout").expect(0).out().contains("Not logged in"));
+  }
+
+  // Data management: deleting for a refund, paying, sharing, links, publishing, delegation ---------
+
+  static Totp bob;
+
+  /** A second user, registered once (not logged in: sharing and delegation need only the name). */
+  static synchronized void bobExists() throws Exception {
+    if (bob == null) {
+      bob = register(new AcquireBinary(dir.resolve("bob")), "bob");
+    }
+  }
+
+  static Path mebibyte(String name, int seed) throws IOException {
+    byte[] content = new byte[1024 * 1024];
+    new Random(seed).nextBytes(content);
+    return Files.write(dir.resolve(name), content);
+  }
+
+  @Test
+  void deletingFilesRefundsTheUnusedStorageAndTheStatementShowsIt() throws IOException {
+    Path file = mebibyte("refund.bin", 11);
+    acquire.run("drive", "put", file.toString(), "refunds:data/a.bin").expect(0);
+    acquire.run("drive", "put", file.toString(), "refunds:data/a.bin").expect(0);
+    acquire.run("drive", "put", file.toString(), "refunds:data/b.bin").expect(0);
+    JsonNode paid = json(acquire.run("account", "statement", "--json").expect(0));
+    assertTrue(paid.toString().contains("storage: drive refunds, data/a.bin v2"), paid.toString());
+
+    JsonNode one = json(acquire.run("drive", "rm", "refunds:data/a.bin", "--version", "1", "--json").expect(0));
+    assertEquals(1, one.get("versions").asInt());
+    assertTrue(new java.math.BigDecimal(one.get("refunded").get("amount").asText()).signum() > 0, one.toString());
+    JsonNode statement = json(acquire.run("account", "statement", "--json").expect(0));
+    JsonNode last = statement.get(statement.size() - 1);
+    assertTrue(last.get("description").asText().startsWith("storage refund: drive refunds, data/a.bin v1 deleted"),
+        last.toString());
+    assertEquals(one.get("refunded").get("amount").asText(), last.get("amount").get("amount").asText());
+    assertEquals(1, json(acquire.run("drive", "versions", "refunds:data/a.bin", "--json").expect(0)).size());
+
+    String folder = acquire.run("drive", "rm", "refunds:data", "--folder").expect(0).out();
+    assertTrue(folder.startsWith("Deleted refunds:data: 2 versions, refunded "), folder);
+    acquire.run("drive", "versions", "refunds:data/b.bin").expect(ExitCodes.NOT_FOUND);
+    assertEquals(1, acquire.run("drive", "rm", "refunds:").expect(ExitCodes.USAGE).err().lines().count());
+    acquire.run("drive", "rm", "refunds:x", "--folder", "--version", "1").expect(ExitCodes.USAGE);
+
+    acquire.run("drive", "put", file.toString(), "scratch:c.bin").expect(0);
+    assertTrue(acquire.run("drive", "rmdrive", "scratch").expect(ExitCodes.USAGE).err().contains("--yes"));
+    JsonNode whole = json(acquire.run("drive", "rmdrive", "scratch", "--yes", "--json").expect(0));
+    assertEquals(1, whole.get("versions").asInt());
+    acquire.run("drive", "ls", "scratch").expect(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
+  void drivesAreExtendedArchivedAndPaidForFromAnotherAccount() throws IOException {
+    acquire.run("drive", "put", mebibyte("keep.bin", 12).toString(), "keep:results/keep.bin").expect(0);
+    JsonNode before = json(acquire.run("drive", "payer", "keep", "--json").expect(0));
+    String main = json(acquire.run("account", "balance", "main", "--json").expect(0)).get("id").asText();
+    assertEquals(main, before.get("payer").asText());
+
+    JsonNode extended = json(acquire.run("drive", "extend", "keep", "--years", "2", "--json").expect(0));
+    assertEquals("1.96", extended.get("charged").get("amount").asText()); // two years of 0.98
+    JsonNode after = json(acquire.run("drive", "payer", "keep", "--json").expect(0));
+    assertTrue(java.time.Instant.parse(after.get("paidUntil").asText())
+        .isAfter(java.time.Instant.parse(before.get("paidUntil").asText()).plus(java.time.Duration.ofDays(700))),
+        after.toString());
+    acquire.run("drive", "extend", "keep", "--years", "0").expect(ExitCodes.USAGE);
+
+    acquire.run("account", "create", "storage-fund").expect(0);
+    acquire.run("account", "transfer", "3.00", "--to", "storage-fund").expect(0);
+    String fund = json(acquire.run("account", "balance", "storage-fund", "--json").expect(0)).get("id").asText();
+    assertEquals(fund, json(acquire.run("drive", "payer", "keep", "storage-fund", "--json").expect(0))
+        .get("payer").asText());
+    assertTrue(acquire.run("drive", "payer", "keep").expect(0).out().startsWith("keep: paid by " + fund));
+
+    JsonNode archived = json(acquire.run("drive", "archive", "keep:results", "--json").expect(0));
+    assertEquals(1, archived.get("versions").asInt());
+    assertEquals("0.10", archived.get("charged").get("amount").asText()); // 1 MiB at 100.00 a GiB, rounded up
+    assertTrue(new java.math.BigDecimal(archived.get("refunded").get("amount").asText()).signum() > 0,
+        archived.toString());
+  }
+
+  @Test
+  void drivesAreSharedWithUsersAndGroupsAndLinksWorkInCurlUntilRevoked() throws Exception {
+    bobExists();
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "shared notes\n");
+    acquire.run("drive", "put", notes.toString(), "lab:notes/notes.txt").expect(0);
+
+    JsonNode rule = json(acquire.run("drive", "share", "lab", "bob", "--role", "reader", "--json").expect(0));
+    assertEquals("reader", rule.get("role").asText());
+    JsonNode group = json(acquire.run("group", "create", "team", "bob", "--json").expect(0));
+    assertTrue(group.get("members").toString().contains("\"bob\""), group.toString());
+    assertTrue(acquire.run("group", "list").expect(0).out().contains("team"));
+    acquire.run("drive", "share", "lab:notes", "--group", "team", "--role", "writer").expect(0);
+    JsonNode access = json(acquire.run("drive", "access", "lab", "--json").expect(0));
+    // bob twice: directly as reader, and through the group as writer on notes
+    assertEquals(2, entriesFor(access, "bob").size(), access.toString());
+    assertTrue(entriesFor(access, "bob").stream().anyMatch(e -> e.get("why").asText().contains("team")
+        && e.get("role").asText().equals("writer") && e.get("path").asText().equals("notes")), access.toString());
+    assertTrue(acquire.run("drive", "access", "lab").expect(0).out().contains("team"));
+    acquire.run("drive", "unshare", "lab", "bob").expect(0);
+    assertEquals(1, entriesFor(json(acquire.run("drive", "access", "lab", "--json").expect(0)), "bob").size());
+    assertFalse(json(acquire.run("group", "remove", "team", "bob", "--json").expect(0)).get("members").toString()
+        .contains("\"bob\""));
+    assertEquals(0, entriesFor(json(acquire.run("drive", "access", "lab", "--json").expect(0)), "bob").size());
+    acquire.run("drive", "share", "lab", "bob", "--role", "boss").expect(ExitCodes.USAGE);
+    acquire.run("drive", "share", "lab", "--role", "reader").expect(ExitCodes.USAGE);
+    acquire.run("drive", "share", "lab", "--group", "nobody", "--role", "reader").expect(ExitCodes.NOT_FOUND);
+
+    // On the terminal's output: the URL and a QR code that reads as the same URL.
+    AcquireBinary.Result shown = acquire.run("drive", "link", "lab:notes/notes.txt", "--expires", "7d",
+        "--max-uses", "2").expect(0);
+    String url = shown.outLines().stream().filter(l -> l.startsWith("http")).findFirst().orElseThrow();
+    assertEquals(url, AcquireBinary.decodeQr(shown.outLines(), dir));
+    Path fetched = dir.resolve("fetched.txt");
+    assertEquals(0, curl("-sSf", "-o", fetched.toString(), url));
+    assertEquals("shared notes\n", Files.readString(fetched));
+
+    JsonNode links = json(acquire.run("drive", "links", "lab", "--json").expect(0));
+    assertEquals(1, links.get(0).get("uses").asInt(), links.toString());
+    assertEquals(2, links.get(0).get("maxUses").asInt());
+    assertFalse(links.get(0).has("url"), links.toString());
+    String id = links.get(0).get("id").asText();
+    assertTrue(acquire.run("drive", "revoke-link", id).expect(0).out().startsWith("Revoked link " + id));
+    assertTrue(json(acquire.run("drive", "links", "lab", "--json").expect(0)).get(0).get("revoked").asBoolean());
+    assertFalse(curl("-sSf", "-o", fetched.toString(), url) == 0, "a revoked link still works");
+    acquire.run("drive", "revoke-link", "lnk_nonesuch").expect(ExitCodes.NOT_FOUND);
+    acquire.run("drive", "link", "lab:notes/notes.txt", "--expires", "soon").expect(ExitCodes.USAGE);
+    acquire.run("drive", "link", "lab:notes/notes.txt", "--read", "--write").expect(ExitCodes.USAGE);
+  }
+
+  static List<JsonNode> entriesFor(JsonNode access, String user) {
+    List<JsonNode> entries = new ArrayList<>();
+    access.forEach(e -> {
+      if (e.get("user").asText().equals(user)) {
+        entries.add(e);
+      }
+    });
+    return entries;
+  }
+
+  static int curl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("curl", "--max-time", "30"));
+    command.addAll(List.of(args));
+    Process curl = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    assertTrue(curl.waitFor(60, TimeUnit.SECONDS));
+    return curl.exitValue();
+  }
+
+  @Test
+  void foldersAndJobOutputsArePublishedCitedAndWithdrawn() throws Exception {
+    Path data = Files.writeString(dir.resolve("data.csv"), "t,T\n0,120\n");
+    acquire.run("drive", "put", data.toString(), "paper:run1/data.csv").expect(0);
+    JsonNode published = json(acquire.run("publish", "paper:run1", "--title", "Argon at 120 K", "--creator",
+        "Lovelace, Ada", "--description", "A test.", "--json").expect(0));
+    String identifier = published.get("identifier").asText();
+    assertEquals("data.csv", published.get("files").get(0).get("path").asText());
+    Path fetched = dir.resolve("published.csv");
+    assertEquals(0, curl("-sSf", "-o", fetched.toString(), published.get("files").get(0).get("url").asText()));
+    assertEquals(Files.readString(data), Files.readString(fetched));
+
+    assertTrue(json(acquire.run("publication", "list", "--json").expect(0)).toString().contains(identifier));
+    assertTrue(acquire.run("publication", "show", identifier).expect(0).out().contains("Argon at 120 K"));
+    assertTrue(acquire.run("publication", "cite", identifier, "--format", "bibtex").expect(0).out()
+        .startsWith("@misc"));
+    JsonNode csl = json(acquire.run("publication", "cite", identifier, "--format", "csl-json").expect(0));
+    assertEquals("Argon at 120 K", csl.get(0).get("title").asText());
+    acquire.run("publication", "cite", identifier, "--format", "mla").expect(ExitCodes.USAGE);
+    acquire.run("publish", "paper:run1", "--title", "No creator").expect(ExitCodes.USAGE);
+
+    JsonNode withdrawn = json(acquire.run("publication", "withdraw", identifier, "--reason", "a test", "--json")
+        .expect(0));
+    assertTrue(withdrawn.get("withdrawn").asBoolean());
+    assertFalse(curl("-sSf", "-o", fetched.toString(), published.get("files").get(0).get("url").asText()) == 0);
+    acquire.run("publication", "show", "10.5072/none").expect(ExitCodes.NOT_FOUND);
+
+    // A job's outputs, by the job's id.
+    Path input = Files.writeString(dir.resolve("tiny.json"),
+        "{\"system\": {\"cellsPerSide\": 3}, \"protocol\": {\"runtime\": 0.5, \"reportInterval\": 0.1}}");
+    acquire.run("drive", "put", input.toString(), "sims:tiny.json").expect(0);
+    String job = json(acquire.run("job", "submit", "--workload", "md-equilibrate", "--input", "sims:tiny.json",
+        "--time", "5", "--json").expect(0)).get("id").asText();
+    acquire.run("job", "wait", job).expect(0);
+    JsonNode outputs = json(acquire.run("publish", "--job", job, "--title", "Tiny argon", "--creator", "Acquire Lab",
+        "--json").expect(0));
+    assertTrue(outputs.get("files").size() > 0, outputs.toString());
+    assertEquals("", outputs.get("folder").asText());
+  }
+
+  @Test
+  void accountsDelegateBudgetsToMembersWhoCanBeFrozenAndClosed() throws Exception {
+    bobExists();
+    acquire.run("account", "create", "grant").expect(0);
+    acquire.run("account", "transfer", "12.00", "--to", "grant").expect(0);
+    JsonNode delegated = json(acquire.run("account", "delegate", "grant", "--member", "bob", "--budget", "10.00",
+        "--daily-cap", "2.00", "--json").expect(0));
+    assertEquals(1, delegated.size(), delegated.toString());
+    assertEquals("bob", delegated.get(0).get("member").asText());
+    assertEquals("10.00", delegated.get(0).get("budget").get("amount").asText());
+    assertEquals("2.00", delegated.get(0).get("dailyCap").get("amount").asText());
+    String sub = delegated.get(0).get("account").asText();
+    assertEquals("2.00", json(acquire.run("account", "balance", "grant", "--json").expect(0)).get("balance")
+        .get("amount").asText());
+    // Other figures for the same member are refused: budget changes the budget.
+    acquire.run("account", "delegate", "grant", "--member", "bob", "--budget", "50.00").expect(ExitCodes.CONFLICT);
+
+    JsonNode budgets = json(acquire.run("account", "budgets", "grant", "--json").expect(0));
+    assertEquals(sub, budgets.get("members").get(0).get("account").asText());
+    assertTrue(acquire.run("account", "budgets", "grant").expect(0).out().contains("bob"));
+    assertEquals("frozen", json(acquire.run("account", "freeze", sub, "--json").expect(0)).get(0).get("status")
+        .asText());
+    JsonNode closed = json(acquire.run("account", "close", sub, "--json").expect(0));
+    assertEquals("10.00", closed.get("returned").get("amount").asText());
+    assertEquals("12.00", json(acquire.run("account", "balance", "grant", "--json").expect(0)).get("balance")
+        .get("amount").asText());
   }
 }

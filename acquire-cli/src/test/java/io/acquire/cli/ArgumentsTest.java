@@ -2,6 +2,7 @@ package io.acquire.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.Money;
 import java.time.Duration;
@@ -49,5 +50,42 @@ class ArgumentsTest {
     assertEquals(new DriveCommands.Location("inputs", "a:b/c.txt"), DriveCommands.Location.parse("inputs:a:b/c.txt"));
     assertEquals(new DriveCommands.Location("inputs", ""), DriveCommands.Location.parse("inputs"));
     assertThrows(IllegalArgumentException.class, () -> DriveCommands.Location.parse(":x"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"45s,PT45S", "30m,PT30M", "12h,PT12H", "7d,PT168H", "7D,PT168H"})
+  void linkExpiriesAreANumberAndAUnit(String text, String expected) {
+    assertEquals(Duration.parse(expected), SharingCommands.duration(text));
+  }
+
+  @Test
+  void aLinkExpiryWithoutAUnitIsRefusedWithExamples() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharingCommands.duration("7"));
+    assertEquals("A duration is a number and a unit, such as 7d, 12h, 30m or 45s, not '7'.", e.getMessage());
+  }
+
+  @Test
+  void everyCommandHasHelpWithExamples() {
+    java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
+    todo.add(Main.commandLine(new Main(), new String[] {"--help"}));
+    int seen = 0;
+    List<String> without = new java.util.ArrayList<>();
+    while (!todo.isEmpty()) {
+      picocli.CommandLine command = todo.poll();
+      todo.addAll(command.getSubcommands().values());
+      String name = command.getCommandSpec().qualifiedName();
+      if (name.endsWith("generate-completion") || name.endsWith("cds-training")) {
+        continue;
+      }
+      var help = command.getCommandSpec().findOption("--help");
+      assertTrue(help != null && help.usageHelp() && command.getCommandSpec().findOption("-h") == help,
+          name + " has no -h/--help");
+      if (!command.getUsageMessage().contains("Examples:")) {
+        without.add(name);
+      }
+      seen++;
+    }
+    assertEquals(List.of(), without, "commands without examples");
+    assertTrue(seen > 50, "only " + seen + " commands");
   }
 }
