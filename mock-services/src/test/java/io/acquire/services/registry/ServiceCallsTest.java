@@ -116,7 +116,10 @@ class ServiceCallsTest {
 
   @Test
   void anotherServiceWithItsOwnGoodKeyMayNotCallComputesEndpoints() {
-    Reply reply = call("storage", ServiceCalls.keyOf(store, "storage"), owned("ada"));
+    // Storage may ask who owns an account (it checks a drive's payer), but job holds are compute's.
+    assertEquals(200, call("storage", ServiceCalls.keyOf(store, "storage"), owned("ada")).status());
+    Reply reply = ServiceCalls.send(server.url(), "storage", ServiceCalls.keyOf(store, "storage"), "POST",
+        "/t/accounting/service/holds", owned("ada"), clock.instant().getEpochSecond());
     assertEquals(403, reply.status(), reply.body());
     assertTrue(reply.body().contains("Only compute may call this endpoint"), reply.body());
   }
