@@ -93,6 +93,16 @@ class ConsoleBrowserTest {
     return chrome;
   }
 
+  /**
+   * Clicks what loads a new page (every action here is a plain link or form) and waits until
+   * the old page is gone, so the next look is at the new one, however slow the machine.
+   */
+  private static void clickAndLoad(ChromeDriver browser, By what) {
+    WebElement page = browser.findElement(By.tagName("html"));
+    browser.findElement(what).click();
+    waiting(browser, 30).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+  }
+
   private static WebDriverWait waiting(ChromeDriver browser, int seconds) {
     return new WebDriverWait(browser, Duration.ofSeconds(seconds));
   }
@@ -101,7 +111,7 @@ class ConsoleBrowserTest {
   private static String startLogin(ChromeDriver browser, String baseUrl, String username) {
     browser.get(baseUrl + "/console/login");
     browser.findElement(By.id("login-username")).sendKeys(username);
-    browser.findElement(By.id("start-login")).click();
+    clickAndLoad(browser, By.id("start-login"));
     WebElement link = browser.findElement(By.id("login-url"));
     assertTrue(browser.findElement(By.id("login-qr")).getAttribute("src").startsWith("data:image/png;base64,"));
     return link.getAttribute("href");
@@ -141,7 +151,7 @@ class ConsoleBrowserTest {
       assertEquals(shownCode, phone.findElement(By.id("user-code")).getText(), "the phone shows the same code");
       phone.findElement(By.id("password")).sendKeys(PASSWORD);
       phone.findElement(By.id("totp")).sendKeys(ada.totp().code(Instant.now()));
-      phone.findElement(By.id("approve")).click();
+      clickAndLoad(phone, By.id("approve"));
       assertTrue(phone.findElement(By.id("message")).getText().contains("Login approved"), phone.getPageSource());
     } finally {
       phone.quit();
@@ -157,7 +167,7 @@ class ConsoleBrowserTest {
     assertNotEquals(before.getValue(), session.getValue(), "a new session id once signed in");
     assertTrue(browser.findElement(By.id("accounts")).getText().contains("main"));
 
-    browser.findElement(By.id("logout")).click();
+    clickAndLoad(browser, By.id("logout"));
     assertTrue(browser.findElement(By.id("ended")).getText().contains("logged out"));
     browser.get(server.url() + "/console/accounts");
     assertTrue(browser.getCurrentUrl().contains("/console/login"), "logged out, pages ask for a login again");
@@ -178,14 +188,14 @@ class ConsoleBrowserTest {
     assertTrue(table.contains("1.25 GBP (1)"), "the hold is shown: " + table);
     shot("accounts");
 
-    browser.findElement(By.linkText("main")).click();
+    clickAndLoad(browser, By.linkText("main"));
     String statement = browser.findElement(By.id("statement")).getText();
     assertTrue(statement.contains("for the next run") && statement.contains("-2.50 GBP"), statement);
     assertTrue(browser.findElement(By.id("holds")).getText().contains("1.25 GBP"));
     WebElement cap = browser.findElement(By.id("cap"));
     cap.clear();
     cap.sendKeys("7.50");
-    browser.findElement(By.id("set-limits")).click();
+    clickAndLoad(browser, By.id("set-limits"));
     assertTrue(browser.getPageSource().contains("7.50 GBP"), "the new daily cap is shown");
     assertEquals(Money.of("7.50", "GBP"), ada.account().status().dailyCap());
     shot("statement");
@@ -193,7 +203,7 @@ class ConsoleBrowserTest {
     cap = browser.findElement(By.id("cap"));
     cap.clear();
     cap.sendKeys("lots");
-    browser.findElement(By.id("set-limits")).click();
+    clickAndLoad(browser, By.id("set-limits"));
     assertTrue(browser.findElement(By.id("message")).getText().contains("is not an amount of GBP"),
         browser.getPageSource());
     ada.sdk().close();
@@ -210,24 +220,24 @@ class ConsoleBrowserTest {
     ChromeDriver browser = browser();
     logIn(browser, server.url(), ada, Instant.now());
 
-    browser.findElement(By.linkText("Drives")).click();
-    browser.findElement(By.linkText("results")).click();
+    clickAndLoad(browser, By.linkText("Drives"));
+    clickAndLoad(browser, By.linkText("results"));
     String files = browser.findElement(By.id("files")).getText();
     assertTrue(files.contains("notes <i>b</i> & c.txt"), "names are shown as text, never as markup: " + files);
     assertTrue(browser.findElements(By.cssSelector("#files i")).isEmpty());
-    browser.findElement(By.linkText("run/energies.csv")).click();
+    clickAndLoad(browser, By.linkText("run/energies.csv"));
     assertEquals(3, browser.findElements(By.cssSelector("#versions tr")).size(), "a header and two versions");
     browser.navigate().back();
 
     browser.findElement(By.id("share-username")).sendKeys(bob.name());
     new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("share-role"))).selectByValue("WRITER");
-    browser.findElement(By.id("share")).click();
+    clickAndLoad(browser, By.id("share"));
     String access = browser.findElement(By.id("access")).getText();
     assertTrue(access.contains(bob.name()) && access.contains("writer"), access);
     assertEquals(1, Drive.sharedWithMe(bob.sdk()).size(), "bob now sees the drive");
 
     browser.findElement(By.id("link-path")).sendKeys("run/energies.csv");
-    browser.findElement(By.id("create-link")).click();
+    clickAndLoad(browser, By.id("create-link"));
     String link = browser.findElement(By.id("new-link")).getAttribute("href");
     HttpResponse<String> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -235,12 +245,12 @@ class ConsoleBrowserTest {
     assertEquals("t,E\n0,-1\n1,-2\n", fetched.body(), "the link serves the newest version");
     shot("drive");
 
-    browser.findElement(By.cssSelector("button[aria-label^='Revoke link']")).click();
+    clickAndLoad(browser, By.cssSelector("button[aria-label^='Revoke link']"));
     assertTrue(browser.findElement(By.id("links")).getText().contains("revoked"));
     int revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
     assertTrue(revoked >= 400 && revoked < 500, "a revoked link serves nothing: " + revoked);
-    browser.findElement(By.cssSelector("button[aria-label='Unshare with " + bob.name() + "']")).click();
+    clickAndLoad(browser, By.cssSelector("button[aria-label='Unshare with " + bob.name() + "']"));
     assertFalse(browser.findElement(By.id("access")).getText().contains(bob.name()));
     assertTrue(Drive.sharedWithMe(bob.sdk()).isEmpty(), "bob no longer sees the drive");
     ada.sdk().close();
@@ -256,19 +266,19 @@ class ConsoleBrowserTest {
     ChromeDriver browser = browser();
     logIn(browser, server.url(), ada, Instant.now());
 
-    browser.findElement(By.linkText("Outputs")).click();
-    browser.findElement(By.linkText("results")).click();
-    browser.findElement(By.cssSelector("a[aria-label='Delete big.bin']")).click();
+    clickAndLoad(browser, By.linkText("Outputs"));
+    clickAndLoad(browser, By.linkText("results"));
+    clickAndLoad(browser, By.cssSelector("a[aria-label='Delete big.bin']"));
     Money quoted = Money.of(browser.findElement(By.id("refund")).getText().split(" ")[0], "GBP");
     assertTrue(quoted.isPositive(), "a year paid ahead, just begun: most of it comes back");
     assertEquals(2, drive.files().size(), "nothing is deleted before confirming");
     shot("delete-confirm");
-    browser.findElement(By.id("confirm-delete")).click();
+    clickAndLoad(browser, By.id("confirm-delete"));
     Money refunded = Money.of(browser.findElement(By.id("refunded")).getText().split(" ")[0], "GBP");
     assertTrue(refunded.isPositive() && refunded.compareTo(quoted) <= 0, refunded + " vs quoted " + quoted);
     assertEquals(List.of("keep/notes.txt"), drive.files().stream().map(f -> f.path()).toList());
 
-    browser.findElement(By.linkText("account " + ada.account().id())).click();
+    clickAndLoad(browser, By.linkText("account " + ada.account().id()));
     String statement = browser.findElement(By.id("statement")).getText();
     assertTrue(statement.contains("storage refund: drive results, big.bin v1 deleted"), statement);
     assertTrue(statement.contains(refunded.toString()), "the refund line shows what came back: " + statement);
@@ -276,18 +286,18 @@ class ConsoleBrowserTest {
     browser.get(server.url() + "/console/outputs/" + drive.id());
     browser.findElement(By.id("years")).clear();
     browser.findElement(By.id("years")).sendKeys("2");
-    browser.findElement(By.id("extend")).click();
+    clickAndLoad(browser, By.id("extend"));
     assertTrue(browser.findElement(By.id("message")).getText().startsWith("Extended 1 version(s); charged"));
     browser.findElement(By.id("title")).sendKeys("Kept notes");
     browser.findElement(By.id("creators")).sendKeys("Lovelace, Ada");
     browser.findElement(By.id("description")).sendKeys("What we kept.");
     browser.findElement(By.id("publish-folder")).sendKeys("keep");
-    browser.findElement(By.id("publish")).click();
+    clickAndLoad(browser, By.id("publish"));
     assertTrue(browser.findElement(By.id("publication")).getText().startsWith("10.5072/"));
     drive.write("old/log.txt", "old".getBytes(StandardCharsets.UTF_8));
     browser.get(server.url() + "/console/outputs/" + drive.id());
     browser.findElement(By.id("archive-folder")).sendKeys("old");
-    browser.findElement(By.id("archive")).click();
+    clickAndLoad(browser, By.id("archive"));
     assertTrue(browser.findElement(By.id("message")).getText().startsWith("Archived 1 version(s)"));
     assertTrue(browser.findElement(By.id("payments")).getText().contains("archive"));
     shot("outputs");
@@ -304,9 +314,9 @@ class ConsoleBrowserTest {
     ChromeDriver browser = browser();
     logIn(browser, server.url(), ada, Instant.now());
 
-    browser.findElement(By.linkText("Jobs")).click();
+    clickAndLoad(browser, By.linkText("Jobs"));
     assertTrue(browser.findElement(By.id("jobs")).getText().contains(job.id()));
-    browser.findElement(By.linkText(job.id())).click();
+    clickAndLoad(browser, By.linkText(job.id()));
     WebElement chart = browser.findElement(By.id("energy-chart"));
     int first = Integer.parseInt(chart.getAttribute("data-points"));
     browser.executeScript("window.stillTheSamePage = true;");
@@ -319,14 +329,14 @@ class ConsoleBrowserTest {
     assertTrue(points.split(" ").length > first + 10, points);
     shot("job-live");
 
-    browser.findElement(By.id("cancel-job")).click();
+    clickAndLoad(browser, By.id("cancel-job"));
     waiting(browser, 60).until(b -> {
       b.navigate().refresh();
       return b.findElement(By.id("status")).getText().equals("cancelled");
     });
     String cost = browser.findElement(By.id("cost")).getText();
     assertTrue(cost.contains(" of the " + job.price() + " quoted"), cost);
-    browser.findElement(By.id("outputs")).click();
+    clickAndLoad(browser, By.id("outputs"));
     assertTrue(browser.findElement(By.tagName("h1")).getText().startsWith("Drive "), "the outputs drive opens");
     ada.sdk().close();
   }
@@ -336,7 +346,7 @@ class ConsoleBrowserTest {
     Person ada = person(server, "csrf");
     ChromeDriver browser = browser();
     logIn(browser, server.url(), ada, Instant.now());
-    browser.findElement(By.linkText("main")).click();
+    clickAndLoad(browser, By.linkText("main"));
     String page = browser.getCurrentUrl();
     String token = csrfOf(browser.getPageSource());
     String cookie = Console.COOKIE + "=" + browser.manage().getCookieNamed(Console.COOKIE).getValue();
@@ -358,11 +368,11 @@ class ConsoleBrowserTest {
 
     // In the browser: a form whose token was tampered with is refused, the untouched one works.
     browser.executeScript("document.querySelector('form[action$=\"/limits\"] input[name=csrf]').value = 'forged';");
-    browser.findElement(By.id("set-limits")).click();
+    clickAndLoad(browser, By.id("set-limits"));
     assertEquals("forged_form", browser.findElement(By.id("message")).getAttribute("data-code"));
     browser.get(page);
     browser.findElement(By.id("cap")).sendKeys("3.00");
-    browser.findElement(By.id("set-limits")).click();
+    clickAndLoad(browser, By.id("set-limits"));
     assertTrue(browser.getCurrentUrl().equals(page) && browser.findElements(By.id("message")).isEmpty());
     assertEquals(Money.of("3.00", "GBP"), ada.account().status().dailyCap(), "the form from the page itself works");
     ada.sdk().close();
@@ -376,13 +386,13 @@ class ConsoleBrowserTest {
       Person ada = person(shortLived, "idle");
       ChromeDriver browser = browser();
       logIn(browser, shortLived.url(), ada, Instant.now());
-      browser.findElement(By.linkText("main")).click();
+      clickAndLoad(browser, By.linkText("main"));
       String page = browser.getCurrentUrl();
       Thread.sleep(2500);
       browser.get(page);
       assertEquals(page, browser.getCurrentUrl(), "a request within the idle time keeps the session");
       Thread.sleep(5500);
-      browser.findElement(By.id("set-limits")).click();
+      clickAndLoad(browser, By.id("set-limits"));
       assertEquals("signed_out", browser.findElement(By.id("message")).getAttribute("data-code"),
           "a form posted after expiry is not acted on");
       browser.get(page);
