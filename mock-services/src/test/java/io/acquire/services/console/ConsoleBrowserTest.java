@@ -76,15 +76,28 @@ class ConsoleBrowserTest {
   /** A registered person, logged in through the SDK for setting things up, and their authenticator. */
   record Person(String name, Totp totp, User sdk, Account account) {}
 
-  /** Registers a fresh user and logs the SDK in with the previous step's code, leaving the current one for the console. */
+  /**
+   * Registers a fresh user and logs the SDK in with the current step's code; the console's
+   * login then uses the next step's (see {@link #nextCode}). A code for the step before now
+   * failed whenever the approval reached identity after a step boundary (two steps off).
+   */
   static Person person(AcquireServer on, String prefix) {
     String name = prefix + USERS.incrementAndGet();
     User user = User.create(name, on.url() + "/t/identity");
     Totp totp = Totp.fromProvisioningUriUnsafe(user.register(PASSWORD).provisioningUriUnsafe());
     LoginRequest login = user.requestLogin();
-    ApproveLogin.approve(login.url(), name, PASSWORD, totp.code(Instant.now().minusSeconds(30)));
+    ApproveLogin.approve(login.url(), name, PASSWORD, totp.code(Instant.now()));
     user.waitForLogin(Duration.ofSeconds(20));
     return new Person(name, totp, user, Account.create(user, "main"));
+  }
+
+  /**
+   * When the console's login takes its code: the step after the SDK's (identity accepts one
+   * step either side of its own and never a step already used), which stays acceptable if
+   * a step boundary passes before the approval arrives.
+   */
+  private static Instant nextCode() {
+    return Instant.now().plusSeconds(30);
   }
 
   private static ChromeDriver browser() {
@@ -150,7 +163,7 @@ class ConsoleBrowserTest {
       phone.get(url);
       assertEquals(shownCode, phone.findElement(By.id("user-code")).getText(), "the phone shows the same code");
       phone.findElement(By.id("password")).sendKeys(PASSWORD);
-      phone.findElement(By.id("totp")).sendKeys(ada.totp().code(Instant.now()));
+      phone.findElement(By.id("totp")).sendKeys(ada.totp().code(nextCode()));
       clickAndLoad(phone, By.id("approve"));
       assertTrue(phone.findElement(By.id("message")).getText().contains("Login approved"), phone.getPageSource());
     } finally {
@@ -181,7 +194,7 @@ class ConsoleBrowserTest {
     ada.account().transferTo(savings, Money.of("2.50", "GBP"), "for the next run");
     ada.account().hold(Money.of("1.25", "GBP"), Duration.ofHours(1), "a pending quote");
     ChromeDriver browser = browser();
-    logIn(browser, server.url(), ada, Instant.now());
+    logIn(browser, server.url(), ada, nextCode());
 
     String table = browser.findElement(By.id("accounts")).getText();
     assertTrue(table.contains("savings") && table.contains("2.50 GBP"), table);
@@ -218,7 +231,7 @@ class ConsoleBrowserTest {
     drive.write("run/energies.csv", "t,E\n0,-1\n1,-2\n".getBytes(StandardCharsets.UTF_8));
     drive.write("notes <i>b</i> & c.txt", "escaped".getBytes(StandardCharsets.UTF_8));
     ChromeDriver browser = browser();
-    logIn(browser, server.url(), ada, Instant.now());
+    logIn(browser, server.url(), ada, nextCode());
 
     clickAndLoad(browser, By.linkText("Drives"));
     clickAndLoad(browser, By.linkText("results"));
@@ -264,7 +277,7 @@ class ConsoleBrowserTest {
     drive.write("big.bin", new byte[3 * 1024 * 1024]);
     drive.write("keep/notes.txt", "kept".getBytes(StandardCharsets.UTF_8));
     ChromeDriver browser = browser();
-    logIn(browser, server.url(), ada, Instant.now());
+    logIn(browser, server.url(), ada, nextCode());
 
     clickAndLoad(browser, By.linkText("Outputs"));
     clickAndLoad(browser, By.linkText("results"));
@@ -312,7 +325,7 @@ class ConsoleBrowserTest {
     Job job = Job.quote(ada.sdk(), JobSpec.workload("md-equilibrate").input(inputs, "md/endless.json").cores(1)
         .memoryMib(512).maxRuntime(Duration.ofMinutes(2)).paidBy(ada.account())).submit();
     ChromeDriver browser = browser();
-    logIn(browser, server.url(), ada, Instant.now());
+    logIn(browser, server.url(), ada, nextCode());
 
     clickAndLoad(browser, By.linkText("Jobs"));
     assertTrue(browser.findElement(By.id("jobs")).getText().contains(job.id()));
@@ -345,7 +358,7 @@ class ConsoleBrowserTest {
   void formsWithoutTheSessionsTokenOrFromAnotherOriginAreRefused() throws Exception {
     Person ada = person(server, "csrf");
     ChromeDriver browser = browser();
-    logIn(browser, server.url(), ada, Instant.now());
+    logIn(browser, server.url(), ada, nextCode());
     clickAndLoad(browser, By.linkText("main"));
     String page = browser.getCurrentUrl();
     String token = csrfOf(browser.getPageSource());
@@ -385,7 +398,7 @@ class ConsoleBrowserTest {
         .option("identity.poll-interval-seconds", "1").option("console.idle-seconds", "5").start()) {
       Person ada = person(shortLived, "idle");
       ChromeDriver browser = browser();
-      logIn(browser, shortLived.url(), ada, Instant.now());
+      logIn(browser, shortLived.url(), ada, nextCode());
       clickAndLoad(browser, By.linkText("main"));
       String page = browser.getCurrentUrl();
       Thread.sleep(2500);
