@@ -176,11 +176,23 @@ final class KernelClient implements AutoCloseable {
     return ports;
   }
 
+  /**
+   * Shuts the kernel down as a front end does, with a shutdown request: the base library then
+   * closes its sockets from its own loop. Closing its connection from this thread instead
+   * races with those loops, and JeroMQ's context can then wait forever for a socket.
+   */
   @Override
   public void close() throws InterruptedException {
-    context.close();
-    connection.close();
-    server.join(10_000);
-    kernel.onShutdown(false);
+    try {
+      send("shutdown_request", JSON.createObjectNode().put("restart", false));
+      server.join(10_000);
+    } catch (IOException e) {
+      // Nothing more a front end could do; the kernel's thread is a daemon.
+    } finally {
+      context.close();
+    }
+    if (server.isAlive()) {
+      throw new IllegalStateException("the kernel did not stop within 10 s of a shutdown request");
+    }
   }
 }
