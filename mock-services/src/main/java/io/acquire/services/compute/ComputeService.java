@@ -145,7 +145,9 @@ public final class ComputeService implements Service, Executor.Lifecycle {
             + "offers " + String.join(", ", Workload.offered().stream().map(Workload::name).toList()) + "."));
     Prices.Choice choice = prices.choose(workload, request);
     billing.requireOwned(caller.username(), Bodies.required("account", request.account(), 64));
-    DriveRecord inputs = drives.owned(caller.username(), Bodies.required("inputDrive", request.inputDrive(), 64));
+    // The inputs may be on a drive shared with the caller: the job reads them as the caller may.
+    DriveRecord inputs = drives.readable(caller.username(), Bodies.required("inputDrive", request.inputDrive(), 64),
+        request.inputs() == null ? List.of() : request.inputs());
     if (request.inputs() == null) {
       throw ApiException.badRequest("Field 'inputs' is required: the paths of the workload's input files on drive "
           + inputs.name() + ".");

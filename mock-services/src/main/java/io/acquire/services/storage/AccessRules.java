@@ -88,21 +88,39 @@ public final class AccessRules {
    * exist) if nothing at all, so strangers learn nothing about other people's drives.
    */
   public Access of(String driveId, Caller caller) {
-    Optional<DriveRecord> found = drives.get(driveId);
     if (!caller.hasUserScope()) {
-      // A job's credential: only the drives its scope names, and never past its owner's.
-      DriveRecord drive = found
-          .filter(d -> d.owner().equals(caller.username()) && caller.mayAccessDrive(d.id(), false))
-          .orElseThrow(() -> ApiException.notFound("This session's scope (" + caller.scope() + ") covers no drive "
-              + driveId + "."));
-      return new Access(drive, caller.username(), List.of(new Grant(
-          caller.mayAccessDrive(drive.id(), true) ? Role.WRITER : Role.READER, "", null)), caller.scope());
+      return ofJob(driveId, caller);
     }
-    Access access = found.map(d -> forPerson(d, caller.username())).orElse(null);
+    return ofPerson(driveId, caller.username());
+  }
+
+  /** What the person {@code username} may do on drive {@code driveId}; a 404 if nothing at all. */
+  public Access ofPerson(String driveId, String username) {
+    Access access = drives.get(driveId).map(d -> forPerson(d, username)).orElse(null);
     if (access == null || access.grants.isEmpty()) {
       throw ApiException.notFound("You have no drive " + driveId + ".");
     }
     return access;
+  }
+
+  /**
+   * A job's credential: only the drives its scope names, and never past its owner's rights:
+   * on the owner's drives what the scope says; on an input drive shared with the owner, reading
+   * what they may read now (a rule removed while the job runs stops its reads).
+   */
+  private Access ofJob(String driveId, Caller caller) {
+    DriveRecord drive = drives.get(driveId).filter(d -> caller.mayAccessDrive(d.id(), false)).orElse(null);
+    List<Grant> grants = List.of();
+    if (drive != null && drive.owner().equals(caller.username())) {
+      grants = List.of(new Grant(caller.mayAccessDrive(drive.id(), true) ? Role.WRITER : Role.READER, "", null));
+    } else if (drive != null) {
+      grants = forPerson(drive, caller.username()).grants.stream()
+          .map(g -> new Grant(Role.READER, g.path(), g.rule())).toList();
+    }
+    if (grants.isEmpty()) {
+      throw ApiException.notFound("This session's scope (" + caller.scope() + ") covers no drive " + driveId + ".");
+    }
+    return new Access(drive, caller.username(), grants, caller.scope());
   }
 
   /** What the person {@code username} may do on {@code drive}: possibly nothing. */

@@ -14,6 +14,7 @@ import java.util.Set;
  */
 final class JobDriveCalls {
   static final String OWNED = "/service/drives/owned";
+  static final String READABLE = "/service/drives/readable";
   static final String NEWEST = "/service/drives/newest";
   static final String OUTPUT = "/service/output-drives";
   static final String HEAD = "/service/drives/head";
@@ -25,6 +26,8 @@ final class JobDriveCalls {
   private static final Set<String> CALLERS = Set.of("compute");
 
   record Owned(String owner, String drive) {}
+
+  record Readable(String user, String drive, List<String> paths) {}
 
   record Newest(String owner, String drive, List<String> paths) {}
 
@@ -45,8 +48,8 @@ final class JobDriveCalls {
 
   private JobDriveCalls() {}
 
-  static void mount(Routes routes, Drives drives, StoragePayments payments) {
-    JobDrives local = new JobDrives.Local(drives, payments);
+  static void mount(Routes routes, Drives drives, StoragePayments payments, AccessRules rules) {
+    JobDrives local = new JobDrives.Local(drives, payments, rules);
     routes.post(SIZES, routes.forServices(CALLERS, (ctx, service) -> {
       Newest request = Bodies.json(ctx, Newest.class);
       if (request.paths() == null || request.paths().size() > 64) {
@@ -74,6 +77,14 @@ final class JobDriveCalls {
     routes.post(OWNED, routes.forServices(CALLERS, (ctx, service) -> {
       Owned request = Bodies.json(ctx, Owned.class);
       ctx.json(local.owned(Bodies.required("owner", request.owner(), 64), Bodies.required("drive", request.drive(), 64)));
+    }));
+    routes.post(READABLE, routes.forServices(CALLERS, (ctx, service) -> {
+      Readable request = Bodies.json(ctx, Readable.class);
+      if (request.paths() == null || request.paths().size() > 64) {
+        throw ApiException.badRequest("Field 'paths' is required: 0 to 64 file paths.");
+      }
+      ctx.json(local.readable(Bodies.required("user", request.user(), 64), Bodies.required("drive", request.drive(), 64),
+          request.paths()));
     }));
     routes.post(NEWEST, routes.forServices(CALLERS, (ctx, service) -> {
       Newest request = Bodies.json(ctx, Newest.class);

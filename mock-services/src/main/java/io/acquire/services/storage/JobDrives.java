@@ -16,13 +16,21 @@ public interface JobDrives {
     if (context.runsHere("storage")) {
       Drives drives = new Drives(context.objects(), context.clock());
       return new Local(drives, new StoragePayments(drives, context.objects(), context.clock(),
-          io.acquire.services.accounting.Billing.of(context), StoragePrices.of(context)));
+          io.acquire.services.accounting.Billing.of(context), StoragePrices.of(context)),
+          new AccessRules(context.objects(), drives, new Groups(context.objects(), context.clock()), context.clock()));
     }
     return new RemoteJobDrives(context.client());
   }
 
   /** The drive {@code driveId} if {@code owner} owns it; a 404 otherwise. */
   DriveRecord owned(String owner, String driveId);
+
+  /**
+   * The drive {@code driveId} if {@code user} may read each of {@code paths} on it: they own
+   * it, or it is shared with them or a group of theirs there. A 404 if they may see nothing of
+   * it, a 403 naming the first path outside what is shared with them.
+   */
+  DriveRecord readable(String user, String driveId, List<String> paths);
 
   /** The normalised path of each file's newest version, in order; a 404 for a file that is not on the drive. */
   List<String> newestPaths(DriveRecord drive, List<String> paths);
@@ -52,10 +60,21 @@ public interface JobDrives {
   final class Local implements JobDrives {
     private final Drives drives;
     private final StoragePayments payments;
+    private final AccessRules rules;
 
-    Local(Drives drives, StoragePayments payments) {
+    Local(Drives drives, StoragePayments payments, AccessRules rules) {
       this.drives = drives;
       this.payments = payments;
+      this.rules = rules;
+    }
+
+    @Override
+    public DriveRecord readable(String user, String driveId, List<String> paths) {
+      AccessRules.Access access = rules.ofPerson(driveId, user);
+      for (String path : paths) {
+        access.require(DrivePaths.normalise(path), AccessRules.Role.READER);
+      }
+      return access.drive();
     }
 
     @Override

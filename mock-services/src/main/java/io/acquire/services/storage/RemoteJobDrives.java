@@ -22,6 +22,12 @@ final class RemoteJobDrives implements JobDrives {
   }
 
   @Override
+  public DriveRecord readable(String user, String driveId, List<String> paths) {
+    return client.post("storage", JobDriveCalls.READABLE, new JobDriveCalls.Readable(user, driveId, paths),
+        DriveRecord.class, PATIENCE);
+  }
+
+  @Override
   public List<String> newestPaths(DriveRecord drive, List<String> paths) {
     return client.post("storage", JobDriveCalls.NEWEST, new JobDriveCalls.Newest(drive.owner(), drive.id(), paths),
         JobDriveCalls.Paths.class, PATIENCE).paths();

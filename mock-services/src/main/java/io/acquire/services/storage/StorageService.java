@@ -187,7 +187,7 @@ public final class StorageService implements Service {
         .get("/drives/{drive}/content", routes.signed(this::download));
     StoragePaymentRoutes.mount(routes, drives, payments, this::ownedByPerson, this::info,
         publications::requireUnpublished);
-    JobDriveCalls.mount(routes, drives, payments);
+    JobDriveCalls.mount(routes, drives, payments, access);
     PublicationRoutes.mount(routes, publications, context::url);
     sharing.mount(routes);
   }
