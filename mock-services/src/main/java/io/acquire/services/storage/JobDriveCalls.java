@@ -13,7 +13,6 @@ import java.util.Set;
  * output drive made once per name.
  */
 final class JobDriveCalls {
-  static final String OWNED = "/service/drives/owned";
   static final String READABLE = "/service/drives/readable";
   static final String NEWEST = "/service/drives/newest";
   static final String OUTPUT = "/service/output-drives";
@@ -49,7 +48,7 @@ final class JobDriveCalls {
   private JobDriveCalls() {}
 
   static void mount(Routes routes, Drives drives, StoragePayments payments, AccessRules rules) {
-    JobDrives local = new JobDrives.Local(drives, payments, rules);
+    JobDrives.Local local = new JobDrives.Local(drives, payments, rules);
     routes.post(SIZES, routes.forServices(CALLERS, (ctx, service) -> {
       Newest request = Bodies.json(ctx, Newest.class);
       if (request.paths() == null || request.paths().size() > 64) {
@@ -73,10 +72,6 @@ final class JobDriveCalls {
           Bodies.required("account", request.account(), 64), request.chargedMinor(),
           Bodies.required("job", request.job(), 64));
       ctx.json(new Price(request.chargedMinor()));
-    }));
-    routes.post(OWNED, routes.forServices(CALLERS, (ctx, service) -> {
-      Owned request = Bodies.json(ctx, Owned.class);
-      ctx.json(local.owned(Bodies.required("owner", request.owner(), 64), Bodies.required("drive", request.drive(), 64)));
     }));
     routes.post(READABLE, routes.forServices(CALLERS, (ctx, service) -> {
       Readable request = Bodies.json(ctx, Readable.class);

@@ -22,9 +22,6 @@ public interface JobDrives {
     return new RemoteJobDrives(context.client());
   }
 
-  /** The drive {@code driveId} if {@code owner} owns it; a 404 otherwise. */
-  DriveRecord owned(String owner, String driveId);
-
   /**
    * The drive {@code driveId} if {@code user} may read each of {@code paths} on it: they own
    * it, or it is shared with them or a group of theirs there. A 404 if they may see nothing of
@@ -92,8 +89,8 @@ public interface JobDrives {
       payments.paidOutputs(owned(owner, driveId), account, chargedMinor, jobId);
     }
 
-    @Override
-    public DriveRecord owned(String owner, String driveId) {
+    /** The drive {@code driveId} if {@code owner} owns it; a 404 otherwise. */
+    DriveRecord owned(String owner, String driveId) {
       return drives.get(driveId).filter(d -> d.owner().equals(owner))
           .orElseThrow(() -> io.acquire.services.http.ApiException.notFound("You have no drive " + driveId + "."));
     }

@@ -16,12 +16,6 @@ final class RemoteJobDrives implements JobDrives {
   }
 
   @Override
-  public DriveRecord owned(String owner, String driveId) {
-    return client.post("storage", JobDriveCalls.OWNED, new JobDriveCalls.Owned(owner, driveId), DriveRecord.class,
-        PATIENCE);
-  }
-
-  @Override
   public DriveRecord readable(String user, String driveId, List<String> paths) {
     return client.post("storage", JobDriveCalls.READABLE, new JobDriveCalls.Readable(user, driveId, paths),
         DriveRecord.class, PATIENCE);
