@@ -46,7 +46,8 @@ public final class JobRunner {
 
   private final JobTicket ticket;
   private final Path work;
-  private volatile Process workload;
+  private Process workload; // guarded by this, with stopping
+  private boolean stopping;
 
   private JobRunner(JobTicket ticket, Path work) {
     this.ticket = ticket;
@@ -98,8 +99,11 @@ public final class JobRunner {
       Path inputs = fetchInputs(Drive.byId(user, ticket.inputDrive()));
       Path out = Files.createDirectories(work.resolve("out"));
       Path log = work.resolve("workload.log");
-      workload = new ProcessBuilder(command(inputs.resolve(ticket.inputs().get(0)), out))
-          .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process workload = start(new ProcessBuilder(command(inputs.resolve(ticket.inputs().get(0)), out))
+          .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()));
+      if (workload == null) {
+        return STOPPED;
+      }
       List<RecordParts> streams = new ArrayList<>();
       streams.add(new RecordParts(out.resolve(ComputeWire.RECORDS_FILE), output));
       for (String name : STREAMED_LOGS) {
@@ -173,8 +177,24 @@ public final class JobRunner {
     output.upload(log, "job.log");
   }
 
+  /**
+   * Starts the workload unless a stop came first (a SIGTERM while inputs were still being
+   * fetched): then null, so no workload outlives a runner that was told to stop.
+   */
+  private synchronized Process start(ProcessBuilder builder) throws IOException {
+    if (stopping) {
+      return null;
+    }
+    workload = builder.start();
+    return workload;
+  }
+
   private void stopWorkload() {
-    Process running = workload;
+    Process running;
+    synchronized (this) {
+      stopping = true;
+      running = workload;
+    }
     if (running != null && running.isAlive()) {
       running.destroy();
       try {

@@ -152,6 +152,8 @@ final class LocalExecutor implements Executor {
     }
     if (r.stopReason() != null) {
       if (Duration.between(r.stoppedAt(), now).compareTo(GRACE) > 0) {
+        // A runner that did not stop in time may have left its workload running: kill that too.
+        r.process().descendants().forEach(ProcessHandle::destroyForcibly);
         r.process().destroyForcibly();
       }
       return;
