@@ -125,9 +125,11 @@ class ConsoleBrowserTest {
     browser.get(baseUrl + "/console/login");
     browser.findElement(By.id("login-username")).sendKeys(username);
     clickAndLoad(browser, By.id("start-login"));
-    WebElement link = browser.findElement(By.id("login-url"));
-    assertTrue(browser.findElement(By.id("login-qr")).getAttribute("src").startsWith("data:image/png;base64,"));
-    return link.getAttribute("href");
+    // The waiting page refreshes itself until the login is approved: read it whole, again if it reloaded meanwhile.
+    return waiting(browser, 20).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(b -> {
+      assertTrue(b.findElement(By.id("login-qr")).getAttribute("src").startsWith("data:image/png;base64,"));
+      return b.findElement(By.id("login-url")).getAttribute("href");
+    });
   }
 
   /** Logs {@code person} into the console, approved by the SDK's approver with the current step's code. */
@@ -395,7 +397,7 @@ class ConsoleBrowserTest {
   void anIdleSessionExpiresAndItsPagesAndFormsAskForALoginAgain() throws Exception {
     try (AcquireServer shortLived = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
         .services(List.of("registry", "identity", "accounting")).option("identity.bcrypt-cost", "4")
-        .option("identity.poll-interval-seconds", "1").option("console.idle-seconds", "5").start()) {
+        .option("identity.poll-interval-seconds", "1").option("console.idle-seconds", "10").start()) {
       Person ada = person(shortLived, "idle");
       ChromeDriver browser = browser();
       logIn(browser, shortLived.url(), ada, nextCode());
@@ -404,7 +406,7 @@ class ConsoleBrowserTest {
       Thread.sleep(2500);
       browser.get(page);
       assertEquals(page, browser.getCurrentUrl(), "a request within the idle time keeps the session");
-      Thread.sleep(5500);
+      Thread.sleep(10_500);
       clickAndLoad(browser, By.id("set-limits"));
       assertEquals("signed_out", browser.findElement(By.id("message")).getAttribute("data-code"),
           "a form posted after expiry is not acted on");
