@@ -3,9 +3,9 @@ package io.acquire.cli;
 import io.acquire.client.Account;
 import io.acquire.client.Money;
 import io.acquire.client.User;
-import io.acquire.client.wire.AccountingWire.AccountView;
-import io.acquire.client.wire.AccountingWire.SignedReceipt;
-import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.acquire.client.AccountSummary;
+import io.acquire.client.Receipt;
+import io.acquire.client.StatementLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +63,7 @@ final class AccountCommands implements Runnable {
     @Override
     public Integer call() {
       Cli cli = Cli.of(spec);
-      List<AccountView> views = new ArrayList<>();
+      List<AccountSummary> views = new ArrayList<>();
       for (Account account : Account.list(cli.loggedIn())) {
         views.add(account.status());
       }
@@ -112,7 +112,7 @@ final class AccountCommands implements Runnable {
         cli.config.set(cli.profile, "account", account.name());
         cli.config.save();
       }
-      AccountView view = account.status();
+      AccountSummary view = account.status();
       if (cli.json()) {
         cli.json(view);
       } else {
@@ -134,7 +134,7 @@ final class AccountCommands implements Runnable {
     @Override
     public Integer call() {
       Cli cli = Cli.of(spec);
-      AccountView view = cli.account(name).status();
+      AccountSummary view = cli.account(name).status();
       if (cli.json()) {
         cli.json(view);
       } else {
@@ -197,12 +197,12 @@ final class AccountCommands implements Runnable {
       String target = Account.list(user).stream().filter(a -> a.name().equals(to)).map(Account::id).findFirst()
           .orElse(to);
       Money money = amount(amount, payer.balance().currency());
-      SignedReceipt receipt = payer.transferTo(target, money, description);
+      Receipt receipt = payer.transferTo(target, money, description);
       if (cli.json()) {
         cli.json(receipt);
       } else {
-        cli.out.println("Transferred " + receipt.receipt().amount() + " from " + payer.name() + " to "
-            + receipt.receipt().to() + " (transfer " + receipt.receipt().id() + ").");
+        cli.out.println("Transferred " + receipt.amount() + " from " + payer.name() + " to "
+            + receipt.to() + " (transfer " + receipt.id() + ").");
       }
       return ExitCodes.OK;
     }
@@ -227,7 +227,7 @@ final class AccountCommands implements Runnable {
     public Integer call() {
       Cli cli = Cli.of(spec);
       Account account = cli.account(name);
-      AccountView view = account.status();
+      AccountSummary view = account.status();
       if (overdraft != null || dailyCap != null) {
         String currency = view.balance().currency();
         Money newOverdraft = overdraft == null ? view.overdraftLimit() : amount(overdraft, currency);

@@ -2,9 +2,9 @@ package io.acquire.cli;
 
 import io.acquire.client.Account;
 import io.acquire.client.Money;
-import io.acquire.client.wire.AccountingWire.BudgetSummary;
-import io.acquire.client.wire.AccountingWire.ClosedBudget;
-import io.acquire.client.wire.AccountingWire.MemberBudget;
+import io.acquire.client.BudgetSummary;
+import io.acquire.client.ClosedBudget;
+import io.acquire.client.MemberBudget;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package io.acquire.cli;
 import io.acquire.client.Drive;
 import io.acquire.client.NotFoundException;
 import io.acquire.client.User;
-import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.client.FileVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

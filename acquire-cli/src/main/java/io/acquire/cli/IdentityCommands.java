@@ -5,7 +5,7 @@ import io.acquire.client.LoginRequest;
 import io.acquire.client.Registration;
 import io.acquire.client.SessionInfo;
 import io.acquire.client.User;
-import io.acquire.client.wire.Totp;
+import io.acquire.client.Totp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

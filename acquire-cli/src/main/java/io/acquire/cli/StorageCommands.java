@@ -3,7 +3,7 @@ package io.acquire.cli;
 import io.acquire.client.Account;
 import io.acquire.client.Drive;
 import io.acquire.client.User;
-import io.acquire.client.wire.StorageWire.StorageCharge;
+import io.acquire.client.StorageCharge;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

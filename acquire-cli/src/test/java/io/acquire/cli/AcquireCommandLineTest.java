@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.acquire.client.wire.Json;
-import io.acquire.client.wire.Totp;
+import io.acquire.client.Totp;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.compute.batch.BatchScript;
 import java.io.BufferedReader;

@@ -5,7 +5,7 @@ import io.acquire.client.ApproveLogin;
 import io.acquire.client.LoginRequest;
 import io.acquire.client.User;
 import io.acquire.client.Wallet;
-import io.acquire.client.wire.Totp;
+import io.acquire.client.Totp;
 import io.acquire.services.AcquireServer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,19 +3,15 @@ package io.acquire.client;
 import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
 import io.acquire.client.wire.AccountingWire.AccountList;
+import io.acquire.client.wire.AccountingWire;
 import io.acquire.client.wire.AccountingWire.AccountView;
-import io.acquire.client.wire.AccountingWire.BudgetSummary;
-import io.acquire.client.wire.AccountingWire.ClosedBudget;
 import io.acquire.client.wire.AccountingWire.Delegate;
-import io.acquire.client.wire.AccountingWire.MemberBudget;
 import io.acquire.client.wire.AccountingWire.SetBudget;
 import io.acquire.client.wire.AccountingWire.CreateAccount;
 import io.acquire.client.wire.AccountingWire.CreateHold;
 import io.acquire.client.wire.AccountingWire.HoldResult;
 import io.acquire.client.wire.AccountingWire.SetLimits;
-import io.acquire.client.wire.AccountingWire.SignedReceipt;
 import io.acquire.client.wire.AccountingWire.Statement;
-import io.acquire.client.wire.AccountingWire.StatementLine;
 import io.acquire.client.wire.AccountingWire.Transfer;
 import java.time.Duration;
 import java.util.List;
@@ -94,8 +90,8 @@ public final class Account {
   }
 
   /** Balance, available money, limits, today's spending and active holds, as the service sees them now. */
-  public AccountView status() {
-    return accounting.get("/accounts/" + id, AccountView.class);
+  public AccountSummary status() {
+    return AccountSummary.from(accounting.get("/accounts/" + id, AccountView.class));
   }
 
   public Money balance() {
@@ -114,14 +110,14 @@ public final class Account {
    *
    * @throws InsufficientFundsException if the balance, overdraft limit or daily cap does not allow it
    */
-  public SignedReceipt transferTo(Account to, Money amount, String description) {
+  public Receipt transferTo(Account to, Money amount, String description) {
     return transferTo(to.id, amount, description);
   }
 
   /** Moves {@code amount} to the account with id {@code toAccountId}, once. */
-  public SignedReceipt transferTo(String toAccountId, Money amount, String description) {
+  public Receipt transferTo(String toAccountId, Money amount, String description) {
     Transfer transfer = new Transfer(id, toAccountId, amount, UUID.randomUUID().toString(), description);
-    return accounting.post("/transfers", transfer, SignedReceipt.class, Safety.SAFE);
+    return Receipt.from(accounting.post("/transfers", transfer, AccountingWire.SignedReceipt.class, Safety.SAFE));
   }
 
   /**
@@ -135,7 +131,8 @@ public final class Account {
 
   /** Every line of the account's append-only journal, oldest first, each chained to the one before by hash. */
   public List<StatementLine> statement() {
-    return accounting.get("/accounts/" + id + "/statement", Statement.class).lines();
+    return accounting.get("/accounts/" + id + "/statement", Statement.class).lines().stream().map(StatementLine::from)
+        .toList();
   }
 
   /**
@@ -149,8 +146,8 @@ public final class Account {
   public List<Account> delegate(List<String> members, Money budget, Money dailyCap) {
     Objects.requireNonNull(members, "members == null");
     Objects.requireNonNull(budget, "budget == null");
-    BudgetSummary created = accounting.post("/accounts/" + id + "/delegations", new Delegate(members, budget,
-        dailyCap), BudgetSummary.class, Safety.SAFE);
+    AccountingWire.BudgetSummary created = accounting.post("/accounts/" + id + "/delegations", new Delegate(members,
+        budget, dailyCap), AccountingWire.BudgetSummary.class, Safety.SAFE);
     return created.members().stream().map(m -> new Account(accounting, m.account(), m.name())).toList();
   }
 
@@ -161,7 +158,7 @@ public final class Account {
 
   /** For the owner: each member's sub-account of this account with its budget, spending and status, oldest first. */
   public BudgetSummary budgets() {
-    return accounting.get("/accounts/" + id + "/delegations", BudgetSummary.class);
+    return BudgetSummary.from(accounting.get("/accounts/" + id + "/delegations", AccountingWire.BudgetSummary.class));
   }
 
   /**
@@ -171,18 +168,20 @@ public final class Account {
    */
   public MemberBudget setBudget(Money budget, Money dailyCap) {
     Objects.requireNonNull(budget, "budget == null");
-    return accounting.put("/accounts/" + id + "/delegation", new SetBudget(budget, dailyCap), MemberBudget.class,
-        Safety.SAFE);
+    return MemberBudget.from(accounting.put("/accounts/" + id + "/delegation", new SetBudget(budget, dailyCap),
+        AccountingWire.MemberBudget.class, Safety.SAFE));
   }
 
   /** For the owner of this sub-account: stops new holds and payments from it; running jobs still settle. */
   public MemberBudget freeze() {
-    return accounting.post("/accounts/" + id + "/freeze", java.util.Map.of(), MemberBudget.class, Safety.SAFE);
+    return MemberBudget.from(accounting.post("/accounts/" + id + "/freeze", java.util.Map.of(),
+        AccountingWire.MemberBudget.class, Safety.SAFE));
   }
 
   /** For the owner of this sub-account: lets its member spend again. */
   public MemberBudget unfreeze() {
-    return accounting.post("/accounts/" + id + "/unfreeze", java.util.Map.of(), MemberBudget.class, Safety.SAFE);
+    return MemberBudget.from(accounting.post("/accounts/" + id + "/unfreeze", java.util.Map.of(),
+        AccountingWire.MemberBudget.class, Safety.SAFE));
   }
 
   /**
@@ -191,7 +190,8 @@ public final class Account {
    * {@link #freeze()} it, then close it once they settle.
    */
   public ClosedBudget close() {
-    return accounting.post("/accounts/" + id + "/close", java.util.Map.of(), ClosedBudget.class, Safety.SAFE);
+    return ClosedBudget.from(accounting.post("/accounts/" + id + "/close", java.util.Map.of(),
+        AccountingWire.ClosedBudget.class, Safety.SAFE));
   }
 
   @Override
@@ -227,9 +227,9 @@ public final class Account {
     }
 
     /** Takes {@code amount} (at most the hold) and releases the rest; repeating it changes nothing. */
-    public SignedReceipt capture(Money amount) {
-      return accounting.post("/holds/" + placed.id() + "/capture",
-          new io.acquire.client.wire.AccountingWire.Capture(amount, null), SignedReceipt.class, Safety.SAFE);
+    public Receipt capture(Money amount) {
+      return Receipt.from(accounting.post("/holds/" + placed.id() + "/capture",
+          new AccountingWire.Capture(amount, null), AccountingWire.SignedReceipt.class, Safety.SAFE));
     }
 
     /** Releases the whole hold. */

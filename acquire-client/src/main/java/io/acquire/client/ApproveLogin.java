@@ -2,7 +2,6 @@ package io.acquire.client;
 
 import io.acquire.client.internal.Errors;
 import io.acquire.client.wire.RequestSignature;
-import io.acquire.client.wire.Totp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

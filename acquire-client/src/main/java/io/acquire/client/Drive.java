@@ -4,9 +4,8 @@ import io.acquire.client.internal.HashingPipe;
 import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
 import io.acquire.client.wire.RequestSignature;
-import io.acquire.client.wire.SharingWire.AccessEntry;
+import io.acquire.client.wire.SharingWire;
 import io.acquire.client.wire.SharingWire.AccessList;
-import io.acquire.client.wire.SharingWire.AccessRule;
 import io.acquire.client.wire.SharingWire.LinkList;
 import io.acquire.client.wire.SharingWire.Share;
 import io.acquire.client.wire.StorageWire;
@@ -16,12 +15,9 @@ import io.acquire.client.wire.StorageWire.Archive;
 import io.acquire.client.wire.StorageWire.Delete;
 import io.acquire.client.wire.StorageWire.DriveList;
 import io.acquire.client.wire.StorageWire.Extend;
-import io.acquire.client.wire.StorageWire.Payment;
 import io.acquire.client.wire.StorageWire.PaymentList;
 import io.acquire.client.wire.StorageWire.SetAccount;
-import io.acquire.client.wire.StorageWire.StorageCharge;
 import io.acquire.client.wire.StorageWire.FileList;
-import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.client.wire.StorageWire.OpenDrive;
 import io.acquire.client.wire.StorageWire.StartUpload;
 import io.acquire.client.wire.StorageWire.UploadStatus;
@@ -181,7 +177,8 @@ public final class Drive {
    * that paid it (see {@link StorageCharge#refunded()} and the account's statement).
    */
   public StorageCharge delete(String path, long version) {
-    return storage.post(base() + "/delete", new Delete(path, version, null), StorageCharge.class, Safety.UNSAFE);
+    return StorageCharge.from(storage.post(base() + "/delete", new Delete(path, version, null),
+        StorageWire.StorageCharge.class, Safety.UNSAFE));
   }
 
   /**
@@ -190,23 +187,26 @@ public final class Drive {
    * runs on, slightly less.
    */
   public StorageCharge refundIfDeleted(String path) {
-    return storage.post(base() + "/delete/quote", new Delete(path, null, null), StorageCharge.class, Safety.SAFE);
+    return StorageCharge.from(storage.post(base() + "/delete/quote", new Delete(path, null, null),
+        StorageWire.StorageCharge.class, Safety.SAFE));
   }
 
   /** Deletes every version of a file, each refunded as {@link #delete(String, long)}. */
   public StorageCharge delete(String path) {
-    return storage.post(base() + "/delete", new Delete(path, null, null), StorageCharge.class, Safety.UNSAFE);
+    return StorageCharge.from(storage.post(base() + "/delete", new Delete(path, null, null),
+        StorageWire.StorageCharge.class, Safety.UNSAFE));
   }
 
   /** Deletes every file under a folder, each version refunded as {@link #delete(String, long)}. */
   public StorageCharge deleteFolder(String folder) {
-    return storage.post(base() + "/delete", new Delete(null, null, folder), StorageCharge.class, Safety.UNSAFE);
+    return StorageCharge.from(storage.post(base() + "/delete", new Delete(null, null, folder),
+        StorageWire.StorageCharge.class, Safety.UNSAFE));
   }
 
   /** Deletes the whole drive (a job's outputs too), each version refunded; its name may then be used again. */
   public StorageCharge deleteDrive() {
-    return io.acquire.client.wire.Json.read(storage.call("DELETE", base(), null, Safety.UNSAFE, Map.of()).body(),
-        StorageCharge.class);
+    return StorageCharge.from(io.acquire.client.wire.Json.read(
+        storage.call("DELETE", base(), null, Safety.UNSAFE, Map.of()).body(), StorageWire.StorageCharge.class));
   }
 
   /**
@@ -215,8 +215,8 @@ public final class Drive {
    * file is paid for. Safe to retry: one call pays once.
    */
   public StorageCharge extend(int years) {
-    return storage.post(base() + "/extend", new Extend(years, java.util.UUID.randomUUID().toString()),
-        StorageCharge.class, Safety.SAFE);
+    return StorageCharge.from(storage.post(base() + "/extend",
+        new Extend(years, java.util.UUID.randomUUID().toString()), StorageWire.StorageCharge.class, Safety.SAFE));
   }
 
   /**
@@ -225,17 +225,19 @@ public final class Drive {
    * refunded; archived files are read-only and must be {@link #restore restored} to be read.
    */
   public StorageCharge archive(String folder) {
-    return storage.post(base() + "/archive", new Archive(folder), StorageCharge.class, Safety.SAFE);
+    return StorageCharge.from(storage.post(base() + "/archive", new Archive(folder),
+        StorageWire.StorageCharge.class, Safety.SAFE));
   }
 
   /** Makes an archived version downloadable for 7 days, at no charge. */
-  public Payment restore(String path, long version) {
-    return storage.post(base() + "/restore", new Delete(path, version, null), Payment.class, Safety.SAFE);
+  public StoragePayment restore(String path, long version) {
+    return StoragePayment.from(storage.post(base() + "/restore", new Delete(path, version, null),
+        StorageWire.Payment.class, Safety.SAFE));
   }
 
   /** What each file version (deleted ones too) paid: account, tier, paid until, paid and refunded. */
-  public List<Payment> payments() {
-    return storage.get(base() + "/payments", PaymentList.class).payments();
+  public List<StoragePayment> payments() {
+    return storage.get(base() + "/payments", PaymentList.class).payments().stream().map(StoragePayment::from).toList();
   }
 
   private String base() {
@@ -299,7 +301,7 @@ public final class Drive {
     Transport.Reply reply = storage.call("PUT", "/drives/" + id() + "/files?path="
         + URLEncoder.encode(Objects.requireNonNull(path, "path == null"), StandardCharsets.UTF_8), content, digest,
         Safety.UNSAFE, Map.of(StorageWire.FILE_SHA256_HEADER, digest));
-    return io.acquire.client.wire.Json.read(reply.body(), FileVersion.class);
+    return FileVersion.from(io.acquire.client.wire.Json.read(reply.body(), StorageWire.FileVersion.class));
   }
 
   /** Finishes an interrupted upload: sends only the chunks the service does not have. */
@@ -360,8 +362,8 @@ public final class Drive {
       if (failure != null) {
         throw failure;
       }
-      return storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete", new CompleteUpload(null, sums),
-          FileVersion.class, Safety.SAFE);
+      return FileVersion.from(storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete",
+          new CompleteUpload(null, sums), StorageWire.FileVersion.class, Safety.SAFE));
     } finally {
       threads.shutdownNow();
     }
@@ -669,12 +671,12 @@ public final class Drive {
   /** The newest version of every file under a directory. */
   public List<FileVersion> files(String directory) {
     return storage.get("/drives/" + id() + "/files?prefix=" + URLEncoder.encode(directory, StandardCharsets.UTF_8),
-        FileList.class).files();
+        FileList.class).files().stream().map(FileVersion::from).toList();
   }
 
   public List<FileVersion> versions(String path) {
     return storage.get("/drives/" + id() + "/versions?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8),
-        FileList.class).files();
+        FileList.class).files().stream().map(FileVersion::from).toList();
   }
 
   // Sharing ---------------------------------------------------------------------------------
@@ -713,7 +715,8 @@ public final class Drive {
   private AccessRule share(Share share) {
     Objects.requireNonNull(share.role(), "role == null");
     Objects.requireNonNull(share.path(), "folder == null");
-    return storage.post("/drives/" + id() + "/access", share, AccessRule.class, Safety.SAFE);
+    return AccessRule.from(storage.post("/drives/" + id() + "/access", share, SharingWire.AccessRule.class,
+        Safety.SAFE));
   }
 
   /** Removes every rule that gives the user access (the group's members keep what the group gives them). */
@@ -735,12 +738,13 @@ public final class Drive {
    * line to each member, the drive's owner aside), by user name. Needs the owner role.
    */
   public List<AccessEntry> access() {
-    return storage.get("/drives/" + id() + "/access", AccessList.class).users();
+    return storage.get("/drives/" + id() + "/access", AccessList.class).users().stream().map(AccessEntry::from)
+        .toList();
   }
 
   /** The drive's rules as they are stored: per user or group, role and folder. Needs the owner role. */
   public List<AccessRule> accessRules() {
-    return storage.get("/drives/" + id() + "/access", AccessList.class).rules();
+    return storage.get("/drives/" + id() + "/access", AccessList.class).rules().stream().map(AccessRule::from).toList();
   }
 
   /**

@@ -70,8 +70,8 @@ public final class Job {
   }
 
   /** The compute service's published price list. */
-  public static ComputeWire.PriceList prices(User user) {
-    return user.signedTransport("compute").get("/prices", ComputeWire.PriceList.class);
+  public static PriceList prices(User user) {
+    return PriceList.from(user.signedTransport("compute").get("/prices", ComputeWire.PriceList.class));
   }
 
   public static Job get(User user, String id) {

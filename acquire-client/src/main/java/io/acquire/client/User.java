@@ -445,10 +445,15 @@ public final class User implements AutoCloseable {
      * Act with a session issued elsewhere instead of logging in, such as the credential a
      * running job is given for its drives (its scope limits what it can do). The user does
      * not log it out on close.
+     *
+     * @param keySeedUnsafe the session key's 32-byte Ed25519 seed: a secret, as good as the session
+     * @param certificate the session certificate as the service issued it (its token)
+     * @throws IllegalArgumentException if either is not in that form
      */
-    public Builder session(SigningKey key, SessionCertificate certificate) {
-      this.delegated = new Session(Objects.requireNonNull(key, "key == null"),
-          Objects.requireNonNull(certificate, "certificate == null"));
+    public Builder session(byte[] keySeedUnsafe, String certificate) {
+      this.delegated = new Session(SigningKey.fromSeedUnsafe(Objects.requireNonNull(keySeedUnsafe,
+          "keySeedUnsafe == null")), SessionCertificate.parseUnverified(Objects.requireNonNull(certificate,
+          "certificate == null")));
       return this;
     }
 

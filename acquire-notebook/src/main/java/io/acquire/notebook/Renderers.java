@@ -8,16 +8,16 @@ import io.acquire.client.Money;
 import io.acquire.client.Publication;
 import io.acquire.client.Quote;
 import io.acquire.client.TimeSeries;
-import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.client.FileVersion;
 import io.acquire.client.LoginRequest;
 import io.acquire.client.Registration;
 import io.acquire.client.SessionInfo;
 import io.acquire.client.User;
-import io.acquire.client.wire.AccountingWire.AccountView;
-import io.acquire.client.wire.AccountingWire.BudgetSummary;
-import io.acquire.client.wire.AccountingWire.MemberBudget;
-import io.acquire.client.wire.AccountingWire.StatementLine;
-import io.acquire.client.wire.SharingWire.AccessEntry;
+import io.acquire.client.AccountSummary;
+import io.acquire.client.BudgetSummary;
+import io.acquire.client.MemberBudget;
+import io.acquire.client.StatementLine;
+import io.acquire.client.AccessEntry;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import java.awt.image.BufferedImage;
@@ -121,7 +121,7 @@ public final class Renderers {
     renderer.createRegistration(Account.class)
         .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
         .register((account, context) -> {
-          AccountView status = account.status();
+          AccountSummary status = account.status();
           String holds = status.holds().isEmpty() ? "none" : status.holds().stream()
               .map(h -> h.amount() + " until " + h.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
               .collect(java.util.stream.Collectors.joining(", "));

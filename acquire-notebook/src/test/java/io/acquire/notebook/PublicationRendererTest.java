@@ -21,7 +21,7 @@ class PublicationRendererTest {
     try (AcquireServer server = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
         .option("identity.bcrypt-cost", "4").option("identity.poll-interval-seconds", "1").start()) {
       User ada = User.create("ada", server.url() + "/t/identity");
-      io.acquire.client.wire.Totp totp = io.acquire.client.wire.Totp.fromProvisioningUriUnsafe(
+      io.acquire.client.Totp totp = io.acquire.client.Totp.fromProvisioningUriUnsafe(
           ada.register("a long passphrase").provisioningUriUnsafe());
       io.acquire.client.LoginRequest login = ada.requestLogin();
       io.acquire.client.ApproveLogin.approve(login.url(), "ada", "a long passphrase", totp.code(java.time.Instant.now()));

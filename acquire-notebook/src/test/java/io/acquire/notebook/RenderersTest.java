@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.Money;
 import io.acquire.client.SessionInfo;
-import io.acquire.client.wire.AccountingWire.BudgetSummary;
-import io.acquire.client.wire.AccountingWire.MemberBudget;
-import io.acquire.client.wire.AccountingWire.StatementLine;
-import io.acquire.client.wire.SharingWire.AccessEntry;
+import io.acquire.client.BudgetSummary;
+import io.acquire.client.MemberBudget;
+import io.acquire.client.StatementLine;
+import io.acquire.client.AccessEntry;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;

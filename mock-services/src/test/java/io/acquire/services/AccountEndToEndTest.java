@@ -9,8 +9,8 @@ import io.acquire.client.ConflictException;
 import io.acquire.client.InsufficientFundsException;
 import io.acquire.client.Money;
 import io.acquire.client.User;
-import io.acquire.client.wire.AccountingWire.SignedReceipt;
-import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.acquire.client.Receipt;
+import io.acquire.client.StatementLine;
 import io.acquire.services.store.MemoryObjectStore;
 import io.acquire.services.testing.RealLogins;
 import java.time.Duration;
@@ -46,8 +46,8 @@ class AccountEndToEndTest {
     simulations.setLimits(Money.zero("GBP"), gbp("30.00"));
     assertEquals(gbp("30.00"), simulations.status().dailyCap());
 
-    SignedReceipt receipt = simulations.transferTo(bobs, gbp("12.50"), "shared cluster time");
-    assertEquals(gbp("12.50"), receipt.receipt().amount());
+    Receipt receipt = simulations.transferTo(bobs, gbp("12.50"), "shared cluster time");
+    assertEquals(gbp("12.50"), receipt.amount());
     assertEquals(gbp("112.50"), bobs.balance());
 
     InsufficientFundsException capped = assertThrows(InsufficientFundsException.class,

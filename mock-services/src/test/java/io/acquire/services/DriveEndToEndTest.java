@@ -12,7 +12,7 @@ import io.acquire.client.RetryPolicy;
 import io.acquire.client.UploadInterruptedException;
 import io.acquire.client.User;
 import io.acquire.client.wire.RequestSignature;
-import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.client.FileVersion;
 import io.acquire.services.store.MemoryObjectStore;
 import io.acquire.services.testing.RealLogins;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import io.acquire.client.JobStatus;
 import io.acquire.client.Money;
 import io.acquire.client.Quote;
 import io.acquire.client.User;
-import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.client.FileVersion;
 import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.S3Proxy;
 import java.io.BufferedReader;

@@ -13,7 +13,7 @@ import io.acquire.client.JobStatus;
 import io.acquire.client.Money;
 import io.acquire.client.Quote;
 import io.acquire.client.User;
-import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.acquire.client.StatementLine;
 import io.acquire.client.wire.Json;
 import io.acquire.client.wire.ServiceInfo;
 import io.acquire.services.testing.RealLogins;

@@ -14,7 +14,7 @@ import io.acquire.client.JobStatus;
 import io.acquire.client.Money;
 import io.acquire.client.Quote;
 import io.acquire.client.User;
-import io.acquire.client.wire.AccountingWire.StatementLine;
+import io.acquire.client.StatementLine;
 import io.acquire.services.store.S3ObjectStore;
 import io.acquire.services.testing.RealLogins;
 import io.acquire.services.testing.S3Proxy;

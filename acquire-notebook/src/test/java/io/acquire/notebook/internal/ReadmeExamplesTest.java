@@ -36,7 +36,7 @@ class ReadmeExamplesTest {
       login = login.replace("http://localhost:8080", backend.url())
           .replace("user.register(\"a long passphrase\");",
               "Registration registration = user.register(\"a long passphrase\");")
-          .replace(PHONE, "ApproveLogin.approve(login.url(), \"ada\", \"a long passphrase\", io.acquire.client.wire.Totp"
+          .replace(PHONE, "ApproveLogin.approve(login.url(), \"ada\", \"a long passphrase\", io.acquire.client.Totp"
               + ".fromProvisioningUriUnsafe(registration.provisioningUriUnsafe()).code(java.time.Instant.now()));");
       java.eval(login);
       assertEquals(true, java.eval("user.isLoggedIn()"));

@@ -94,7 +94,7 @@ public final class JobRunner {
     SigningKey key = SigningKey.fromSeedUnsafe(Base64Url.decode(ticket.keySeed()));
     try (User user = User.builder().username(ticket.owner()).identityUrl(ticket.identityUrl())
         .registryUrl(ticket.registryUrl())
-        .session(key, SessionCertificate.parseUnverified(ticket.certificate())).build()) {
+        .session(key.exportSeedUnsafe(), ticket.certificate()).build()) {
       Drive output = Drive.byId(user, ticket.outputDrive());
       Path inputs = fetchInputs(Drive.byId(user, ticket.inputDrive()));
       Path out = Files.createDirectories(work.resolve("out"));

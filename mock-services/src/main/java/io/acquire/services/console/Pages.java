@@ -12,13 +12,13 @@ import io.acquire.client.Publication;
 import io.acquire.client.Role;
 import io.acquire.client.TimeSeries;
 import io.acquire.client.User;
-import io.acquire.client.wire.AccountingWire.AccountView;
-import io.acquire.client.wire.AccountingWire.HoldView;
-import io.acquire.client.wire.AccountingWire.StatementLine;
-import io.acquire.client.wire.SharingWire.AccessEntry;
-import io.acquire.client.wire.StorageWire.FileVersion;
-import io.acquire.client.wire.StorageWire.Payment;
-import io.acquire.client.wire.StorageWire.StorageCharge;
+import io.acquire.client.AccessEntry;
+import io.acquire.client.AccountSummary;
+import io.acquire.client.AccountSummary.Hold;
+import io.acquire.client.FileVersion;
+import io.acquire.client.StatementLine;
+import io.acquire.client.StorageCharge;
+import io.acquire.client.StoragePayment;
 import io.acquire.services.console.Console.Refused;
 import io.acquire.services.console.Console.Session;
 import io.javalin.http.Context;
@@ -69,8 +69,8 @@ final class Pages {
   void accounts(Context ctx, Session session, User user) {
     StringBuilder rows = new StringBuilder();
     for (Account account : Account.list(user)) {
-      AccountView v = account.status();
-      Money held = v.holds().stream().map(HoldView::amount).reduce(Money.zero(v.balance().currency()), Money::plus);
+      AccountSummary v = account.status();
+      Money held = v.holds().stream().map(Hold::amount).reduce(Money.zero(v.balance().currency()), Money::plus);
       rows.append("<tr><td><a href=\"/console/accounts/").append(url(v.id())).append("\">").append(escape(v.name()))
           .append("</a></td><td class=\"num\">").append(escape(v.balance().toString())).append("</td><td class=\"num\">")
           .append(escape(held.toString())).append(" (").append(v.holds().size()).append(")</td><td class=\"num\">")
@@ -94,9 +94,9 @@ final class Pages {
 
   void statement(Context ctx, Session session, User user) {
     Account account = account(user, ctx.pathParam("account"));
-    AccountView v = account.status();
+    AccountSummary v = account.status();
     StringBuilder holds = new StringBuilder();
-    for (HoldView h : v.holds()) {
+    for (Hold h : v.holds()) {
       holds.append("<li>").append(escape(h.amount().toString())).append(" until ").append(Html.time(h.expiresAt()))
           .append("</li>");
     }
@@ -304,7 +304,7 @@ final class Pages {
   private void outputPage(Context ctx, Session session, Drive drive, String notice) {
     String base = "/console/outputs/" + url(drive.id());
     StringBuilder rows = new StringBuilder();
-    for (Payment p : drive.payments()) {
+    for (StoragePayment p : drive.payments()) {
       if (p.deletedAt() != null) {
         continue;
       }

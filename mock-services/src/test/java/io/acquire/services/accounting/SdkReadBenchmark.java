@@ -81,7 +81,7 @@ public final class SdkReadBenchmark {
       int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
       SessionCertificate certificate = SessionCertificate.parseUnverified(token);
       try (User user = User.builder().username("reader").identityUrl(url + "/t/identity")
-          .session(key, certificate).build()) {
+          .session(key.exportSeedUnsafe(), certificate.token()).build()) {
         Account account = Account.create(user, "main");
         String path = "/t/accounting/accounts/" + account.id();
         OkHttpClient bare = new OkHttpClient.Builder().connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES)).build();
@@ -90,7 +90,7 @@ public final class SdkReadBenchmark {
         // The SDK as it was before its pool was sized: OkHttp's defaults, 5 idle connections.
         OkHttpClient defaults = new OkHttpClient();
         User before = User.builder().username("reader").identityUrl(url + "/t/identity").httpClient(defaults)
-            .session(key, certificate).build();
+            .session(key.exportSeedUnsafe(), certificate.token()).build();
         Account beforeAccount = Account.list(before).get(0);
         kinds.put("SDK, OkHttp's default pool", beforeAccount::status);
         kinds.put("bare OkHttp client (baseline)", () -> {

@@ -9,9 +9,9 @@ import io.acquire.client.JobSpec;
 import io.acquire.client.JobStatus;
 import io.acquire.client.Money;
 import io.acquire.client.Quote;
-import io.acquire.client.wire.StorageWire.FileVersion;
-import io.acquire.client.wire.StorageWire.Payment;
-import io.acquire.client.wire.StorageWire.StorageCharge;
+import io.acquire.client.FileVersion;
+import io.acquire.client.StoragePayment;
+import io.acquire.client.StorageCharge;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.store.MemoryObjectStore;
 import io.acquire.services.testing.JobsBackend;
@@ -50,7 +50,7 @@ class JobOutputStorageTest {
       for (FileVersion f : allVersions(outputs)) {
         actual += yearMinor(f.size());
       }
-      List<Payment> paid = outputs.payments();
+      List<StoragePayment> paid = outputs.payments();
       long paidMinor = paid.stream().mapToLong(p -> p.paid().minorUnits()).sum();
       assertEquals(Math.min(actual, quote.storagePrice().minorUnits()), paidMinor,
           "the outputs paid a year of what they take, at most the estimate");

@@ -12,9 +12,9 @@ import io.acquire.client.Role;
 import io.acquire.client.User;
 import io.acquire.client.wire.SessionCertificate;
 import io.acquire.client.wire.SessionClaims;
-import io.acquire.client.wire.SharingWire.AccessEntry;
+import io.acquire.client.AccessEntry;
 import io.acquire.client.wire.SigningKey;
-import io.acquire.client.wire.StorageWire.FileVersion;
+import io.acquire.client.FileVersion;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.KeyEncryptionKey;
 import io.acquire.services.ServiceKeys;
@@ -104,7 +104,7 @@ class SharingMatrixTest {
     SessionClaims claims = new SessionClaims("compute", owner, "job-" + UUID.randomUUID(),
         key.verifyingKey().toBase64Url(), scope, now, now.plus(Duration.ofHours(1)));
     return User.builder().username(owner).identityUrl(server.url() + "/t/identity")
-        .session(key, SessionCertificate.issue(claims, computeKey)).build();
+        .session(key.exportSeedUnsafe(), SessionCertificate.issue(claims, computeKey).token()).build();
   }
 
   @FunctionalInterface
