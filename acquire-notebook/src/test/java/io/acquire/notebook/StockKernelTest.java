@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,12 +99,8 @@ class StockKernelTest {
 
     // The live plot is one output, redrawn in place (update_display_data) to the job's last frame.
     JsonNode plotCell = cell(executed, "Plots.live(");
-    List<JsonNode> pictures = new ArrayList<>();
-    plotCell.get("outputs").forEach(o -> {
-      if (o.path("data").has("image/png")) {
-        pictures.add(o);
-      }
-    });
+    List<JsonNode> pictures = StreamSupport.stream(plotCell.get("outputs").spliterator(), false)
+        .filter(o -> o.path("data").has("image/png")).toList();
     assertEquals(1, pictures.size(), "one plot output: " + plotCell.get("outputs"));
     assertEquals("display_data", pictures.get(0).get("output_type").asText());
     assertEquals("The plot above shows the job to its end.", text(plotCell));

@@ -31,18 +31,7 @@ public final class JavaKernel extends BaseKernel {
       .mimetype("text/x-java-source").fileExtension(".jshell").pygments("java").codemirror("java").build();
 
   JavaKernel() {
-    ExecutionControlProvider provider = new ExecutionControlProvider() {
-      @Override
-      public String name() {
-        return "stock";
-      }
-
-      @Override
-      public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-        return control;
-      }
-    };
-    shell = JShell.builder().executionEngine(provider, Map.of()).build();
+    shell = JShell.builder().executionEngine(control, Map.of()).build();
   }
 
   @Override
@@ -105,8 +94,18 @@ public final class JavaKernel extends BaseKernel {
   }
 
   /** Runs snippets in this JVM and keeps the last one's value as an object, for the renderer. */
-  private static final class ValueKeeper extends DirectExecutionControl {
+  private static final class ValueKeeper extends DirectExecutionControl implements ExecutionControlProvider {
     volatile Object last;
+
+    @Override
+    public String name() {
+      return "stock";
+    }
+
+    @Override
+    public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+      return this;
+    }
 
     @Override
     protected String invoke(Method doitMethod) throws Exception {
