@@ -68,12 +68,9 @@ public final class AcquireKernel extends BaseKernel {
     Renderers.register(getRenderer());
   }
 
+  /** The Acquire kernel serving in this JVM, or null (as in a stock kernel, see {@link Acquire}). */
   static AcquireKernel running() {
-    AcquireKernel kernel = running;
-    if (kernel == null) {
-      throw new IllegalStateException("Display needs the Acquire Java kernel; this code is not running in it.");
-    }
-    return kernel;
+    return running;
   }
 
   @Override
@@ -189,6 +186,7 @@ public final class AcquireKernel extends BaseKernel {
     connection.connect();
     BaseLibraryLogging.quietRunningLoops();
     connection.waitUntilClose();
+    running = null; // a kernel that has shut down no longer takes Display's outputs
   }
 
   /**

@@ -8,19 +8,45 @@ package io.acquire.notebook;
  * updateDisplay(id, newerChart);       // replaces it, even from a background thread after the cell ended
  * }</pre>
  *
- * <p>Both are imported into every cell of the Acquire kernel. Values render through the
- * kernel's renderers (see {@link Renderers}), falling back to {@code toString()}.
+ * <p>Both are imported into every cell of the Acquire kernel; in a stock kernel they work
+ * after {@link Acquire#install()}. Values render through the kernel's renderers (see
+ * {@link Renderers}), falling back to {@code toString()}.
  */
 public final class Display {
+  /** The stock kernel {@link Acquire#install()} found, if this code runs in one. */
+  private static volatile StockKernelOutputs stockKernel;
+
   private Display() {}
 
   /** Shows {@code value} as a new output of the running cell; returns its display id. */
   public static String display(Object value) {
-    return AcquireKernel.running().display(value);
+    AcquireKernel kernel = AcquireKernel.running();
+    return kernel != null ? kernel.display(value) : stockKernel().display(value);
   }
 
-  /** Replaces the output {@code id} with {@code value}; safe from any thread, at any time. */
+  /**
+   * Replaces the output {@code id} with {@code value}; safe from any thread. In the Acquire
+   * kernel at any time; in a stock kernel while a cell runs (see {@link Acquire}).
+   */
   public static void updateDisplay(String id, Object value) {
-    AcquireKernel.running().updateDisplay(id, value);
+    AcquireKernel kernel = AcquireKernel.running();
+    if (kernel != null) {
+      kernel.updateDisplay(id, value);
+    } else {
+      stockKernel().updateDisplay(id, value);
+    }
+  }
+
+  static void useStockKernel(StockKernelOutputs outputs) {
+    stockKernel = outputs;
+  }
+
+  private static StockKernelOutputs stockKernel() {
+    StockKernelOutputs outputs = stockKernel;
+    if (outputs == null) {
+      throw new IllegalStateException("Display needs a Java kernel: the Acquire kernel, or a stock one (IJava) "
+          + "after io.acquire.notebook.Acquire.install().");
+    }
+    return outputs;
   }
 }

@@ -37,12 +37,8 @@ import org.jfree.chart.JFreeChart;
 
 /**
  * How Acquire's objects look in a notebook. One call registers them all into any kernel
- * built on the IJava base library, so they work in a stock IJava kernel too:
- *
- * <pre>{@code
- * %jars acquire-notebook.jar acquire-client.jar …
- * io.acquire.notebook.Renderers.register(getKernelInstance().getRenderer());
- * }</pre>
+ * built on the IJava base library, so they work in a stock IJava kernel too, where
+ * {@link Acquire#install()} registers them.
  */
 public final class Renderers {
   /** Chart size in pixels: readable in a notebook column. */
