@@ -14,6 +14,8 @@ public final class Simulation {
   static final double SKIN = 0.1;
   /** Systems at least this large spread their force loop over the cores the job has. */
   static final int PARALLEL_ATOMS = 4_000;
+  /** The image with no shift, of the 27 numbered (sx + 1) * 9 + (sy + 1) * 3 + (sz + 1). */
+  private static final int CENTRE = 13;
 
   private final Argon system;
   private final Protocol protocol;
@@ -35,6 +37,18 @@ public final class Simulation {
   /** Atom i's neighbours are {@code neighbours[listStart[i] .. listStart[i + 1])}. */
   private final int[] listStart;
   private int[] neighbours = new int[0];
+  /**
+   * Periodic images of atoms that some listed pair needs, after the n atoms themselves in
+   * {@link #imaged} and the force buffers: image g is atom {@code imageAtom[g]} shifted by
+   * {@code imageShift[g]}. The list names them directly, so the force loop adds no shift.
+   */
+  private int images;
+  private int[] imageAtom = new int[0];
+  private int[] imageShift = new int[0];
+  /** Where atom j's image s is, {@code imageSlot[27 * j + s]}, or -1; null until a pair needs one. */
+  private int[] imageSlot;
+  private double[] imaged = new double[0];
+  private double[] imagedForces = new double[0];
   private double[][] sliceForces;
   private Pairs[] pairs;
   private double potential;
@@ -271,10 +285,10 @@ public final class Simulation {
 
   /**
    * Lists each pair within cutoff + skin once, under its lower-numbered atom in small boxes
-   * and under the atom whose cell comes first otherwise, packed with the periodic image it
-   * was found in: {@code j << 5 | shift}. Until the next rebuild no atom moves more than half
-   * the skin, so that image stays the nearest one for every pair that can come within the
-   * cutoff, and the force loop needs no minimum-image rounding.
+   * and under the atom whose cell comes first otherwise, as the periodic image of j it was
+   * found in: j itself, or an image slot (see {@link #imaged}). Until the next rebuild no
+   * atom moves more than half the skin, so that image stays the nearest one for every pair
+   * that can come within the cutoff, and the force loop needs no minimum-image rounding.
    *
    * <p>Cells are half the list radius wide and searched two deep (a 5x5x5 block), which
    * visits about 2.7 times fewer candidates than cells a whole radius wide; only half that
@@ -283,6 +297,10 @@ public final class Simulation {
    */
   void buildNeighbourList() {
     System.arraycopy(x, 0, builtAt, 0, 3 * n);
+    for (int g = 0; g < images; g++) {
+      imageSlot[27 * imageAtom[g] + imageShift[g]] = -1;
+    }
+    images = 0;
     int reach = 2;
     int cells = (int) Math.floor(box / (Math.sqrt(listRadius2) / reach));
     int count = 0;
@@ -365,12 +383,24 @@ public final class Simulation {
     double xi = x[3 * i] + shiftX[image];
     double yi = x[3 * i + 1] + shiftY[image];
     double zi = x[3 * i + 2] + shiftZ[image];
+    if (image != CENTRE) {
+      for (int m = from; m < to; m++) {
+        int j = members[m];
+        double dx = xi - x[3 * j];
+        double dy = yi - x[3 * j + 1];
+        double dz = zi - x[3 * j + 2];
+        if (dx * dx + dy * dy + dz * dz < listRadius2) {
+          list[count++] = slotOf(j, image);
+        }
+      }
+      return count;
+    }
     for (int m = from; m < to; m++) {
       int j = members[m];
       double dx = xi - x[3 * j];
       double dy = yi - x[3 * j + 1];
       double dz = zi - x[3 * j + 2];
-      list[count] = j << 5 | image;
+      list[count] = j;
       count += dx * dx + dy * dy + dz * dz < listRadius2 ? 1 : 0;
     }
     return count;
@@ -402,8 +432,30 @@ public final class Simulation {
     if (count == neighbours.length) {
       neighbours = java.util.Arrays.copyOf(neighbours, Math.max(1024, neighbours.length * 2));
     }
-    neighbours[count] = j << 5 | image;
+    neighbours[count] = slotOf(j, image);
     return count + 1;
+  }
+
+  /** Where the list finds atom j in periodic image {@code image}: j itself, or an image slot after the atoms. */
+  private int slotOf(int j, int image) {
+    if (image == CENTRE) {
+      return j;
+    }
+    if (imageSlot == null) {
+      imageSlot = new int[27 * n];
+      java.util.Arrays.fill(imageSlot, -1);
+    }
+    int key = 27 * j + image;
+    if (imageSlot[key] < 0) {
+      if (images == imageAtom.length) {
+        imageAtom = java.util.Arrays.copyOf(imageAtom, Math.max(64, 2 * images));
+        imageShift = java.util.Arrays.copyOf(imageShift, imageAtom.length);
+      }
+      imageAtom[images] = j;
+      imageShift[images] = image;
+      imageSlot[key] = n + images++;
+    }
+    return imageSlot[key];
   }
 
   /**
@@ -424,29 +476,58 @@ public final class Simulation {
         pairs[s] = new Pairs(longest + longest / 4);
       }
     }
+    int extended = 3 * (n + images);
+    if (imaged.length < extended) {
+      imaged = new double[extended + extended / 4];
+      imagedForces = new double[imaged.length];
+      sliceForces = null;
+    }
+    System.arraycopy(x, 0, imaged, 0, 3 * n);
+    for (int g = 0; g < images; g++) {
+      int a = 3 * imageAtom[g];
+      int s = imageShift[g];
+      imaged[3 * (n + g)] = x[a] - shiftX[s];
+      imaged[3 * (n + g) + 1] = x[a + 1] - shiftY[s];
+      imaged[3 * (n + g) + 2] = x[a + 2] - shiftZ[s];
+    }
+    double[] sum = imagedForces;
     if (slices == 1) {
-      java.util.Arrays.fill(f, 0);
-      potential = forcesOf(0, n, f, pairs[0]);
-      return;
-    }
-    if (sliceForces == null) {
-      sliceForces = new double[slices][3 * n];
-    }
-    double[] sliceEnergy = new double[slices];
-    java.util.stream.IntStream.range(0, slices).parallel().forEach(s -> {
-      java.util.Arrays.fill(sliceForces[s], 0);
-      sliceEnergy[s] = forcesOf(sliceStart(s, slices), sliceStart(s + 1, slices), sliceForces[s], pairs[s]);
-    });
-    System.arraycopy(sliceForces[0], 0, f, 0, 3 * n);
-    double energy = sliceEnergy[0];
-    for (int s = 1; s < slices; s++) {
-      double[] part = sliceForces[s];
-      for (int k = 0; k < 3 * n; k++) {
-        f[k] += part[k];
+      java.util.Arrays.fill(sum, 0, extended, 0);
+      potential = forcesOf(0, n, sum, pairs[0]);
+    } else {
+      if (sliceForces == null) {
+        sliceForces = new double[slices][imaged.length];
       }
-      energy += sliceEnergy[s];
+      double[] sliceEnergy = new double[slices];
+      java.util.stream.IntStream.range(0, slices).parallel().forEach(s -> {
+        java.util.Arrays.fill(sliceForces[s], 0, extended, 0);
+        sliceEnergy[s] = forcesOf(sliceStart(s, slices), sliceStart(s + 1, slices), sliceForces[s], pairs[s]);
+      });
+      System.arraycopy(sliceForces[0], 0, sum, 0, extended);
+      double energy = sliceEnergy[0];
+      for (int s = 1; s < slices; s++) {
+        double[] part = sliceForces[s];
+        for (int k = 0; k < extended; k++) {
+          sum[k] += part[k];
+        }
+        energy += sliceEnergy[s];
+      }
+      potential = energy;
     }
-    potential = energy;
+    // Each image's force belongs to the atom it images.
+    double factor = 24 * Argon.EPSILON;
+    for (int k = 0; k < 3 * n; k++) {
+      f[k] = sum[k];
+    }
+    for (int g = 0; g < images; g++) {
+      int a = 3 * imageAtom[g];
+      f[a] += sum[3 * (n + g)];
+      f[a + 1] += sum[3 * (n + g) + 1];
+      f[a + 2] += sum[3 * (n + g) + 2];
+    }
+    for (int k = 0; k < 3 * n; k++) {
+      f[k] *= factor;
+    }
   }
 
   /** One slice for small systems, where threads cost more than they save; otherwise a fixed eight. */
@@ -489,6 +570,7 @@ public final class Simulation {
     double[] pz = pairs.z;
     double[] pe = pairs.energy;
     int[] pj = pairs.atom;
+    double[] x = imaged;
     for (int i = from; i < to; i++) {
       double xi = x[3 * i];
       double yi = x[3 * i + 1];
@@ -497,12 +579,10 @@ public final class Simulation {
       // written and the count moves on only for those inside, so there is no branch.
       int inside = 0;
       for (int k = listStart[i], end = listStart[i + 1]; k < end; k++) {
-        int packed = neighbours[k];
-        int j = 3 * (packed >>> 5);
-        int image = packed & 31;
-        double dx = xi - x[j] + shiftX[image];
-        double dy = yi - x[j + 1] + shiftY[image];
-        double dz = zi - x[j + 2] + shiftZ[image];
+        int j = 3 * neighbours[k];
+        double dx = xi - x[j];
+        double dy = yi - x[j + 1];
+        double dz = zi - x[j + 2];
         px[inside] = dx;
         py[inside] = dy;
         pz[inside] = dz;
@@ -541,10 +621,6 @@ public final class Simulation {
       out[3 * i] += fx;
       out[3 * i + 1] += fy;
       out[3 * i + 2] += fz;
-    }
-    double factor = 24 * Argon.EPSILON;
-    for (int k = 0; k < out.length; k++) {
-      out[k] *= factor;
     }
     return 4 * Argon.EPSILON * energy - within * shift;
   }
