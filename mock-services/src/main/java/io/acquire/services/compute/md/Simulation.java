@@ -556,10 +556,11 @@ public final class Simulation {
 
   /**
    * Adds the forces between atoms {@code from..to} and their listed neighbours into
-   * {@code out} and returns their potential energy. The constant factors (4ε for energies,
-   * 24ε for forces) are applied once at the end. Each atom's pairs go through three loops:
-   * a gather of those inside the cutoff, the arithmetic (which C2 vectorises, as it cannot a
-   * loop with a branch, an indexed load or Math.min), and a scatter of the forces.
+   * {@code out} (indexed as {@link #imaged}) and returns their potential energy; 4ε is
+   * applied once here, 24ε to the forces by {@link #computeForces}. Each atom's pairs go
+   * through three loops: a gather of those inside the cutoff, the arithmetic (which C2
+   * compiles to SIMD; it would not with a branch, an indexed load or Math.min in the
+   * loop), and a scatter of the forces.
    */
   private double forcesOf(int from, int to, double[] out, Pairs pairs) {
     double s2 = Argon.SIGMA * Argon.SIGMA;
