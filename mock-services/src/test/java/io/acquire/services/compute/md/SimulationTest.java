@@ -81,6 +81,19 @@ class SimulationTest {
   }
 
   @Test
+  void inABoxOfJustFiveCellsTheWrappedCellSearchStillFindsEveryPairOnce() {
+    // 500 atoms in a 2.62 nm box: five cells a side, so the two-deep search reaches round
+    // the box from every cell and its wrapped rows and periodic images are all exercised.
+    Simulation simulation = new Simulation(new Argon(5, 1.85, 2.5), Protocol.ramp(1, 100, 100));
+    simulation.jiggle(0.03);
+    double[] listed = simulation.forces();
+    double[] brute = simulation.bruteForceForces();
+    for (int i = 0; i < listed.length; i++) {
+      assertEquals(brute[i], listed[i], 1e-9, "force component " + i);
+    }
+  }
+
+  @Test
   void largeSystemsSplitTheForceLoopAndStillMatchAllPairsForces() {
     Argon large = new Argon(10, 1.374, 2.5); // 4,000 atoms: the force loop runs in slices
     assertTrue(large.atoms() >= Simulation.PARALLEL_ATOMS);
