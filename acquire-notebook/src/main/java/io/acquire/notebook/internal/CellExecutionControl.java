@@ -22,9 +22,25 @@ final class CellExecutionControl extends DirectExecutionControl {
   private final AtomicLong ids = new AtomicLong();
   private volatile Thread running;
   private volatile boolean stopRequested;
+  /** A cell is being evaluated: an interrupt while it compiles must stop it before it runs. */
+  private volatile boolean inCell;
+
+  /** A cell's evaluation begins: an interrupt from an earlier cell no longer counts. */
+  void beginCell() {
+    stopRequested = false;
+    inCell = true;
+  }
+
+  void endCell() {
+    inCell = false;
+  }
 
   @Override
   protected String invoke(Method cell) throws Exception {
+    if (stopRequested) {
+      // Interrupted while JShell compiled it: the cell never starts, as the user asked.
+      throw new StoppedException();
+    }
     AtomicReference<Object> value = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread thread = new Thread(() -> {
@@ -76,13 +92,16 @@ final class CellExecutionControl extends DirectExecutionControl {
 
   /**
    * Interrupts the running cell; if it ignores the interrupt for a second, stops its thread
-   * (on JDKs that still allow {@link Thread#stop()}).
+   * (on JDKs that still allow {@link Thread#stop()}). A cell still compiling stops before it runs.
    */
   @Override
   @SuppressWarnings({"deprecation", "removal"})
   public void stop() {
     Thread thread = running;
     if (thread == null) {
+      if (inCell) {
+        stopRequested = true;
+      }
       return;
     }
     stopRequested = true;

@@ -159,6 +159,7 @@ public final class JavaEvaluator implements AutoCloseable {
     currentCell = number;
     Object last = NO_VALUE;
     String remaining = cell;
+    control.beginCell();
     try {
       while (!remaining.isBlank()) {
         CompletionInfo info = analysis.analyzeCompletion(remaining);
@@ -174,6 +175,7 @@ public final class JavaEvaluator implements AutoCloseable {
       }
       return last;
     } finally {
+      control.endCell();
       control.forgetValues();
     }
   }
