@@ -2,7 +2,8 @@
 # Makes sure the machine has what Acquire's tests and notebooks need beyond a JDK,
 # Maven and Python 3: Jupyter and its executing client, the kernel conformance suite,
 # Chromium with its driver, oathtool and zbarimg, Slurm with MUNGE for the one-node
-# cluster of scripts/slurm-cluster.sh, and GROMACS for its workload. All come from Debian's packages.
+# cluster of scripts/slurm-cluster.sh, GROMACS for its workload, and npm (which the build uses
+# once to fetch 3Dmol.js for the notebook's 3D view). All come from Debian's packages.
 # As root on a Debian-like machine it installs what is missing; otherwise it prints
 # the exact command to run and fails.
 set -euo pipefail
@@ -31,6 +32,8 @@ else
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
 fi
+# Any npm will do (Node.js's own packages bring one): ask for Debian's only when there is none.
+command -v npm >/dev/null || missing+=(npm)
 
 if ((${#missing[@]} == 0)); then
   exit 0
@@ -51,6 +54,6 @@ if command -v apt-get >/dev/null; then
 else
   echo "  (no apt-get here) install Jupyter (notebook, nbconvert, nbclient, jupyter_kernel_test)," >&2
   echo "  Chromium with chromedriver, oathtool, zbar-tools, Slurm (slurmctld, slurmd, client), MUNGE" >&2
-  echo "  and GROMACS with your package manager" >&2
+  echo "  GROMACS and npm with your package manager" >&2
 fi
 exit 1

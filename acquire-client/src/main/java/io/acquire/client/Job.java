@@ -25,6 +25,7 @@ import java.util.Optional;
  * job.waitFor(Duration.ofMinutes(5));
  * job.cost();                                   // at most the quote; the rest was released
  * job.outputs().files();                        // records.csv, summary.json, …
+ * job.view().system();                          // the latest frame of the simulated system
  * }</pre>
  *
  * <p>{@link #status()}, {@link #isRunning()} and {@link #waitFor} ask the service; the other
@@ -48,6 +49,7 @@ public final class Job {
   private final Transport compute;
   private volatile JobView view;
   private Drive outputs;
+  private View view3d;
   // Records read so far, by column (e.g. "temperature_K"), and how many parts they came from.
   private final Map<String, List<Double>> columns = new LinkedHashMap<>();
   private int partsRead;
@@ -172,6 +174,18 @@ public final class Job {
       outputs = Drive.byId(user, view.outputDrive());
     }
     return outputs;
+  }
+
+  /**
+   * The simulated system, frame by frame, from the trajectory the job writes as it runs:
+   * {@code job.view().system()} is the latest configuration. The same view each call, so it
+   * fetches only what is new.
+   */
+  public synchronized View view() {
+    if (view3d == null) {
+      view3d = new View(this);
+    }
+    return view3d;
   }
 
   /** Simulated time of each record, in ps. */

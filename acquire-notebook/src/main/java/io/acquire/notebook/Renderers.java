@@ -238,6 +238,7 @@ public final class Renderers {
             ? "The plot above redraws until the job ends; plot.await(timeout) waits for it."
             : "The plot above shows the job to its end."));
 
+    MolecularView.register(renderer);
     renderer.createRegistration(JFreeChart.class)
         .preferring(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
         .register((chart, context) -> {

@@ -174,6 +174,27 @@ class ExampleNotebooksTest {
     checkSimulation(execute("simulation.ipynb"), 0.05);
   }
 
+  @Test
+  void simulationNotebookShowsTheSystemIn3dUpdatedToTheLastFrame() throws Exception {
+    JsonNode notebook = execute("simulation.ipynb");
+    // Beside the live plot, in its cell: Jupyter's client keeps updates only while their cell runs.
+    JsonNode cell = cellContaining(notebook, "MolecularView.live(job)");
+    List<JsonNode> views = new ArrayList<>();
+    cell.get("outputs").forEach(o -> {
+      if (o.path("data").has("text/html")) {
+        views.add(o);
+      }
+    });
+    assertEquals(1, views.size(), "one view, replaced in place: " + cell.get("outputs"));
+    assertTrue(views.get(0).path("data").has("image/png"), "a still picture for nbconvert and untrusted notebooks");
+    String html = html(cell);
+    assertTrue(html.contains("alt=\"864 atoms, frame 200, 20.00 ps, box 34.7 × 34.7 × 34.7 Å\""),
+        "the last of 201 frames: " + html.substring(0, Math.min(300, html.length())));
+    assertTrue(html.contains("src=\"data:image/png;base64,") && html.contains("createViewer"));
+    assertTrue(html.contains("(function (define, exports, module) {") && html.length() > 500_000,
+        "the view that brought 3Dmol.js first brings it again in its last update: " + html.length());
+  }
+
   /** The same notebook, unchanged but for one environment variable, runs GROMACS and plots it live the same way. */
   @Test
   void simulationNotebookPlotsAGromacsRunLiveTheSameWay() throws Exception {
@@ -236,8 +257,8 @@ class ExampleNotebooksTest {
     JsonNode plot = cellContaining(notebook, "live(job,");
     List<JsonNode> pictures = new ArrayList<>();
     plot.get("outputs").forEach(o -> {
-      if (o.path("data").has("image/png")) {
-        pictures.add(o);
+      if (o.path("data").has("image/png") && !o.path("data").has("text/html")) {
+        pictures.add(o); // the 3D view beside it has a picture too, inside its HTML
       }
     });
     assertEquals(1, pictures.size(), "one plot output, redrawn in place: " + plot.get("outputs"));

@@ -32,8 +32,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The kernel in the classic Notebook (Debian's 6.4) in headless Chromium, as a person uses
- * it: a new cell is highlighted as Java, Shift-Tab shows an SDK method's Javadoc, and a
- * runtime error names the line of the cell it happened on.
+ * it: a new cell is highlighted as Java, Shift-Tab shows an SDK method's Javadoc, a
+ * runtime error names the line of the cell it happened on, and a molecular system's 3D view
+ * renders (WebGL works in headless Chromium with --disable-gpu: it falls back to SwiftShader).
  */
 class NotebookBrowserTest {
   @TempDir
@@ -112,6 +113,35 @@ class NotebookBrowserTest {
       return outputs.isEmpty() ? null : outputs.get(0).getText();
     });
     assertTrue(error.contains("at divide (line 4)") && error.contains("at the cell (line 6)"), error);
+
+    // The 3D view: the kernel inlines 3Dmol.js, which draws a WebGL canvas in place of the still picture.
+    js.executeScript("var c = Jupyter.notebook.insert_cell_at_bottom('code'); c.set_text(arguments[0]); c.execute();",
+        "MolecularSystem.readXyz(\"4\\nLattice=\\\"8 0 0 0 8 0 0 0 8\\\"\\nAr 2 2 2\\nAr 6 6 2\\nAr 6 2 6\\n"
+            + "Ar 2 6 6\\n\").get(0)");
+    awaitIdle(wait, js);
+    WebElement view = wait.until(d -> {
+      List<WebElement> shown = chrome.findElements(By.cssSelector(".code_cell:last-child .acquire-system"));
+      return shown.isEmpty() || shown.get(0).getAttribute("data-acquire-view") == null ? null : shown.get(0);
+    });
+    assertEquals("ready", view.getAttribute("data-acquire-view"), "3Dmol.js drew the system");
+    assertEquals(1, view.findElements(By.tagName("canvas")).size(), "a WebGL canvas");
+    assertTrue(view.findElements(By.tagName("img")).isEmpty(), "the still picture made way for it");
+    java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+        view.getScreenshotAs(org.openqa.selenium.OutputType.BYTES)));
+    int argon = 0;
+    for (int y = 0; y < shot.getHeight(); y++) {
+      for (int x = 0; x < shot.getWidth(); x++) {
+        int rgb = shot.getRGB(x, y);
+        int r = rgb >> 16 & 0xFF;
+        int g = rgb >> 8 & 0xFF;
+        int b = rgb & 0xFF;
+        if (b > r + 20 && g > r) {
+          argon++;
+        }
+      }
+    }
+    assertTrue(argon > shot.getWidth() * shot.getHeight() / 100, "the canvas shows argon's cyan atoms, not a blank: "
+        + argon + " of " + shot.getWidth() * shot.getHeight() + " pixels");
   }
 
   private static void awaitIdle(WebDriverWait wait, JavascriptExecutor js) {

@@ -76,4 +76,12 @@ public final class ComputeWire {
   public static String recordPart(int n) {
     return String.format("%s%08d.csv", RECORD_PARTS, n);
   }
+
+  /** A workload's frames (extended XYZ), sent in numbered parts while it runs, then whole. */
+  public static final String TRAJECTORY_FILE = "trajectory.xyz";
+
+  /** The path of the {@code n}th (from 1) part of a running job's trajectory; a frame may span two parts. */
+  public static String trajectoryPart(int n) {
+    return String.format("trajectory/%08d.xyz", n);
+  }
 }

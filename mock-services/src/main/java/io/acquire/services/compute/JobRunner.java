@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * Runs one job on whatever machine it lands on: fetches the inputs with the job's
  * credential, launches the workload as its own process, sends the records the workload
  * writes to the output drive every {@code flushMillis} as numbered parts (so readers fetch
- * only what is new), likewise any {@code stdout.txt} and {@code stderr.txt} it writes (a
+ * only what is new), likewise its trajectory's frames and any {@code stdout.txt} and {@code stderr.txt} it writes (a
  * batch script's output), and at the end uploads every output file and the workload's log.
  *
  * <p>It needs only the ticket, a JVM and HTTP access to storage, so the same runner works
@@ -106,6 +106,7 @@ public final class JobRunner {
       }
       List<RecordParts> streams = new ArrayList<>();
       streams.add(new RecordParts(out.resolve(ComputeWire.RECORDS_FILE), output));
+      streams.add(new RecordParts(out.resolve(ComputeWire.TRAJECTORY_FILE), output, ComputeWire::trajectoryPart, false));
       for (String name : STREAMED_LOGS) {
         streams.add(new RecordParts(out.resolve(name + ".txt"), output, n -> String.format("%s/%08d.txt", name, n),
             false));

@@ -12,6 +12,7 @@ import io.acquire.client.Job;
 import io.acquire.client.JobSpec;
 import io.acquire.client.JobStatus;
 import io.acquire.client.Money;
+import io.acquire.client.MolecularSystem;
 import io.acquire.client.PermissionException;
 import io.acquire.client.Quote;
 import io.acquire.client.TimeSeries;
@@ -123,8 +124,15 @@ class ComputeServiceTest {
 
     Drive outputs = job.outputs();
     assertTrue(outputs.isReadOnly());
-    List<String> files = outputs.files().stream().map(FileVersion::path).filter(p -> !p.startsWith("records/")).toList();
-    assertEquals(List.of("final.xyz", "job.log", "records.csv", "summary.json"), files);
+    List<String> files = outputs.files().stream().map(FileVersion::path)
+        .filter(p -> !p.startsWith("records/") && !p.startsWith("trajectory/")).toList();
+    assertEquals(List.of("final.xyz", "job.log", "records.csv", "summary.json", "trajectory.xyz"), files);
+    List<MolecularSystem> frames = job.view().frames();
+    assertEquals(81, frames.size(), "a frame per record");
+    assertEquals(frames, MolecularSystem.readXyz(new String(outputs.read("trajectory.xyz", 1 << 24).orElseThrow())),
+        "the parts sent while running add up to the whole file");
+    assertEquals(256, job.view().system().atomCount());
+    assertEquals(80, job.view().system().frame());
     String csv = new String(outputs.read("records.csv", 1 << 20).orElseThrow());
     assertEquals(82, csv.lines().count(), "header plus one line per record");
     assertThrows(PermissionException.class, () -> outputs.upload(dir.resolve("short.json"), "sneaky.json"));
@@ -149,6 +157,15 @@ class ComputeServiceTest {
       Thread.sleep(100);
     }
     assertFalse(job.getTemperature().isEmpty(), "records stream while the job runs");
+    MolecularSystem first = job.view().system();
+    assertEquals(864, first.atomCount());
+    assertEquals(34.7, first.box()[0], 0.1, "the 6x6x6-cell liquid's box, in ångström");
+    while (job.view().system().frame() == first.frame() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    MolecularSystem later = job.view().system();
+    assertTrue(later.frame() > first.frame(), "the view follows the running job: " + later);
+    assertTrue(later.time().orElseThrow().picoseconds() > first.time().orElseThrow().picoseconds());
     assertEquals(JobStatus.RUNNING, job.status());
     job.cancel();
     assertEquals(JobStatus.CANCELLED, job.waitFor(Duration.ofSeconds(60)));

@@ -183,6 +183,9 @@ public final class GromacsEquilibrate implements Callable<Integer> {
       System.err.println(NAME + ": gmx mdrun failed: " + Gmx.fatalError(console));
       return 1;
     }
+    if (last != null && Files.exists(output.resolve("md.gro"))) {
+      FinalFrame.write(output.resolve("md.gro"), output.resolve("trajectory.xyz"), last.time(), last.step());
+    }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("engine", "GROMACS");
     summary.put("system", job.kind().name().toLowerCase(java.util.Locale.ROOT));

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 /**
  * The equilibration workload as its own process, as a job runner launches it (locally or
  * on a cluster node): reads {@code job.json}, appends each record to {@code records.csv}
- * and flushes it at once, so whoever tails the file sees the run as it happens; writes
- * {@code final.xyz} and {@code summary.json} at the end. Exit 0 when done, 2 on bad input,
+ * and flushes it at once, so whoever tails the file sees the run as it happens, and each
+ * frame likewise to {@code trajectory.xyz} ({@link Trajectory}); writes {@code final.xyz}
+ * and {@code summary.json} at the end. Exit 0 when done, 2 on bad input,
  * 130 when stopped.
  */
 @Command(name = "equilibrate", mixinStandardHelpOptions = true,
@@ -32,7 +33,7 @@ public final class Equilibrate implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "job.json: {\"system\": {...}, \"protocol\": {...}}")
   Path input;
 
-  @Option(names = "--output", required = true, description = "Directory for records.csv, final.xyz, summary.json.")
+  @Option(names = "--output", required = true, description = "Directory for records.csv, trajectory.xyz, final.xyz, summary.json.")
   Path output;
 
   /** The input file: any part or field left out takes its default (docs/workload-md.md). */
@@ -99,15 +100,21 @@ public final class Equilibrate implements Callable<Integer> {
         protocol.reportInterval(), protocol.seed()));
     Reading last;
     double firstTotal;
-    try (BufferedWriter csv = Files.newBufferedWriter(output.resolve("records.csv"), StandardCharsets.UTF_8)) {
+    long reports = protocol.steps() / protocol.reportEvery() + (protocol.steps() % protocol.reportEvery() == 0 ? 1 : 2);
+    try (BufferedWriter csv = Files.newBufferedWriter(output.resolve("records.csv"), StandardCharsets.UTF_8);
+        Trajectory trajectory = new Trajectory(output.resolve(Trajectory.FILE), simulation.atoms(),
+            system.boxLength(), reports)) {
       csv.write(Reading.CSV_HEADER + "\n");
       csv.flush();
       double[] first = {Double.NaN};
+      long[] report = {0};
       last = simulation.run(record -> {
         if (Double.isNaN(first[0])) {
           first[0] = record.total();
         }
         try {
+          // The frame before its record: whoever sees a record can read its configuration.
+          trajectory.offer(report[0]++, record.step() == protocol.steps(), record, simulation.positions());
           csv.write(record.csv() + "\n");
           csv.flush();
         } catch (IOException e) {

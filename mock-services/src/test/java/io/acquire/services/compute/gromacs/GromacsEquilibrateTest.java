@@ -4,6 +4,7 @@ import static io.acquire.services.compute.gromacs.GromacsAssumptions.assumeGroma
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.acquire.client.MolecularSystem;
 import io.acquire.services.compute.md.Argon;
 import io.acquire.services.compute.md.Protocol;
 import io.acquire.services.compute.md.Reading;
@@ -59,6 +60,13 @@ class GromacsEquilibrateTest {
     for (String file : List.of("md.gro", "md.edr", "md.log", "summary.json")) {
       assertTrue(Files.size(out.resolve(file)) > 0, file + " is written beside the records");
     }
+    List<MolecularSystem> frames = MolecularSystem.readXyz(Files.readString(out.resolve("trajectory.xyz")));
+    assertEquals(1, frames.size(), "the final configuration only");
+    MolecularSystem last = frames.get(0);
+    assertEquals(Argon.LIQUID.atoms(), last.atomCount());
+    assertEquals("Ar", last.element(0));
+    assertEquals(10 * Argon.LIQUID.boxLength(), last.box()[0], 0.01, "md.gro's box, in ångström");
+    assertEquals(0.1, last.time().orElseThrow().picoseconds(), 1e-9);
   }
 
   @Test
@@ -87,6 +95,9 @@ class GromacsEquilibrateTest {
       assertTrue(column(line, 3) < -8000, "221 SPC/E waters are bound: " + line);
     }
     assertTrue(Files.readString(dir.resolve("out/summary.json")).contains("\"molecules\":221"));
+    MolecularSystem water = MolecularSystem.readXyz(Files.readString(dir.resolve("out/trajectory.xyz"))).get(0);
+    assertEquals(3 * 221, water.atomCount());
+    assertEquals(List.of("O", "H", "H"), List.of(water.element(0), water.element(1), water.element(2)));
   }
 
   @Test

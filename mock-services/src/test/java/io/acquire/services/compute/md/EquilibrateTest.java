@@ -1,8 +1,11 @@
 package io.acquire.services.compute.md;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.acquire.client.MolecularSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +29,64 @@ class EquilibrateTest {
     assertTrue(lines.get(5).startsWith("2.0000,"), lines.get(5));
     assertTrue(Files.readString(dir.resolve("out/final.xyz")).startsWith("108\n"));
     assertTrue(Files.readString(dir.resolve("out/summary.json")).contains("\"atoms\":108"));
+  }
+
+  @Test
+  void writesAFrameOfEveryAtomInItsBoxPerReportInterval() throws Exception {
+    Path job = Files.writeString(dir.resolve("job.json"), "{\"system\": {\"cellsPerSide\": 3},"
+        + " \"protocol\": {\"runtime\": 2, \"reportInterval\": 0.5, \"seed\": 1}}");
+    assertEquals(0, Equilibrate.run("--input", job.toString(), "--output", dir.resolve("out").toString()));
+    List<MolecularSystem> frames = MolecularSystem.readXyz(Files.readString(dir.resolve("out/trajectory.xyz")));
+    assertEquals(5, frames.size(), "t = 0, 0.5, 1.0, 1.5, 2.0 ps");
+    double box = 10 * new Argon(3, 1.374, 2.5).boxLength();
+    for (int i = 0; i < frames.size(); i++) {
+      MolecularSystem frame = frames.get(i);
+      assertEquals(i, frame.frame());
+      assertEquals(0.5 * i, frame.time().orElseThrow().picoseconds(), 1e-9);
+      assertEquals(108, frame.atomCount());
+      assertEquals("Ar", frame.element(107));
+      assertArrayEquals(new double[] {box, box, box}, frame.box(), 1e-3);
+      for (double x : frame.positions()) {
+        assertTrue(x >= 0 && x <= box + 1e-3, "wrapped into the box: " + x);
+      }
+    }
+    assertFalse(java.util.Arrays.equals(frames.get(0).positions(), frames.get(4).positions()), "the atoms moved");
+    MolecularSystem last = MolecularSystem.readXyz(Files.readString(dir.resolve("out/final.xyz"))).get(0);
+    double[] lastPositions = frames.get(4).positions();
+    double[] finalPositions = last.positions();
+    for (int k = 0; k < finalPositions.length; k++) {
+      double d = Math.abs(lastPositions[k] - finalPositions[k]);
+      assertTrue(Math.min(d, box - d) < 2e-3, "the last frame is the final configuration, up to wrapping");
+    }
+  }
+
+  @Test
+  void longRunsKeepEveryFrameAtFirstThenThinToStayWithinTheBudget() {
+    for (int atoms : new int[] {108, 864, 32_000, 256_000}) {
+      for (long reports : new long[] {2, 101, 10_001, 2_000_001}) {
+        Trajectory.Thinning thinning = new Trajectory.Thinning(atoms, reports);
+        long kept = 0;
+        long lastKept = -1;
+        long widestGap = 0;
+        for (long report = 0; report < reports; report++) {
+          if (thinning.keep(report, report == reports - 1)) {
+            kept++;
+            widestGap = Math.max(widestGap, report - lastKept);
+            lastKept = report;
+            if (kept * atoms <= Trajectory.MAX_POSITIONS / 2) {
+              assertEquals(kept - 1, report, "every report while the first half of the budget lasts");
+            }
+          }
+        }
+        String run = atoms + " atoms, " + reports + " reports: kept " + kept;
+        assertEquals(reports - 1, lastKept, run + ": the last is kept");
+        assertTrue(kept * atoms <= Math.max(Trajectory.MAX_POSITIONS, 5L * atoms), run);
+        assertTrue(widestGap <= thinning.stride(), run + ": the latest frame is at most a stride old");
+        if (kept * atoms < Trajectory.MAX_POSITIONS / 2) {
+          assertEquals(reports, kept, run + ": a short run keeps everything");
+        }
+      }
+    }
   }
 
   @Test
