@@ -1,11 +1,9 @@
 package io.acquire.client;
 
-import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.prf.PrfSet;
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
-import java.io.ByteArrayInputStream;
+import com.google.crypto.tink.subtle.StreamSegmentDecrypter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -139,7 +137,7 @@ final class EncryptedFormat {
   static final class FileCipher {
     private final Header header;
     private final byte[] headerBytes;
-    private final StreamingAead aead;
+    private final AesGcmHkdfStreaming aead;
     private final String what;
 
     FileCipher(Header header, byte[] fileKey, String what) {
@@ -179,15 +177,25 @@ final class EncryptedFormat {
       if (length != header.chunkLength(n) || !Arrays.equals(in, 0, HEADER, headerBytes, 0, HEADER)) {
         throw tampered(n, null);
       }
-      try (InputStream decrypting = aead.newDecryptingStream(new ByteArrayInputStream(in, HEADER, length - HEADER),
-          header.associatedData(n))) {
-        int read = decrypting.readNBytes(out, 0, expected);
-        if (read != expected || decrypting.read() != -1) {
+      // Segment by segment, straight from the received bytes into {@code out}: Tink's
+      // decrypting stream would copy every byte twice more, which cost downloads a third of their rate.
+      try {
+        StreamSegmentDecrypter segments = aead.newStreamSegmentDecrypter();
+        segments.init(ByteBuffer.wrap(in, HEADER, aead.getHeaderLength()), header.associatedData(n));
+        ByteBuffer plain = ByteBuffer.wrap(out, 0, Math.min(out.length, expected + 16));
+        int at = HEADER + aead.getHeaderLength();
+        for (int segment = 0; at < length; segment++) {
+          int size = Math.min(length - at, segment == 0 ? aead.getCiphertextSegmentSize() - aead.getCiphertextOffset()
+              : aead.getCiphertextSegmentSize());
+          segments.decryptSegment(ByteBuffer.wrap(in, at, size), segment, at + size == length, plain);
+          at += size;
+        }
+        if (plain.position() != expected) {
           throw tampered(n, null);
         }
-        return read;
-      } catch (IOException | GeneralSecurityException e) {
-        throw tampered(n, e);
+        return expected;
+      } catch (GeneralSecurityException | RuntimeException e) {
+        throw e instanceof InvalidResponseException invalid ? invalid : tampered(n, e);
       }
     }
 

@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -411,8 +413,9 @@ final class EncryptedTransfers {
   static final class Decryptor {
     private final Function<Header, byte[]> keyFor;
     private final String what;
-    private final byte[] in = new byte[EncryptedFormat.CHUNK];
+    private byte[] in = new byte[EncryptedFormat.CHUNK];
     private final byte[] plain = new byte[EncryptedFormat.PLAIN_CHUNK];
+    private byte[] spare;
     long storedSize = -1;
     FileCipher cipher;
     private long next;
@@ -443,25 +446,89 @@ final class EncryptedTransfers {
         throw new IOException("the download ended early");
       }
       Header header = cipher.header();
-      for (; next < header.chunks(); next++) {
-        int length = header.chunkLength(next);
-        if (stream.readNBytes(in, EncryptedFormat.HEADER, length - EncryptedFormat.HEADER)
-            < length - EncryptedFormat.HEADER) {
-          throw new IOException("the download ended early");
-        }
-        int plainLength = cipher.decrypt(next, in, length, plain);
-        out.write(plain, 0, plainLength);
-        plainDone += plainLength;
-        progress.update(plainDone, header.plainSize());
-        if (next + 1 < header.chunks() && stream.readNBytes(in, 0, EncryptedFormat.HEADER) < EncryptedFormat.HEADER) {
-          next++;
-          throw new IOException("the download ended early");
-        }
+      if (next + 1 == header.chunks()) { // one chunk left: nothing to overlap
+        receive(stream, in, header.chunkLength(next));
+        write(in, out, progress);
+      } else {
+        pipelined(stream, out, progress);
       }
       if (stream.read() != -1) {
         throw new InvalidResponseException(200, what + " is longer in the store than its encryption header says; "
             + "nothing was written.", null);
       }
+    }
+
+    /**
+     * One thread receives the next chunk while this one decrypts and writes the last: done
+     * one after the other, the connection stalled while each chunk was decrypted.
+     */
+    private void pipelined(InputStream stream, OutputStream out, Drive.Progress progress) throws IOException {
+      Header header = cipher.header();
+      if (spare == null) {
+        spare = new byte[EncryptedFormat.CHUNK];
+      }
+      BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(2);
+      BlockingQueue<Object> received = new ArrayBlockingQueue<>(2);
+      free.add(spare);
+      long first = next;
+      Thread receiver = new Thread(() -> {
+        try {
+          for (long n = first; n < header.chunks(); n++) {
+            byte[] buffer = n == first ? in : free.take();
+            if (n > first && stream.readNBytes(buffer, 0, EncryptedFormat.HEADER) < EncryptedFormat.HEADER) {
+              throw new IOException("the download ended early");
+            }
+            receive(stream, buffer, header.chunkLength(n));
+            received.put(buffer);
+          }
+        } catch (IOException e) {
+          received.offer(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "acquire-download-receive");
+      receiver.setDaemon(true);
+      receiver.start();
+      boolean done = false;
+      try {
+        while (next < header.chunks()) {
+          Object chunk = received.take();
+          if (chunk instanceof IOException e) {
+            throw e;
+          }
+          byte[] buffer = (byte[]) chunk;
+          write(buffer, out, progress);
+          free.add(buffer);
+        }
+        done = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while downloading");
+      } finally {
+        receiver.interrupt();
+        if (!done) { // the receiver may still be writing into them until its connection is closed
+          in = new byte[EncryptedFormat.CHUNK];
+          spare = null;
+        }
+      }
+    }
+
+    /** Reads the rest of a chunk whose header is already in {@code buffer}. */
+    private static void receive(InputStream stream, byte[] buffer, int length) throws IOException {
+      if (stream.readNBytes(buffer, EncryptedFormat.HEADER, length - EncryptedFormat.HEADER)
+          < length - EncryptedFormat.HEADER) {
+        throw new IOException("the download ended early");
+      }
+    }
+
+    /** Decrypts chunk {@link #next}, writes it, and moves on. */
+    private void write(byte[] buffer, OutputStream out, Drive.Progress progress) throws IOException {
+      Header header = cipher.header();
+      int plainLength = cipher.decrypt(next, buffer, header.chunkLength(next), plain);
+      out.write(plain, 0, plainLength);
+      plainDone += plainLength;
+      progress.update(plainDone, header.plainSize());
+      next++;
     }
   }
 

@@ -53,6 +53,8 @@ class EncryptedFormatTest {
     int firstLength = encrypt(cipher, plain, 0, first);
     int secondLength = encrypt(cipher, plain, 1, second);
     byte[] back = new byte[EncryptedFormat.PLAIN_CHUNK];
+    assertEquals(EncryptedFormat.PLAIN_CHUNK, cipher.decrypt(0, first, firstLength, back), "a full chunk");
+    assertArrayEquals(Arrays.copyOf(plain, EncryptedFormat.PLAIN_CHUNK), back);
     assertEquals(5, cipher.decrypt(1, second, secondLength, back));
     assertArrayEquals(Arrays.copyOfRange(plain, EncryptedFormat.PLAIN_CHUNK, plain.length), Arrays.copyOf(back, 5));
 
