@@ -398,7 +398,7 @@ final class EncryptedTransfers {
     return "/drives/" + URLEncoder.encode(drive, StandardCharsets.UTF_8);
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException ignored) {

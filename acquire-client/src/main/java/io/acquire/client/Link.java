@@ -162,12 +162,12 @@ public final class Link {
         }
       }
     } catch (IOException e) {
-      deleteQuietly(temp);
+      EncryptedTransfers.deleteQuietly(temp);
       throw new TransportException("Download through the link failed: " + e.getMessage(), e);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     } catch (RuntimeException e) {
-      deleteQuietly(temp);
+      EncryptedTransfers.deleteQuietly(temp);
       throw e;
     } finally {
       http.dispatcher().executorService().shutdown();
@@ -179,14 +179,6 @@ public final class Link {
       throw new java.io.UncheckedIOException("Cannot move the download into " + target + ": " + e.getMessage(), e);
     }
     return written;
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // the failure being reported matters more
-    }
   }
 
   /** Revokes the link at once; revoking twice is harmless. Returns it as revoked. */
