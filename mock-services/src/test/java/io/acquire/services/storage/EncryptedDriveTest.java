@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.Drive;
 import io.acquire.client.Group;
+import io.acquire.client.InvalidRequestException;
 import io.acquire.client.InvalidResponseException;
+import io.acquire.client.SignedCalls;
 import io.acquire.client.Link;
 import io.acquire.client.NotFoundException;
 import io.acquire.client.PermissionException;
@@ -17,6 +19,11 @@ import io.acquire.client.Role;
 import io.acquire.client.UploadInterruptedException;
 import io.acquire.client.User;
 import io.acquire.client.Wallet;
+import io.acquire.client.internal.Transport;
+import io.acquire.client.wire.EncryptionWire.AddWrappedKeys;
+import io.acquire.client.wire.EncryptionWire.DriveKeys;
+import io.acquire.client.wire.EncryptionWire.PublicKey;
+import io.acquire.client.wire.EncryptionWire.PublishKey;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.AcquireServer;
 import io.acquire.services.store.LocalObjectStore;
@@ -32,6 +39,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -229,6 +237,26 @@ class EncryptedDriveTest {
     // Sharing with the group again wraps the keys for members who joined since.
     drive.share(lab, Role.READER);
     assertArrayEquals(v2, Drive.byId(bob, drive.id()).read("report.txt", 100).orElseThrow());
+  }
+
+  @Test
+  void theKeyEndpointsRefuseBadInputSayingWhatWasWrong() {
+    Drive drive = Drive.openEncrypted(ada, "keyed");
+    Transport asAda = SignedCalls.to(ada, "storage");
+    InvalidRequestException badKey = assertThrows(InvalidRequestException.class, () -> asAda.put("/encryption-key",
+        new PublishKey("not base64!"), PublicKey.class, Transport.Safety.SAFE));
+    assertTrue(badKey.getMessage().contains("publicKey"), badKey.getMessage());
+    InvalidRequestException skipped = assertThrows(InvalidRequestException.class, () -> asAda.post("/drives/"
+        + drive.id() + "/keys", new AddWrappedKeys(5, Map.of("ada", "AAAA")), DriveKeys.class, Transport.Safety.SAFE));
+    assertTrue(skipped.getMessage().contains("generation"), skipped.getMessage());
+    assertThrows(NotFoundException.class, () -> SignedCalls.to(carol, "storage").post("/drives/" + drive.id()
+        + "/keys", new AddWrappedKeys(1, Map.of("carol", "AAAA")), DriveKeys.class, Transport.Safety.SAFE),
+        "a stranger cannot add wrappings to a drive they cannot see");
+    assertThrows(NotFoundException.class, () -> SignedCalls.to(carol, "storage").get("/drives/" + drive.id()
+        + "/keys", DriveKeys.class), "nor read them");
+    NotFoundException noKey = assertThrows(NotFoundException.class,
+        () -> asAda.get("/encryption-keys/nobody", PublicKey.class));
+    assertTrue(noKey.getMessage().contains("publishEncryptionKey"), noKey.getMessage());
   }
 
   @Test
