@@ -49,7 +49,12 @@ final class DriveKeyring {
     return !generations.isEmpty();
   }
 
-  int newest() {
+  /**
+   * The newest generation as storage has it now: a writer must not use a generation that an
+   * owner elsewhere has since replaced after revoking someone.
+   */
+  int newestNow() {
+    refresh();
     return generations.size();
   }
 

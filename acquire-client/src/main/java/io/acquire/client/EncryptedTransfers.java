@@ -80,7 +80,7 @@ final class EncryptedTransfers {
   // Upload ----------------------------------------------------------------------------------
 
   FileVersion upload(Path file, long plainSize, String path, Drive.Progress progress) {
-    int generation = keys.newest();
+    int generation = keys.newestNow();
     keys.dataKey(generation); // no key, no upload started
     long cipherSize = new Header(generation, plainSize, "-").cipherSize();
     UploadStatus upload = storage.post(base() + "/uploads", new StartUpload(path, cipherSize, null,
@@ -233,7 +233,7 @@ final class EncryptedTransfers {
 
   /** Small files in one request ({@link Drive#write}): encrypted whole, in memory. */
   byte[] encrypt(String path, byte[] content) {
-    int generation = keys.newest();
+    int generation = keys.newestNow();
     Header header = new Header(generation, content.length, "w-" + UUID.randomUUID());
     FileCipher cipher = new FileCipher(header, fileKey(header, canonical(path)), path);
     long size = header.cipherSize();

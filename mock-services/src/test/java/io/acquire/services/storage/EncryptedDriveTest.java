@@ -222,8 +222,11 @@ class EncryptedDriveTest {
     assertTrue(noKey.getMessage().contains("publishEncryptionKey"), noKey.getMessage());
     assertFalse(drive.access().stream().anyMatch(e -> e.user().equals("erin")), "no rule without a key");
 
+    Drive openedBefore = Drive.open(ada, "team"); // another of Ada's programs, which knew only generation 1
+    assertArrayEquals(v1, openedBefore.read("report.txt", 100).orElseThrow());
     drive.unshare("bob");
     drive.write("report.txt", v2);
+    openedBefore.write("later.txt", v2);
     assertThrows(NotFoundException.class, () -> Drive.byId(bob, drive.id()), "storage refuses a revoked reader");
     // Bob joins the group after the revocation, so storage lets him read again; but the new
     // version's key was wrapped only for the readers left when it was made.
@@ -232,6 +235,8 @@ class EncryptedDriveTest {
     assertArrayEquals(v1, asBob.readRange("report.txt", 1, 0, 100), "the old version's key he still holds");
     PermissionException refused = assertThrows(PermissionException.class, () -> asBob.read("report.txt", 100));
     assertTrue(refused.getMessage().contains("no key for generation 2"), refused.getMessage());
+    assertThrows(PermissionException.class, () -> asBob.read("later.txt", 100),
+        "a program that opened the drive before the revocation writes with the new key too");
     assertArrayEquals(v2, Drive.byId(carol, drive.id()).read("report.txt", 100).orElseThrow(),
         "a remaining reader holds the new key");
     // Sharing with the group again wraps the keys for members who joined since.
