@@ -79,10 +79,14 @@ public final class Drive {
 
   private final Transport storage;
   private final DriveInfo info;
+  private final User user;
+  /** The drive's encryption, looked up at its first transfer: empty for a plain drive. */
+  private volatile java.util.Optional<EncryptedTransfers> encryption;
 
-  private Drive(Transport storage, DriveInfo info) {
+  private Drive(Transport storage, DriveInfo info, User user) {
     this.storage = storage;
     this.info = info;
+    this.user = user;
   }
 
   /** Reports how many bytes of how many have moved. */
@@ -96,7 +100,7 @@ public final class Drive {
   /** The user's drive called {@code name}, created if it does not exist. */
   public static Drive open(User user, String name) {
     Transport storage = user.signedTransport("storage");
-    return new Drive(storage, storage.post("/drives", new OpenDrive(name), DriveInfo.class, Safety.SAFE));
+    return new Drive(storage, storage.post("/drives", new OpenDrive(name), DriveInfo.class, Safety.SAFE), user);
   }
 
   /**
@@ -107,19 +111,71 @@ public final class Drive {
   public static Drive open(User user, String name, Account payer) {
     Objects.requireNonNull(payer, "payer == null");
     Transport storage = user.signedTransport("storage");
-    return new Drive(storage, storage.post("/drives", new OpenDrive(name, payer.id()), DriveInfo.class, Safety.SAFE));
+    return new Drive(storage, storage.post("/drives", new OpenDrive(name, payer.id()), DriveInfo.class, Safety.SAFE),
+        user);
+  }
+
+  /**
+   * The user's client-side encrypted drive called {@code name}, created if it does not
+   * exist: the SDK encrypts every file before it leaves and decrypts it after it arrives
+   * (Tink streaming AEAD), so storage never sees plaintext or a data key. Sharing wraps the
+   * drive's key for each reader's public key; unsharing makes a new key for later versions.
+   * The user needs a {@link Wallet}, which keeps their private key. See
+   * docs/encrypted-drives.md.
+   *
+   * @throws IllegalStateException if a plain drive of this name already holds files
+   */
+  public static Drive openEncrypted(User user, String name) {
+    user.encryptionKeyPair(); // the wallet first: no drive is made that its owner could not read
+    return open(user, name).encrypt();
+  }
+
+  /** {@link #openEncrypted(User, String)}, paid for by {@code payer} if it is created. */
+  public static Drive openEncrypted(User user, String name, Account payer) {
+    user.encryptionKeyPair();
+    return open(user, name, payer).encrypt();
+  }
+
+  private Drive encrypt() {
+    DriveKeyring keyring = DriveKeyring.fetch(storage, user, id(), owner());
+    if (!keyring.encrypted()) {
+      if (!files().isEmpty()) {
+        throw new IllegalStateException("Drive " + name() + " already holds unencrypted files, and a drive is "
+            + "encrypted from the start or not at all; choose another name for the encrypted drive.");
+      }
+      keyring.create();
+    }
+    encryption = java.util.Optional.of(new EncryptedTransfers(storage, user, id(), keyring));
+    return this;
+  }
+
+  /** True if the drive is client-side encrypted ({@link #openEncrypted}); asks storage the first time. */
+  public boolean isEncrypted() {
+    return encryption().isPresent();
+  }
+
+  private java.util.Optional<EncryptedTransfers> encryption() {
+    java.util.Optional<EncryptedTransfers> known = encryption;
+    if (known == null) {
+      DriveKeyring keyring = DriveKeyring.fetch(storage, user, id(), owner());
+      known = keyring.encrypted() ? java.util.Optional.of(new EncryptedTransfers(storage, user, id(), keyring))
+          : java.util.Optional.empty();
+      encryption = known;
+    }
+    return known;
   }
 
   /** A drive by its id: one of the user's, one shared with them, or one the session's scope grants (a job's drives). */
   public static Drive byId(User user, String id) {
     Objects.requireNonNull(id, "id == null");
     Transport storage = user.signedTransport("storage");
-    return new Drive(storage, storage.get("/drives/" + URLEncoder.encode(id, StandardCharsets.UTF_8), DriveInfo.class));
+    return new Drive(storage, storage.get("/drives/" + URLEncoder.encode(id, StandardCharsets.UTF_8), DriveInfo.class),
+        user);
   }
 
   public static List<Drive> list(User user) {
     Transport storage = user.signedTransport("storage");
-    return storage.get("/drives", DriveList.class).drives().stream().map(d -> new Drive(storage, d)).toList();
+    return storage.get("/drives", DriveList.class).drives().stream().map(d -> new Drive(storage, d, user)).toList();
   }
 
   public String id() {
@@ -162,14 +218,14 @@ public final class Drive {
 
   /** The drive as the service sees it now (payer, paid period, frozen, notice). */
   public Drive refresh() {
-    return new Drive(storage, storage.get(base(), DriveInfo.class));
+    return new Drive(storage, storage.get(base(), DriveInfo.class), user);
   }
 
   /** Pays for this drive's storage from {@code account} from now on; what was paid stays paid (and refunded) as it was. */
   public Drive payFrom(Account account) {
     Objects.requireNonNull(account, "account == null");
     return new Drive(storage, storage.put(base() + "/account", new SetAccount(account.id()), DriveInfo.class,
-        Safety.SAFE));
+        Safety.SAFE), user);
   }
 
   /**
@@ -283,6 +339,9 @@ public final class Drive {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the size of " + absolute + ": " + e.getMessage(), e);
     }
+    if (encryption().isPresent()) {
+      return FileVersion.from(encryption().get().upload(absolute, size, path, progress));
+    }
     // No hash up front: completion carries the chunks' SHA-256s, computed as the chunks go out.
     UploadStatus upload = storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null, null),
         UploadStatus.class, Safety.UNSAFE);
@@ -297,6 +356,9 @@ public final class Drive {
    */
   public FileVersion write(String path, byte[] content) {
     Objects.requireNonNull(content, "content == null");
+    if (encryption().isPresent()) {
+      content = encryption().get().encrypt(Objects.requireNonNull(path, "path == null"), content);
+    }
     String digest = RequestSignature.sha256Hex(content);
     Transport.Reply reply = storage.call("PUT", "/drives/" + id() + "/files?path="
         + URLEncoder.encode(Objects.requireNonNull(path, "path == null"), StandardCharsets.UTF_8), content, digest,
@@ -306,6 +368,9 @@ public final class Drive {
 
   /** Finishes an interrupted upload: sends only the chunks the service does not have. */
   public FileVersion resumeUpload(String uploadId, Path file, Progress progress) {
+    if (encryption().isPresent()) {
+      return FileVersion.from(encryption().get().resume(uploadId, file, progress));
+    }
     UploadStatus upload = storage.get("/drives/" + id() + "/uploads/" + uploadId, UploadStatus.class);
     return send(upload, file, progress);
   }
@@ -541,6 +606,9 @@ public final class Drive {
    * the file's SHA-256 as the service lists it.
    */
   public FileVersion download(String path, long version, Path target, Progress progress) {
+    if (encryption().isPresent()) {
+      return FileVersion.from(encryption().get().download(path, version, target, progress));
+    }
     String query = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
         + (version > 0 ? "&version=" + version : "");
     Path temp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".part");
@@ -639,9 +707,11 @@ public final class Drive {
   java.util.Optional<byte[]> read(String path, int maxBytes, java.time.Duration wait) {
     Transport.Reply reply;
     String url = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+    java.util.Optional<EncryptedTransfers> encrypted = encryption();
+    long limit = encrypted.isPresent() ? new EncryptedFormat.Header(1, maxBytes, "-").cipherSize() : maxBytes;
     try {
       reply = storage.call("GET", url + (wait.isZero() ? "" : "&wait=" + wait.toSeconds()), null, Safety.SAFE,
-          Map.of("Range", "bytes=0-" + maxBytes));
+          Map.of("Range", "bytes=0-" + limit));
     } catch (NotFoundException e) {
       return java.util.Optional.empty();
     } catch (AcquireException e) {
@@ -651,7 +721,8 @@ public final class Drive {
       // No byte range exists in an empty file (RFC 9110), so an empty file answers 416: read it whole.
       reply = storage.call("GET", url, null, Safety.SAFE, Map.of());
     }
-    long size = Long.parseLong(reply.header(StorageWire.FILE_SIZE_HEADER));
+    long size = encrypted.isPresent() ? EncryptedTransfers.plainSize(reply.body(), path)
+        : Long.parseLong(reply.header(StorageWire.FILE_SIZE_HEADER));
     if (size > maxBytes) {
       throw new InvalidRequestException(0, "too_large", path + " is " + size + " bytes, more than the " + maxBytes
           + " asked for; use download().", reply.header(RequestSignature.REQUEST_ID_HEADER));
@@ -660,7 +731,45 @@ public final class Drive {
       throw new InvalidResponseException(reply.status(), "Read of " + path + " does not match its checksum; try again.",
           reply.header(RequestSignature.REQUEST_ID_HEADER));
     }
-    return java.util.Optional.of(reply.body());
+    return java.util.Optional.of(encrypted.isPresent() ? encrypted.get().decrypt(path, reply.body()) : reply.body());
+  }
+
+  /**
+   * Up to {@code length} bytes of a version ({@code 0} for the newest) from {@code offset},
+   * fetched by byte range; fewer at the end of the file, none past it. For an encrypted
+   * drive the SDK fetches the chunks that hold the range and checks each whole; a plain
+   * range is not checked against the file's checksum, which covers the whole file only.
+   *
+   * @throws IllegalArgumentException if {@code offset} lies beyond the end of the file
+   */
+  public byte[] readRange(String path, long version, long offset, int length) {
+    Objects.requireNonNull(path, "path == null");
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("Offset and length must not be negative (" + offset + ", " + length + ").");
+    }
+    if (encryption().isPresent()) {
+      return encryption().get().readRange(path, version, offset, length);
+    }
+    if (length == 0) {
+      return new byte[0];
+    }
+    String url = "/drives/" + id() + "/content?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+        + (version > 0 ? "&version=" + version : "");
+    try {
+      return storage.call("GET", url, null, Safety.SAFE, Map.of("Range", "bytes=" + offset + "-"
+          + (offset + length - 1))).body();
+    } catch (AcquireException e) {
+      if (e.status() != 416) {
+        throw e;
+      }
+      long size = versions(path).stream().filter(v -> version <= 0 || v.version() == version)
+          .mapToLong(FileVersion::size).reduce((a, b) -> b).orElse(0);
+      if (offset > size) {
+        throw new IllegalArgumentException("Offset " + offset + " is past the end of " + path + " (" + size
+            + " bytes).");
+      }
+      return new byte[0];
+    }
   }
 
   /** The newest version of every file. */
@@ -689,7 +798,7 @@ public final class Drive {
   /** The drives other users have shared with this user or their groups. */
   public static List<Drive> sharedWithMe(User user) {
     Transport storage = user.signedTransport("storage");
-    return storage.get("/shared", DriveList.class).drives().stream().map(d -> new Drive(storage, d)).toList();
+    return storage.get("/shared", DriveList.class).drives().stream().map(d -> new Drive(storage, d, user)).toList();
   }
 
   /** Gives the user {@code role} on the whole drive (replacing any role they had there); needs the owner role. */
@@ -712,25 +821,58 @@ public final class Drive {
     return share(new Share(null, Objects.requireNonNull(group, "group == null").id(), role.wire(), folder));
   }
 
+  /**
+   * On an encrypted drive, sharing also wraps the drive's keys (every generation) for the
+   * user's public key, first, so that a user with no key is refused before any rule is made;
+   * for a group, for each member with a published key, after. Members who join a group
+   * later, or publish a key later, get keys when the owner shares with the group again.
+   */
   private AccessRule share(Share share) {
     Objects.requireNonNull(share.role(), "role == null");
     Objects.requireNonNull(share.path(), "folder == null");
-    return AccessRule.from(storage.post("/drives/" + id() + "/access", share, SharingWire.AccessRule.class,
+    java.util.Optional<EncryptedTransfers> encrypted = encryption();
+    if (encrypted.isPresent() && share.user() != null) {
+      encrypted.get().keys().wrapFor(List.of(share.user()), share.user());
+    }
+    AccessRule rule = AccessRule.from(storage.post("/drives/" + id() + "/access", share, SharingWire.AccessRule.class,
         Safety.SAFE));
+    if (encrypted.isPresent() && share.group() != null) {
+      encrypted.get().keys().wrapFor(readers(), null);
+    }
+    return rule;
   }
 
-  /** Removes every rule that gives the user access (the group's members keep what the group gives them). */
+  /** Everyone the rules reach now, the owner included. */
+  private Set<String> readers() {
+    Set<String> readers = new HashSet<>();
+    readers.add(owner());
+    access().forEach(entry -> readers.add(entry.user()));
+    return readers;
+  }
+
+  /** After a revocation an encrypted drive gets a new key, for the remaining readers only. */
+  private void rotateKeys() {
+    encryption().ifPresent(encrypted -> encrypted.keys().rotate(readers()));
+  }
+
+  /**
+   * Removes every rule that gives the user access (the group's members keep what the group
+   * gives them). On an encrypted drive, versions written from now on use a new key, wrapped
+   * only for the readers left.
+   */
   public void unshare(String username) {
     storage.send("DELETE", "/drives/" + id() + "/access?user="
         + URLEncoder.encode(Objects.requireNonNull(username, "username == null"), StandardCharsets.UTF_8), null,
         Safety.SAFE);
+    rotateKeys();
   }
 
-  /** Removes every rule that gives the group access. */
+  /** Removes every rule that gives the group access; on an encrypted drive, rotates its key as {@link #unshare(String)}. */
   public void unshare(Group group) {
     storage.send("DELETE", "/drives/" + id() + "/access?group="
         + URLEncoder.encode(Objects.requireNonNull(group, "group == null").id(), StandardCharsets.UTF_8), null,
         Safety.SAFE);
+    rotateKeys();
   }
 
   /**
@@ -752,7 +894,8 @@ public final class Drive {
    * {@code drive.link("results").read().expiresIn(Duration.ofDays(7)).create()}.
    */
   public Link.Builder link(String path) {
-    return new Link.Builder(storage, id(), path);
+    return new Link.Builder(storage, id(), path, encryption().<java.util.function.BiFunction<String, Long,
+        EncryptedTransfers.LinkKey>>map(e -> e::linkKey).orElse(null));
   }
 
   /** The drive's links (without their URLs, which are shown only when made), newest first. */

@@ -6,12 +6,22 @@ import io.acquire.client.internal.Transport.Safety;
 import io.acquire.client.wire.Json;
 import io.acquire.client.wire.SharingWire.CreateLink;
 import io.acquire.client.wire.SharingWire.LinkInfo;
+import io.acquire.client.wire.StorageWire;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 
 /**
  * A link to a drive, a folder or a file (or one version of it) that anyone holding its URL
@@ -30,6 +40,8 @@ import java.util.OptionalInt;
  * {@link #toString} never shows it.
  */
 public final class Link {
+  /** Where a link to a file of an encrypted drive carries the file's key: after {@code #}, never sent. */
+  static final String KEY_FRAGMENT = "#key=";
   private final Transport storage;
   private final LinkInfo info;
 
@@ -98,6 +110,77 @@ public final class Link {
     return QrCodes.png(url(), QrCodes.DEFAULT_SIZE);
   }
 
+  /**
+   * Downloads the file a read link reaches into {@code target}, with no account: written to a
+   * temporary file beside it and moved into place once checked. A link to a file of an
+   * encrypted drive carries its key after {@code #key=}; the file is decrypted and each chunk
+   * authenticated on the way. A link without one gets the stored bytes, checked against
+   * their SHA-256.
+   *
+   * @return the number of bytes written to {@code target}
+   */
+  public static long download(String url, Path target) {
+    Objects.requireNonNull(url, "url == null");
+    int hash = url.indexOf('#');
+    String address = hash < 0 ? url : url.substring(0, hash);
+    byte[] key = null;
+    if (hash >= 0 && url.startsWith(KEY_FRAGMENT, hash)) {
+      try {
+        key = io.acquire.client.wire.Base64Url.decode(url.substring(hash + KEY_FRAGMENT.length()));
+      } catch (IllegalArgumentException e) {
+        key = null;
+      }
+      if (key == null || key.length != 32) {
+        throw new IllegalArgumentException("The key after '#key=' in the link is damaged (it should be 32 bytes in "
+            + "base64url); copy the whole link again.");
+      }
+    }
+    Path temp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".part");
+    OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMinutes(2)).build();
+    long written;
+    try (Response response = http.newCall(new Request.Builder().url(address).build()).execute();
+         OutputStream out = Files.newOutputStream(temp)) {
+      if (!response.isSuccessful()) {
+        throw new NotFoundException(response.code(), "link_refused", "The link answered " + response.code() + ": it "
+            + "expired, was revoked, used up, or never existed.", null);
+      }
+      String storedSize = response.header(StorageWire.FILE_SIZE_HEADER);
+      if (key != null) {
+        byte[] fileKey = key;
+        EncryptedTransfers.Decryptor decryptor = new EncryptedTransfers.Decryptor(header -> fileKey, "the linked file");
+        decryptor.storedSize = storedSize == null ? -1 : Long.parseLong(storedSize);
+        decryptor.consume(response.body().byteStream(), out, Drive.Progress.NONE);
+        written = decryptor.plainDone;
+      } else {
+        java.security.DigestInputStream in = new java.security.DigestInputStream(response.body().byteStream(),
+            java.security.MessageDigest.getInstance("SHA-256"));
+        written = in.transferTo(out);
+        String expected = response.header(StorageWire.FILE_SHA256_HEADER);
+        if (expected != null && !java.util.HexFormat.of().formatHex(in.getMessageDigest().digest()).equals(expected)) {
+          throw new InvalidResponseException(200, "The linked file does not match its checksum; nothing was written.",
+              null);
+        }
+      }
+    } catch (IOException e) {
+      EncryptedTransfers.deleteQuietly(temp);
+      throw new TransportException("Download through the link failed: " + e.getMessage(), e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } catch (RuntimeException e) {
+      EncryptedTransfers.deleteQuietly(temp);
+      throw e;
+    } finally {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+    try {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot move the download into " + target + ": " + e.getMessage(), e);
+    }
+    return written;
+  }
+
   /** Revokes the link at once; revoking twice is harmless. Returns it as revoked. */
   public Link revoke() {
     Transport.Reply reply = storage.call("DELETE", "/drives/" + info.drive() + "/links/" + info.id(), null,
@@ -128,11 +211,14 @@ public final class Link {
     private Long version;
     private Duration expiresIn = DEFAULT_EXPIRY;
     private Integer maxUses;
+    /** For a file of an encrypted drive: its version and key, which the link carries after {@code #}. */
+    private final BiFunction<String, Long, EncryptedTransfers.LinkKey> keyer;
 
-    Builder(Transport storage, String drive, String path) {
+    Builder(Transport storage, String drive, String path, BiFunction<String, Long, EncryptedTransfers.LinkKey> keyer) {
       this.storage = storage;
       this.drive = drive;
       this.path = Objects.requireNonNull(path, "path == null");
+      this.keyer = keyer;
     }
 
     /** Downloads only (the default). */
@@ -175,10 +261,32 @@ public final class Link {
       return this;
     }
 
-    /** Makes the link; needs the owner role on what it reaches. */
+    /**
+     * Makes the link; needs the owner role on what it reaches. A link to a file of an
+     * encrypted drive is pinned to one version (the newest unless {@link #version} says) and
+     * its URL carries that version's key after {@code #}, which HTTP clients never send:
+     * {@link Link#download} and the command line decrypt with it, a plain client gets ciphertext.
+     *
+     * @throws IllegalArgumentException for a folder or write link into an encrypted drive
+     */
     public Link create() {
-      return new Link(storage, storage.post("/drives/" + drive + "/links",
-          new CreateLink(path, version, mode, expiresIn.toSeconds(), maxUses), LinkInfo.class, Safety.UNSAFE));
+      EncryptedTransfers.LinkKey key = null;
+      if (keyer != null) {
+        if (mode.equals("write")) {
+          throw new IllegalArgumentException("A write link into an encrypted drive would let a plain client store "
+              + "plaintext in it; upload through the SDK instead.");
+        }
+        key = keyer.apply(path, version);
+      }
+      Long pinned = key != null ? Long.valueOf(key.version()) : version;
+      LinkInfo made = storage.post("/drives/" + drive + "/links", new CreateLink(path, pinned, mode,
+          expiresIn.toSeconds(), maxUses), LinkInfo.class, Safety.UNSAFE);
+      if (key != null) {
+        made = new LinkInfo(made.id(), made.drive(), made.path(), made.version(), made.mode(), made.createdBy(),
+            made.createdAt(), made.expiresAt(), made.maxUses(), made.uses(), made.revoked(),
+            made.url() + KEY_FRAGMENT + key.key());
+      }
+      return new Link(storage, made);
     }
   }
 }

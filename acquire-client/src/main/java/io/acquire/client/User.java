@@ -58,6 +58,7 @@ public final class User implements AutoCloseable {
 
   private volatile Session session;
   private volatile LoginRequest pendingLogin;
+  private volatile boolean encryptionKeyPublished;
 
   private User(Builder builder) {
     this.username = builder.username;
@@ -310,6 +311,47 @@ public final class User implements AutoCloseable {
     return serviceUrls.computeIfAbsent(service, name ->
         new Transport(http, registryUrl, retry, () -> null, clock)
             .get("/services/" + name, ServiceInfo.class).url());
+  }
+
+  /**
+   * Makes this user's key pair for encrypted drives if their wallet has none, and publishes
+   * its public half through storage, so that others can share encrypted drives with them.
+   * The private half stays in the wallet (see {@link Wallet#exportEncryptionKey}). Opening
+   * an encrypted drive does this too; publishing again is harmless.
+   *
+   * @throws IllegalStateException if the user was built without a {@link Wallet}
+   */
+  public void publishEncryptionKey() {
+    publish(walletKeyPair());
+  }
+
+  private void publish(EncryptionKeyPair keys) {
+    signedTransport("storage").put("/encryption-key", new io.acquire.client.wire.EncryptionWire.PublishKey(
+        io.acquire.client.wire.Base64Url.encode(keys.publicKeyset())),
+        io.acquire.client.wire.EncryptionWire.PublicKey.class, Safety.SAFE);
+    encryptionKeyPublished = true;
+  }
+
+  /** The key pair in the wallet, published once per {@code User}: encrypted drives need a wallet to keep it. */
+  EncryptionKeyPair encryptionKeyPair() {
+    EncryptionKeyPair keys = walletKeyPair();
+    if (!encryptionKeyPublished) {
+      publish(keys);
+    }
+    return keys;
+  }
+
+  private EncryptionKeyPair walletKeyPair() {
+    if (wallet == null) {
+      throw new IllegalStateException("Encrypted drives need a wallet to keep " + username + "'s private key: build "
+          + "the User with .wallet(Wallet.defaultWallet()).");
+    }
+    return wallet.encryptionKey(identityUrl, username);
+  }
+
+  /** The wallet, for the notes of encrypted uploads; null if the user has none. */
+  Wallet wallet() {
+    return wallet;
   }
 
   /** A transport to {@code service} that signs with this user's session; for the SDK's own classes. */

@@ -69,24 +69,7 @@ public final class Wallet {
   void save(String identityUrl, String username, Session session) {
     Entry entry = new Entry(identityUrl, username, Base64Url.encode(session.key().exportSeedUnsafe()),
         session.certificate().token());
-    Path file = file(identityUrl, username);
-    try {
-      Files.createDirectories(directory);
-      Path temp = directory.resolve("." + UUID.randomUUID() + ".tmp");
-      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } else {
-        Files.createFile(temp);
-      }
-      try {
-        Files.write(temp, Json.write(entry));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot save the session in wallet " + directory + ": " + e.getMessage(), e);
-    }
+    writePrivate(file(identityUrl, username), Json.write(entry), "the session");
   }
 
   void forget(String identityUrl, String username) {
@@ -97,6 +80,104 @@ public final class Wallet {
     }
   }
 
+  /**
+   * The user's private key for encrypted drives, made and saved here (0600) the first time
+   * it is needed. It never leaves this directory except by {@link #exportEncryptionKey}.
+   */
+  EncryptionKeyPair encryptionKey(String identityUrl, String username) {
+    Path file = encryptionKeyFile(identityUrl, username);
+    synchronized (this) {
+      if (Files.exists(file)) {
+        return readEncryptionKey(file, identityUrl, username);
+      }
+      EncryptionKeyPair created = EncryptionKeyPair.generate();
+      writePrivate(file, Json.write(new KeyEntry(identityUrl, username,
+          Base64Url.encode(created.serializeUnsafe()))), "the encryption key");
+      return created;
+    }
+  }
+
+  /**
+   * Copies the user's private key for encrypted drives to {@code target} (created readable
+   * by its owner only), to carry to another machine by a means you trust, like an SSH
+   * private key: whoever holds it reads every encrypted drive shared with you. Makes the key
+   * first if there is none.
+   */
+  public void exportEncryptionKey(User user, Path target) {
+    encryptionKey(user.identityUrl(), user.username());
+    try {
+      byte[] entry = Files.readAllBytes(encryptionKeyFile(user.identityUrl(), user.username()));
+      writePrivate(target.toAbsolutePath(), entry, "the exported encryption key");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the encryption key in wallet " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Installs a key {@link #exportEncryptionKey exported} on another machine, replacing any
+   * key this wallet had for the user; call {@code user.publishEncryptionKey()} afterwards if
+   * this machine had published a key of its own.
+   *
+   * @throws IllegalArgumentException if the file is not an exported key of this user
+   */
+  public void importEncryptionKey(User user, Path source) {
+    readEncryptionKey(source, user.identityUrl(), user.username());
+    try {
+      writePrivate(encryptionKeyFile(user.identityUrl(), user.username()), Files.readAllBytes(source),
+          "the encryption key");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static EncryptionKeyPair readEncryptionKey(Path file, String identityUrl, String username) {
+    try {
+      KeyEntry entry = Json.read(Files.readAllBytes(file), KeyEntry.class);
+      if (!identityUrl.equals(entry.identityUrl) || !username.equals(entry.username)) {
+        throw new IllegalArgumentException(file + " holds the encryption key of " + entry.username + " at "
+            + entry.identityUrl + ", not of " + username + " at " + identityUrl + ".");
+      }
+      return EncryptionKeyPair.parseUnsafe(Base64Url.decode(entry.keyset));
+    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException wrongUser && wrongUser.getMessage().startsWith(file.toString())) {
+        throw wrongUser;
+      }
+      throw new IllegalArgumentException("Encryption key file " + file + " is unreadable or damaged.");
+    }
+  }
+
+  /** Writes a secret atomically into a file only its owner can read. */
+  private void writePrivate(Path file, byte[] content, String what) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Path temp = parent.resolve("." + UUID.randomUUID() + ".tmp");
+      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } else {
+        Files.createFile(temp);
+      }
+      try {
+        Files.write(temp, content);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot save " + what + " in " + file.getParent() + ": " + e.getMessage(), e);
+    }
+  }
+
+  Path encryptionKeyFile(String identityUrl, String username) {
+    return file(identityUrl, username).resolveSibling(
+        file(identityUrl, username).getFileName().toString().replace(".session.json", ".encryption-key.json"));
+  }
+
+  /** Where the SDK notes an encrypted upload's chunk checksums, so another run can resume it. */
+  Path uploadRecord(String uploadId) {
+    return directory.resolve("uploads").resolve(uploadId.replaceAll("[^A-Za-z0-9_-]", "_") + ".chunks");
+  }
+
   Path file(String identityUrl, String username) {
     String name = RequestSignature.sha256Hex((identityUrl + "\n" + username).getBytes(StandardCharsets.UTF_8));
     return directory.resolve(name.substring(0, 32) + ".session.json");
@@ -105,6 +186,14 @@ public final class Wallet {
   @Override
   public String toString() {
     return "Wallet[" + directory + "]";
+  }
+
+  record KeyEntry(@JsonProperty("identityUrl") String identityUrl, @JsonProperty("username") String username,
+      @JsonProperty("keyset") String keyset) {
+    @Override
+    public String toString() {
+      return "KeyEntry[" + username + "]";
+    }
   }
 
   record Entry(@JsonProperty("identityUrl") String identityUrl, @JsonProperty("username") String username,

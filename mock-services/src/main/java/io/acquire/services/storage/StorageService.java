@@ -190,6 +190,7 @@ public final class StorageService implements Service {
     JobDriveCalls.mount(routes, drives, payments, access);
     PublicationRoutes.mount(routes, publications, context::url);
     sharing.mount(routes);
+    new EncryptionKeys(context.objects(), access, context.clock()).mount(routes);
   }
 
   /** A small file in one request: the next version of {@code ?path=}, checked against its claimed SHA-256. */

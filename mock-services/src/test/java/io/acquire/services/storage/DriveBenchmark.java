@@ -40,12 +40,13 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * Upload and download of a large file through {@link Drive} (chunks, checksums, signed
+ * Upload and download of a large file through {@link Drive}, plain and client-side encrypted (chunks, checksums, signed
  * requests, durable store) against a plain HTTP PUT and GET of the same bytes, which the
  * plain server writes to the same disk and syncs. Both servers run in a child JVM, so this
  * JVM holds only the clients and its heap figure is the client's. Rounds alternate plain
  * and Drive so that both see the same machine; prints every round, the medians, their
- * ratios, the CPU each side spent, and the client's heap.
+ * ratios (the encrypted drive's against the plain drive's), the CPU each side spent, and the
+ * client's heap.
  * Run with {@code JAVA_OPTS=-Xmx128m scripts/benchmark.sh io.acquire.services.storage.DriveBenchmark [MiB] [rounds]}.
  */
 public final class DriveBenchmark {
@@ -129,16 +130,19 @@ public final class DriveBenchmark {
     OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMinutes(10))
         .writeTimeout(Duration.ofMinutes(10)).build();
     User user = User.builder().username("bench").identityUrl(acquireUrl + "/t/identity")
-        .timeout(Duration.ofMinutes(2)).build();
+        .timeout(Duration.ofMinutes(2)).wallet(io.acquire.client.Wallet.inDirectory(dir.resolve("wallet"))).build();
     Totp totp = Totp.fromProvisioningUriUnsafe(user.register("benchmark password").provisioningUriUnsafe());
     LoginRequest login = user.requestLogin();
     ApproveLogin.approve(login.url(), "bench", "benchmark password", totp.code(Instant.now()));
     user.waitForLogin(Duration.ofSeconds(30));
     Drive drive = Drive.open(user, "bench");
+    Drive encrypted = Drive.openEncrypted(user, "bench-encrypted");
+    Path encryptedBack = dir.resolve("encrypted-back.bin");
     Path plainBack = dir.resolve("plain-back.bin");
     Path driveBack = dir.resolve("drive-back.bin");
     Path chunks = dir.resolve("server/store/objects/storage.d/chunks.d");
-    String[] legs = {"plain PUT", "Drive upload", "plain GET", "Drive download"};
+    String[] legs = {"plain PUT", "Drive upload", "plain GET", "Drive download", "Encrypted upload",
+        "Encrypted download"};
     List<Leg[]> rows = new ArrayList<>();
     HeapWatch heap = HeapWatch.start();
     // Two rounds warm both JVMs up and are not counted: a cold server spent a third of its
@@ -152,7 +156,7 @@ public final class DriveBenchmark {
     // server's page cache is full and recycles, so recycled memory is the fair case.
     for (int round = -1; round <= rounds; round++) {
       System.out.printf(round <= 0 ? "warm-up round (not counted)%n" : "round %d%n", round);
-      Leg[] row = new Leg[4];
+      Leg[] row = new Leg[6];
       row[0] = Leg.time(legs[0], mib, serverPid, () -> {
         try (Response r = http.newCall(new Request.Builder().url(rawUrl)
             .put(RequestBody.create(file.toFile(), MediaType.get("application/octet-stream"))).build()).execute()) {
@@ -178,16 +182,26 @@ public final class DriveBenchmark {
       Files.delete(driveBack);
       row[3] = Leg.time(legs[3], mib, serverPid, driveDownload);
       check(Files.mismatch(file, driveBack) == -1, "downloaded bytes differ");
+      deleteTree(chunks);
+      row[4] = Leg.time(legs[4], mib, serverPid, () -> encrypted.upload(file, "big.bin"));
+      Leg.Transfer encryptedDownload = () -> encrypted.download("big.bin", encryptedBack);
+      encryptedDownload.run();
+      Files.delete(encryptedBack);
+      row[5] = Leg.time(legs[5], mib, serverPid, encryptedDownload);
+      check(Files.mismatch(file, encryptedBack) == -1, "decrypted bytes differ");
       Files.delete(plainBack);
       Files.delete(driveBack);
+      Files.delete(encryptedBack);
       if (round > 0) {
         rows.add(row);
       }
-      System.out.printf("  upload %.2f of plain, download %.2f of plain%n",
-          row[1].megabytesPerSecond / row[0].megabytesPerSecond, row[3].megabytesPerSecond / row[2].megabytesPerSecond);
+      System.out.printf("  upload %.2f of plain, download %.2f of plain; encrypted: upload %.2f, download %.2f of "
+          + "the plain drive's%n", row[1].megabytesPerSecond / row[0].megabytesPerSecond,
+          row[3].megabytesPerSecond / row[2].megabytesPerSecond, row[4].megabytesPerSecond / row[1].megabytesPerSecond,
+          row[5].megabytesPerSecond / row[3].megabytesPerSecond);
     }
-    Leg[] median = new Leg[4];
-    for (int i = 0; i < 4; i++) {
+    Leg[] median = new Leg[6];
+    for (int i = 0; i < 6; i++) {
       int column = i;
       median[i] = rows.stream().map(r -> r[column]).sorted(Comparator.comparingDouble(l -> l.megabytesPerSecond))
           .skip((rounds - 1) / 2).findFirst().orElseThrow();
@@ -202,6 +216,11 @@ public final class DriveBenchmark {
         median[3].megabytesPerSecond / median[2].megabytesPerSecond);
     System.out.printf("ratio Drive/plain (median of each round's ratio, legs measured side by side): upload %.2f, "
         + "download %.2f%n", medianRatio(rows, 1, 0), medianRatio(rows, 3, 2));
+    System.out.printf("encrypted drive: upload %.0f MB/s, download %.0f MB/s; ratio encrypted/plain drive (medians): "
+        + "upload %.2f, download %.2f; (median of each round's ratio): upload %.2f, download %.2f%n",
+        median[4].megabytesPerSecond, median[5].megabytesPerSecond,
+        median[4].megabytesPerSecond / median[1].megabytesPerSecond,
+        median[5].megabytesPerSecond / median[3].megabytesPerSecond, medianRatio(rows, 4, 1), medianRatio(rows, 5, 3));
     System.out.printf("client heap: at most %d MiB in use before a collection, at most %d MiB live after one%n",
         heap.beforeGc() >> 20, heap.afterGc() >> 20);
   }
