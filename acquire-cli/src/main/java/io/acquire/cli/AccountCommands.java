@@ -21,10 +21,6 @@ import picocli.CommandLine.Spec;
     description = "Your accounts: list, create, balance, statement, transfer, limits; sub-accounts for members: "
         + "delegate, budgets, budget, freeze, close. Amounts are like 12.50 or "
         + "'12.50 GBP' (the account's currency if none is given).",
-    subcommands = {AccountCommands.ListAccounts.class, AccountCommands.Create.class, AccountCommands.Balance.class,
-        AccountCommands.StatementOf.class, AccountCommands.TransferMoney.class, AccountCommands.Limits.class,
-        DelegationCommands.Delegate.class, DelegationCommands.Budgets.class, DelegationCommands.SetBudget.class,
-        DelegationCommands.Freeze.class, DelegationCommands.Close.class},
     footerHeading = "%nExamples:%n",
     footer = {"  acquire account create simulations --daily-cap 20.00",
         "  acquire account balance simulations",

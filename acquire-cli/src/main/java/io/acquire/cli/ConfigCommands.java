@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
     description = {"Settings by profile (--profile NAME or $ACQUIRE_PROFILE; default 'default') in "
         + "config.properties under $ACQUIRE_CONFIG_DIR, else $XDG_CONFIG_HOME/acquire, else ~/.config/acquire.",
         "Keys: url (the backend), user, account (the default account), drive (where --script goes)."},
-    subcommands = {ConfigCommands.Show.class, ConfigCommands.Set.class, ConfigCommands.Unset.class},
     footerHeading = "%nExamples:%n",
     footer = {"  acquire config set url https://acquire.example.org", "  acquire --profile work config set account group-budget",
         "  acquire config show"})

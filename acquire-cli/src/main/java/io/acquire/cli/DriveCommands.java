@@ -21,12 +21,6 @@ import picocli.CommandLine.Spec;
         + "extend, archive, payer; sharing: share, unshare, access, shared, link, links, revoke-link. A file is DRIVE:PATH, such as "
         + "inputs:data/table.csv; DRIVE is a drive's name or id.",
         "Transfers show a progress bar on a terminal (--progress forces it, --no-progress hides it)."},
-    subcommands = {DriveCommands.Ls.class, DriveCommands.Put.class, DriveCommands.Get.class,
-        DriveCommands.Versions.class, StorageCommands.Rm.class, StorageCommands.RmDrive.class,
-        StorageCommands.Extend.class, StorageCommands.Archive.class, StorageCommands.Payer.class,
-        SharingCommands.Share.class, SharingCommands.Unshare.class, SharingCommands.Access.class,
-        SharingCommands.Shared.class, SharingCommands.MakeLink.class, SharingCommands.Links.class,
-        SharingCommands.RevokeLink.class},
     footerHeading = "%nExamples:%n",
     footer = {"  acquire drive put table.csv inputs:data/table.csv",
         "  acquire drive ls inputs:data/",

@@ -15,8 +15,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "group", mixinStandardHelpOptions = true,
     description = "Your groups of users, to share drives with: create, add, remove, list. A drive shared with a group "
         + "reaches whoever is in it at the time.",
-    subcommands = {GroupCommands.Create.class, GroupCommands.Add.class, GroupCommands.Remove.class,
-        GroupCommands.ListGroups.class},
     footerHeading = "%nExamples:%n",
     footer = {"  acquire group create lab", "  acquire group add lab bob carol",
         "  acquire drive share results --group lab --role reader"})

@@ -101,7 +101,7 @@ final class IdentityCommands {
           "The QR code holds your authenticator secret: clear the screen afterwards."},
       footerHeading = "%nExamples:%n",
       footer = {"  acquire register --url http://127.0.0.1:8080 --user ada        # asks for the password twice",
-          "  printf '%s\\n' \"$PASSWORD\" | acquire register --user ada --password-stdin"})
+          "  printf '%%s\\n' \"$PASSWORD\" | acquire register --user ada --password-stdin"})
   static final class Register implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Passwords password;

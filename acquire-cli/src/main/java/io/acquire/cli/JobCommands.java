@@ -31,9 +31,6 @@ import picocli.CommandLine.Spec;
 /** {@code acquire job ...}: prices, quotes and jobs, batch scripts included. */
 @Command(name = "job", mixinStandardHelpOptions = true,
     description = "Jobs at a price fixed up front: prices, quote, submit, list, status, watch, wait, cancel, outputs.",
-    subcommands = {JobCommands.Prices.class, JobCommands.QuoteJob.class, JobCommands.Submit.class,
-        JobCommands.ListJobs.class, JobCommands.Status.class, JobCommands.Watch.class, JobCommands.Wait.class,
-        JobCommands.Cancel.class, JobCommands.Outputs.class},
     footerHeading = "%nExamples:%n",
     footer = {"  acquire job submit --script run.sh --cores 2 --time 1:00:00 --input inputs:data/table.csv",
         "  acquire job submit --workload md-equilibrate --input inputs:argon/equilibrate.json",

@@ -4,11 +4,6 @@ import io.acquire.client.AcquireException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
@@ -31,29 +26,6 @@ import picocli.CommandLine.ScopeType;
         "",
         ExitCodes.HELP})
 final class Main implements Runnable {
-  /** The commands, in the order help lists them. */
-  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
-
-  static {
-    COMMANDS.put("login", IdentityCommands.Login.class);
-    COMMANDS.put("register", IdentityCommands.Register.class);
-    COMMANDS.put("whoami", IdentityCommands.WhoAmI.class);
-    COMMANDS.put("logout", IdentityCommands.Logout.class);
-    COMMANDS.put("approve", IdentityCommands.Approve.class);
-    COMMANDS.put("account", AccountCommands.class);
-    COMMANDS.put("drive", DriveCommands.class);
-    COMMANDS.put("job", JobCommands.class);
-    COMMANDS.put("group", GroupCommands.class);
-    COMMANDS.put("publish", PublishCommands.Publish.class);
-    COMMANDS.put("publication", PublishCommands.Publications.class);
-    COMMANDS.put("config", ConfigCommands.class);
-    COMMANDS.put("generate-completion", AutoComplete.GenerateCompletion.class);
-    COMMANDS.put("cds-training", CdsTraining.class);
-  }
-
-  /** Options of the top command that take a value, to find the command name after them. */
-  private static final Set<String> VALUE_OPTIONS = Set.of("--profile", "--url", "--user", "-u");
-
   @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "NAME",
       description = "Settings profile to use (default: $ACQUIRE_PROFILE, else 'default').")
   String profile;
@@ -94,33 +66,20 @@ final class Main implements Runnable {
         StandardCharsets.UTF_8);
     System.setOut(out);
     System.setErr(err);
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // As picocli prints it, without loading picocli: its Java 5 classes cannot be archived.
+      for (String line : versionLines()) {
+        out.println(line);
+      }
+      System.exit(ExitCodes.OK);
+    }
+    Warmup.startFor(args);
     System.exit(run(args, out, err));
   }
 
-  /**
-   * The command line for {@code args}. Picocli builds a command's model by reflection, so
-   * only the command named is built (a third of the start-up of a typical command); help,
-   * completion and mistakes get them all.
-   */
+  /** The command line for {@code args}, with only the commands they name ({@link Commands}). */
   static CommandLine commandLine(Main main, String[] args) {
-    CommandLine line = new CommandLine(main);
-    String name = null;
-    for (int i = 0; i < args.length && name == null; i++) {
-      if (VALUE_OPTIONS.contains(args[i])) {
-        i++;
-      } else if (!args[i].startsWith("-")) {
-        name = args[i];
-      }
-    }
-    // Help, completion and mistakes list every command; --version needs none.
-    boolean all = name == null ? args.length == 0 || List.of(args).contains("-h") || List.of(args).contains("--help")
-        : !COMMANDS.containsKey(name) || name.equals("generate-completion");
-    for (Map.Entry<String, Class<?>> command : COMMANDS.entrySet()) {
-      if (all || command.getKey().equals(name)) {
-        line.addSubcommand(command.getKey(), command.getValue());
-      }
-    }
-    return line;
+    return Commands.build(main, args);
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
@@ -179,9 +138,13 @@ final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"acquire " + (version == null ? "development" : version),
-          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+      return versionLines();
     }
+  }
+
+  static String[] versionLines() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return new String[] {"acquire " + (version == null ? "development" : version),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
   }
 }

@@ -128,7 +128,6 @@ final class PublishCommands {
   @Command(name = "publication", mixinStandardHelpOptions = true,
       description = "Your publications: list, show, cite, withdraw. A publication is named by its id or its "
           + "identifier (DOI).",
-      subcommands = {ListPublications.class, Show.class, Cite.class, Withdraw.class},
       footerHeading = "%nExamples:%n",
       footer = {"  acquire publication list", "  acquire publication cite 10.5072/acquire.7kq2m9xwd3 --format bibtex",
           "  acquire publication withdraw 10.5072/acquire.7kq2m9xwd3 --reason 'wrong input file'"})

@@ -88,4 +88,27 @@ class ArgumentsTest {
     assertEquals(List.of(), without, "commands without examples");
     assertTrue(seen > 50, "only " + seen + " commands");
   }
+
+  @Test
+  void aRunBuildsOnlyTheGroupAndTheCommandItsArgumentsName() {
+    picocli.CommandLine balance = Main.commandLine(new Main(), new String[] {"--url", "http://x", "account", "balance"});
+    assertEquals(List.of("account"), List.copyOf(balance.getSubcommands().keySet()));
+    assertEquals(List.of("balance"), List.copyOf(balance.getSubcommands().get("account").getSubcommands().keySet()));
+    assertTrue(Main.commandLine(new Main(), new String[] {"--version"}).getSubcommands().isEmpty());
+    // Help and mistakes see the whole group, so picocli can list it and suggest a name.
+    for (String[] args : List.of(new String[] {"account", "--help"}, new String[] {"account", "balanse"},
+        new String[] {"account"})) {
+      assertEquals(11, Main.commandLine(new Main(), args).getSubcommands().get("account").getSubcommands().size(),
+          String.join(" ", args));
+    }
+  }
+
+  @Test
+  void theVersionPrintedWithoutPicocliIsWhatPicocliPrints() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine line = Main.commandLine(new Main(), new String[] {"--version"});
+    line.setOut(new java.io.PrintWriter(out, true));
+    assertEquals(0, line.execute("--version"));
+    assertEquals(String.join(System.lineSeparator(), Main.versionLines()) + System.lineSeparator(), out.toString());
+  }
 }

@@ -100,6 +100,7 @@ public final class Console {
 
   public void mount(Javalin app) {
     Pages pages = new Pages();
+    Transfers transfers = new Transfers(pages);
     app.get("/console", ctx -> ctx.redirect(signedIn(ctx) != null ? "/console/accounts" : "/console/login",
         HttpStatus.SEE_OTHER));
     app.get("/console/live.js", this::script);
@@ -121,10 +122,17 @@ public final class Console {
     get(app, "/console/drives", pages::drives);
     get(app, "/console/drives/{drive}", pages::drive);
     get(app, "/console/drives/{drive}/versions", pages::versions);
+    post(app, "/console/drives/{drive}/upload", transfers::upload);
+    get(app, "/console/drives/{drive}/download", transfers::download);
     post(app, "/console/drives/{drive}/share", pages::share);
     post(app, "/console/drives/{drive}/unshare", pages::unshare);
     post(app, "/console/drives/{drive}/links", pages::createLink);
     post(app, "/console/drives/{drive}/links/{link}/revoke", pages::revokeLink);
+    GroupPages groups = new GroupPages();
+    get(app, "/console/groups", groups::groups);
+    post(app, "/console/groups", groups::create);
+    post(app, "/console/groups/{group}/add", groups::add);
+    post(app, "/console/groups/{group}/remove", groups::remove);
     get(app, "/console/outputs", pages::outputs);
     get(app, "/console/outputs/{drive}", pages::output);
     get(app, "/console/outputs/{drive}/delete", pages::confirmDelete);

@@ -25,8 +25,17 @@ final class Html {
 
   /** A POST form to {@code action} carrying the session's CSRF token; {@code fields} is already-escaped HTML. */
   static String form(String action, String csrf, String fields) {
-    return "<form method=\"post\" action=\"" + escape(action) + "\"><input type=\"hidden\" name=\"csrf\" value=\""
-        + escape(csrf) + "\">" + fields + "</form>";
+    return form(action, "", csrf, fields);
+  }
+
+  private static String form(String action, String attributes, String csrf, String fields) {
+    return "<form method=\"post\"" + attributes + " action=\"" + escape(action) + "\"><input type=\"hidden\" "
+        + "name=\"csrf\" value=\"" + escape(csrf) + "\">" + fields + "</form>";
+  }
+
+  /** Like {@link #form}, as multipart/form-data: the browser sends a file with it, no script needed. */
+  static String uploadForm(String action, String csrf, String fields) {
+    return form(action, " enctype=\"multipart/form-data\"", csrf, fields);
   }
 
   static String hidden(String name, String value) {
@@ -50,7 +59,8 @@ final class Html {
    */
   static void render(Context ctx, int status, String title, String user, String csrf, String body) {
     String nav = user == null ? "" : "<nav aria-label=\"Console\"><a href=\"/console/accounts\">Accounts</a>"
-        + "<a href=\"/console/drives\">Drives</a><a href=\"/console/outputs\">Outputs</a>"
+        + "<a href=\"/console/drives\">Drives</a><a href=\"/console/groups\">Groups</a>"
+        + "<a href=\"/console/outputs\">Outputs</a>"
         + "<a href=\"/console/jobs\">Jobs</a><span class=\"who\">Signed in as <strong id=\"username\">"
         + escape(user) + "</strong></span>"
         + form("/console/logout", csrf, "<button id=\"logout\" class=\"secondary\">Log out</button>") + "</nav>";

@@ -43,7 +43,7 @@ final class Pages {
     Html.render(ctx, 200, title, session.user.username(), session.csrf, body);
   }
 
-  private static String required(Context ctx, String field, String what) {
+  static String required(Context ctx, String field, String what) {
     String value = ctx.formParam(field);
     if (value == null || value.isBlank()) {
       throw new Refused("Enter " + what + ".");
@@ -172,13 +172,14 @@ final class Pages {
     drivePage(ctx, session, Drive.byId(user, ctx.pathParam("drive")), "");
   }
 
-  private void drivePage(Context ctx, Session session, Drive drive, String notice) {
+  void drivePage(Context ctx, Session session, Drive drive, String notice) {
     String base = "/console/drives/" + url(drive.id());
     StringBuilder files = new StringBuilder();
     for (FileVersion f : drive.files()) {
       files.append("<tr><td><a href=\"").append(base).append("/versions?path=").append(url(f.path())).append("\">")
           .append(escape(f.path())).append("</a></td><td class=\"num\">").append(f.version()).append("</td><td class=\"num\">")
-          .append(f.size()).append("</td><td>").append(Html.time(f.createdAt())).append("</td></tr>");
+          .append(f.size()).append("</td><td>").append(Html.time(f.createdAt())).append("</td><td>")
+          .append(downloadLink(base, f.path(), 0)).append("</td></tr>");
     }
     StringBuilder access = new StringBuilder();
     for (AccessEntry a : drive.access()) {
@@ -206,8 +207,12 @@ final class Pages {
         + " · <a href=\"/console/outputs/" + url(drive.id()) + "\">Storage: delete, extend, archive, publish</a></p>"
         + "<h2>Files</h2>" + (files.length() == 0 ? "<p id=\"files\">No files.</p>" : "<table id=\"files\"><thead><tr>"
         + "<th scope=\"col\">Path (open for versions)</th><th scope=\"col\" class=\"num\">Version</th>"
-        + "<th scope=\"col\" class=\"num\">Bytes</th><th scope=\"col\">Written</th></tr></thead><tbody>" + files
-        + "</tbody></table>")
+        + "<th scope=\"col\" class=\"num\">Bytes</th><th scope=\"col\">Written</th><th scope=\"col\">File</th>"
+        + "</tr></thead><tbody>" + files + "</tbody></table>")
+        + (drive.isReadOnly() ? "" : Html.uploadForm(base + "/upload", session.csrf,
+            Html.input("upload-file", "File to upload (a new version if the path exists)", "file", "required")
+            + Html.input("upload-folder", "Into folder (empty for the top of the drive)", "text", "")
+            + Html.button("upload", "Upload")))
         + "<h2>Who has access</h2><table id=\"access\"><thead><tr><th scope=\"col\">User</th><th scope=\"col\">Role"
         + "</th><th scope=\"col\">Where</th><th scope=\"col\">Why</th><th scope=\"col\">Action</th>"
         + "</tr></thead><tbody>" + access + "</tbody></table>"
@@ -227,6 +232,12 @@ final class Pages {
             + "upload (a write link)</label>" + Html.button("create-link", "Create link")));
   }
 
+  /** A link that downloads {@code path} (a version of it, or the newest for 0) as an attachment. */
+  private static String downloadLink(String driveBase, String path, long version) {
+    return "<a download href=\"" + driveBase + "/download?path=" + url(path) + (version > 0 ? "&amp;version=" + version
+        : "") + "\" aria-label=\"Download " + escape(path) + (version > 0 ? " version " + version : "") + "\">Download</a>";
+  }
+
   void versions(Context ctx, Session session, User user) {
     Drive drive = Drive.byId(user, ctx.pathParam("drive"));
     String path = ctx.queryParam("path");
@@ -237,12 +248,13 @@ final class Pages {
     for (FileVersion f : drive.versions(path)) {
       rows.append("<tr><td class=\"num\">").append(f.version()).append("</td><td class=\"num\">").append(f.size())
           .append("</td><td>").append(Html.time(f.createdAt())).append("</td><td><code>").append(escape(f.sha256()))
-          .append("</code></td></tr>");
+          .append("</code></td><td>").append(downloadLink("/console/drives/" + url(drive.id()), path, f.version()))
+          .append("</td></tr>");
     }
     page(ctx, session, "Versions of " + path, "<p><a href=\"/console/drives/" + url(drive.id()) + "\">Back to "
         + escape(drive.name()) + "</a></p><table id=\"versions\"><thead><tr><th scope=\"col\" class=\"num\">Version"
         + "</th><th scope=\"col\" class=\"num\">Bytes</th><th scope=\"col\">Written</th><th scope=\"col\">SHA-256</th>"
-        + "</tr></thead><tbody>" + rows + "</tbody></table>");
+        + "<th scope=\"col\">File</th></tr></thead><tbody>" + rows + "</tbody></table>");
   }
 
   void share(Context ctx, Session session, User user) {

@@ -23,14 +23,16 @@ import java.util.regex.Pattern;
  * whose Content-Length is over its endpoint's limit is refused before a byte is read, and
  * one of unknown length (chunked) fails with a 413 {@link ApiException} on the read that
  * passes the limit, so no handler, nor Javalin's own body reader, can buffer more than the
- * limit. File contents (chunks, small files and uploads through links) may be large; every other
- * endpoint takes JSON or a form, and gets {@link #JSON_LIMIT}.
+ * limit. File contents (chunks, small files, uploads through links and the console's upload
+ * form) may be large; every other endpoint takes JSON or a form, and gets {@link #JSON_LIMIT}.
  */
 public final class BodyLimit implements Filter {
   /** The most a JSON or form body may hold: every such request of the protocol is a few hundred bytes. */
   public static final long JSON_LIMIT = 256 * 1024;
   private static final Pattern FILE_CONTENT =
       Pattern.compile("/t/storage/(drives/[^/]+/(uploads/[^/]+/chunks/[^/]+|files)/?|l/.+)");
+  /** The web console's upload form: a multipart body carrying one file. */
+  private static final Pattern CONSOLE_UPLOAD = Pattern.compile("/console/drives/[^/]+/upload/?");
 
   private final long fileLimit;
   private final int maxBodiesPerSource;
@@ -50,8 +52,10 @@ public final class BodyLimit implements Filter {
   }
 
   long limitFor(HttpServletRequest request) {
-    return "PUT".equals(request.getMethod()) && FILE_CONTENT.matcher(request.getRequestURI()).matches()
-        ? fileLimit : JSON_LIMIT;
+    String path = request.getRequestURI();
+    boolean file = "PUT".equals(request.getMethod()) && FILE_CONTENT.matcher(path).matches()
+        || "POST".equals(request.getMethod()) && CONSOLE_UPLOAD.matcher(path).matches();
+    return file ? fileLimit : JSON_LIMIT;
   }
 
   @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.acquire.client.Account;
 import io.acquire.client.ApproveLogin;
 import io.acquire.client.Drive;
+import io.acquire.client.Group;
 import io.acquire.client.Job;
 import io.acquire.client.JobSpec;
 import io.acquire.client.LoginRequest;
@@ -354,6 +355,108 @@ class ConsoleBrowserTest {
     clickAndLoad(browser, By.id("outputs"));
     assertTrue(browser.findElement(By.tagName("h1")).getText().startsWith("Drive "), "the outputs drive opens");
     ada.sdk().close();
+  }
+
+  @Test
+  void filesAreUploadedByAPlainFormAndDownloadedAsAttachmentsWholeOrInRanges() throws Exception {
+    Person ada = person(server, "files");
+    Drive drive = Drive.open(ada.sdk(), "uploads", ada.account());
+    drive.write("readme.txt", "first".getBytes(StandardCharsets.UTF_8));
+    drive.write("readme.txt", "second".getBytes(StandardCharsets.UTF_8));
+    byte[] table = new byte[300_000]; // over the 256 KiB any other form may post
+    new java.util.Random(7).nextBytes(table);
+    Path local = Files.createTempDirectory("console-upload").resolve("table.bin");
+    Files.write(local, table);
+    ChromeDriver browser = browser();
+    logIn(browser, server.url(), ada, nextCode());
+    clickAndLoad(browser, By.linkText("Drives"));
+    clickAndLoad(browser, By.linkText("uploads"));
+
+    browser.findElement(By.id("upload-file")).sendKeys(local.toString());
+    browser.findElement(By.id("upload-folder")).sendKeys("run/");
+    clickAndLoad(browser, By.id("upload"));
+    assertFalse(browser.findElements(By.id("message")).isEmpty(), browser.getPageSource());
+    assertEquals("Uploaded run/table.bin as version 1 (300000 bytes).", browser.findElement(By.id("message")).getText());
+    assertTrue(browser.findElement(By.id("files")).getText().contains("run/table.bin"));
+    Path back = local.resolveSibling("back.bin");
+    drive.download("run/table.bin", back);
+    assertTrue(java.util.Arrays.equals(table, Files.readAllBytes(back)), "stored byte for byte");
+    shot("drive-upload");
+
+    String cookie = Console.COOKIE + "=" + browser.manage().getCookieNamed(Console.COOKIE).getValue();
+    HttpClient http = HttpClient.newHttpClient();
+    String href = browser.findElement(By.cssSelector("a[aria-label='Download run/table.bin']")).getAttribute("href");
+    HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(URI.create(href)).header("Cookie", cookie).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, whole.statusCode());
+    assertEquals("attachment; filename=\"table.bin\"; filename*=UTF-8''table.bin",
+        whole.headers().firstValue("Content-Disposition").orElse(""));
+    assertTrue(java.util.Arrays.equals(table, whole.body()), "the whole file");
+    HttpResponse<byte[]> part = http.send(HttpRequest.newBuilder(URI.create(href)).header("Cookie", cookie)
+        .header("Range", "bytes=1000-1999").build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(206, part.statusCode());
+    assertEquals("bytes 1000-1999/300000", part.headers().firstValue("Content-Range").orElse(""));
+    assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(table, 1000, 2000), part.body()), "the range");
+
+    // An older version, from its row on the versions page.
+    clickAndLoad(browser, By.linkText("readme.txt"));
+    String first = browser.findElement(By.cssSelector("a[aria-label='Download readme.txt version 1']"))
+        .getAttribute("href");
+    assertEquals("first", http.send(HttpRequest.newBuilder(URI.create(first)).header("Cookie", cookie).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    HttpResponse<String> noCookie = http.send(HttpRequest.newBuilder(URI.create(first)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(303, noCookie.statusCode(), "no session, no file: " + noCookie.body());
+    assertTrue(noCookie.headers().firstValue("Location").orElse("").startsWith("/console/login"));
+
+    // An upload whose form lacks the session's token stores nothing.
+    String boundary = "b" + System.nanoTime();
+    String forged = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nforged\r\n--" + boundary
+        + "\r\nContent-Disposition: form-data; name=\"upload-file\"; filename=\"evil.txt\"\r\n"
+        + "Content-Type: text/plain\r\n\r\nevil\r\n--" + boundary + "--\r\n";
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/console/drives/"
+        + drive.id() + "/upload")).header("Cookie", cookie).header("Content-Type", "multipart/form-data; boundary="
+        + boundary).POST(HttpRequest.BodyPublishers.ofString(forged)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, refused.statusCode());
+    assertTrue(refused.body().contains("forged_form"), refused.body());
+    assertEquals(2, drive.files().size(), "nothing stored: " + drive.files());
+    ada.sdk().close();
+  }
+
+  @Test
+  void groupsAreCreatedAndTheirOwnerAddsAndRemovesMembers() throws Exception {
+    Person ada = person(server, "grp");
+    Person bob = person(server, "member");
+    ChromeDriver browser = browser();
+    logIn(browser, server.url(), ada, nextCode());
+    clickAndLoad(browser, By.linkText("Groups"));
+    browser.findElement(By.id("group-name")).sendKeys("lab");
+    clickAndLoad(browser, By.id("create-group"));
+    Group lab = Group.list(ada.sdk()).stream().filter(g -> g.name().equals("lab")).findFirst().orElseThrow();
+    assertEquals(List.of(ada.name()), lab.members());
+
+    browser.findElement(By.id("add-" + lab.id())).sendKeys(bob.name());
+    clickAndLoad(browser, By.cssSelector("button[aria-label='Add to lab']"));
+    assertEquals(java.util.Set.of(ada.name(), bob.name()), java.util.Set.copyOf(lab.refresh().members()));
+    assertTrue(browser.findElement(By.cssSelector("section.group")).getText().contains(bob.name()));
+    assertTrue(Group.list(bob.sdk()).stream().anyMatch(g -> g.id().equals(lab.id())), "bob is in the group");
+    shot("groups");
+
+    // A form without the session's token changes nothing.
+    String cookie = Console.COOKIE + "=" + browser.manage().getCookieNamed(Console.COOKIE).getValue();
+    HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url()
+        + "/console/groups/" + lab.id() + "/remove")).header("Cookie", cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("csrf=forged&username=" + bob.name())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, forged.statusCode());
+    assertEquals(2, lab.refresh().members().size(), "bob is still a member");
+
+    clickAndLoad(browser, By.cssSelector("button[aria-label='Remove " + bob.name() + " from lab']"));
+    assertEquals(List.of(ada.name()), lab.refresh().members());
+    assertFalse(browser.findElement(By.cssSelector("section.group")).getText().contains(bob.name()));
+    ada.sdk().close();
+    bob.sdk().close();
   }
 
   @Test
