@@ -3,8 +3,8 @@ package io.acquire.services.console;
 import static io.acquire.services.http.HtmlText.escape;
 
 import io.acquire.client.Drive;
+import io.acquire.client.FileVersion;
 import io.acquire.client.User;
-import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.console.Console.Refused;
 import io.acquire.services.console.Console.Session;
 import io.javalin.http.Context;
