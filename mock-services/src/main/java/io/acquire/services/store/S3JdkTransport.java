@@ -3,6 +3,7 @@ package io.acquire.services.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,8 +43,11 @@ final class S3JdkTransport implements SdkHttpClient {
   private final Duration timeout;
 
   S3JdkTransport(Duration connectTimeout, Duration timeout) {
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    // The JVM's proxy settings (http.proxyHost, https.proxyHost, http.nonProxyHosts), as the Apache client read them.
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER);
+    ProxySelector proxies = ProxySelector.getDefault();
+    this.http = (proxies == null ? builder : builder.proxy(proxies)).build();
     this.timeout = timeout;
   }
 
