@@ -32,7 +32,6 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -1026,12 +1025,8 @@ public final class S3ObjectStore implements ObjectStore {
 
     private S3Client newClient() {
       var builder = S3Client.builder()
-          .httpClientBuilder(ApacheHttpClient.builder()
-              .maxConnections(64)
-              // Below S3Proxy's (Jetty's) 30 s idle timeout, so no request goes out on a connection it closed.
-              .connectionMaxIdleTime(Duration.ofSeconds(10))
-              .connectionTimeout(Duration.ofSeconds(10))
-              .socketTimeout(Duration.ofSeconds(60)))
+          // The JDK's HTTP client, not the SDK's Apache one: several times faster here (see S3JdkTransport).
+          .httpClient(new S3JdkTransport(Duration.ofSeconds(10), Duration.ofSeconds(60)))
           // Retries happen here, where a lost answer is settled by reading back (see create).
           .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(60)))
           // S3-compatible servers vary in the newer checksum headers; signatures (or TLS) already protect the bytes.

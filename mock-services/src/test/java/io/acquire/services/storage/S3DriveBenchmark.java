@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Drive upload and download with the backend's whole state on S3, against a bare HTTP PUT
  * and GET of the same file to the same S3Proxy (presigned URLs sent with the JDK's
  * HttpClient, so no SDK, no signing of the bytes: what the server itself can take) and a
- * plain SDK PutObject and GetObject (the SDK as S3Proxy's test client configures it), so
+ * plain SDK PutObject and GetObject (the SDK with its Apache client, as S3Proxy's test client
+ * configures it; the store itself sends over the JDK's client, see S3JdkTransport), so
  * the ratio is what Drive (chunks, checksums, signed requests, the service in between, the
  * store's versioned slots) costs over S3 itself. S3Proxy runs as a child JVM keeping its
  * objects as files; the backend and the clients share this JVM. Rounds alternate bare, SDK

@@ -14,13 +14,12 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * For benchmarks: an S3 client configured as {@link S3ObjectStore}'s own (unsigned loopback
- * payloads, no SDK retries, no extra checksums) that counts its requests by operation and
+ * For benchmarks: an S3 client configured as {@link S3ObjectStore}'s own (its transport,
+ * unsigned loopback payloads, no SDK retries, no extra checksums) that counts its requests by operation and
  * answer, such as {@code GetObject 404}, so a figure can say how many requests it took.
  */
 public final class CountingS3Client implements AutoCloseable {
@@ -29,7 +28,7 @@ public final class CountingS3Client implements AutoCloseable {
 
   public CountingS3Client(S3Proxy s3) {
     client = S3Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64).connectionMaxIdleTime(Duration.ofSeconds(10)))
+        .httpClient(new S3JdkTransport(Duration.ofSeconds(10), Duration.ofSeconds(60)))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(new ExecutionInterceptor() {
           @Override
           public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
