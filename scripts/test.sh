@@ -17,4 +17,6 @@ if [[ -z "${ACQUIRE_GMX:-}" ]] && command -v gmx >/dev/null && ! grep -qw rdtscp
   fi
 fi
 
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+# The BOM resolves for a user's project (against this build's jars, in a private repository).
+scripts/check-bom.sh

@@ -420,7 +420,7 @@ public final class User implements AutoCloseable {
       return this;
     }
 
-    /** How this client is named on the login page; default "Java on <host name>". */
+    /** How this client is named on the login page; default {@code "Java on <host name>"}. */
     public Builder deviceName(String deviceName) {
       this.deviceName = deviceName;
       return this;
