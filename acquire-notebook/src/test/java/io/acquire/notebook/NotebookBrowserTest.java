@@ -32,7 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The kernel in the classic Notebook (Debian's 6.4) in headless Chromium, as a person uses
- * it: a new cell is highlighted as Java, Shift-Tab shows an SDK method's Javadoc, a
+ * it: a new cell is highlighted as Java, Shift-Tab shows an SDK method's Javadoc, Tab completes, a
  * runtime error names the line of the cell it happened on, and a molecular system's 3D view
  * renders (WebGL works in headless Chromium with --disable-gpu: it falls back to SwiftShader).
  */
@@ -102,6 +102,16 @@ class NotebookBrowserTest {
       return shown.isEmpty() || !shown.get(0).getText().contains("requestLogin") ? null : shown.get(0);
     });
     assertTrue(tooltip.getText().contains("Starts a login with a fresh session key"), tooltip.getText());
+
+    // Tab completes a member of a variable from an earlier cell: inserted at once when it is the
+    // only candidate, else offered in the completer's list.
+    js.executeScript("var c = Jupyter.notebook.insert_cell_at_bottom('code'); c.set_text('user.requestLo');"
+        + " Jupyter.notebook.select(Jupyter.notebook.find_cell_index(c)); c.focus_editor();"
+        + " c.code_mirror.setCursor({line: 0, ch: 14});");
+    new Actions(chrome).sendKeys(Keys.TAB).perform();
+    wait.until(d -> String.valueOf(js.executeScript("return Jupyter.notebook.get_cells().slice(-1)[0].get_text();"))
+        .contains("requestLogin") || chrome.findElements(By.cssSelector("#complete option")).stream()
+        .anyMatch(o -> o.getText().startsWith("requestLogin")));
 
     // A runtime error in a method that is not its cell's first snippet.
     js.executeScript("var c = Jupyter.notebook.insert_cell_at_bottom('code');"
