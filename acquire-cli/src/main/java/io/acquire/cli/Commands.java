@@ -52,8 +52,8 @@ final class Commands {
           DriveCommands.Versions.class, StorageCommands.Rm.class, StorageCommands.RmDrive.class,
           StorageCommands.Extend.class, StorageCommands.Archive.class, StorageCommands.Payer.class,
           SharingCommands.Share.class, SharingCommands.Unshare.class, SharingCommands.Access.class,
-          SharingCommands.Shared.class, SharingCommands.MakeLink.class, SharingCommands.Links.class,
-          SharingCommands.RevokeLink.class);
+          SharingCommands.Shared.class, SharingCommands.MakeLink.class, SharingCommands.Fetch.class,
+          SharingCommands.Links.class, SharingCommands.RevokeLink.class);
       case "job" -> List.of(JobCommands.Prices.class, JobCommands.QuoteJob.class, JobCommands.Submit.class,
           JobCommands.ListJobs.class, JobCommands.Status.class, JobCommands.Watch.class, JobCommands.Wait.class,
           JobCommands.Cancel.class, JobCommands.Outputs.class);

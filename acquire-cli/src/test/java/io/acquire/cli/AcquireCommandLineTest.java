@@ -448,9 +448,12 @@ class AcquireCommandLineTest {
     Path fetched = dir.resolve("fetched.txt");
     assertEquals(0, curl("-sSf", "-o", fetched.toString(), url));
     assertEquals("shared notes\n", Files.readString(fetched));
+    Path again = dir.resolve("again.txt");
+    assertEquals(13, json(acquire.run("drive", "fetch", url, again.toString(), "--json").expect(0)).get("size").asInt());
+    assertEquals("shared notes\n", Files.readString(again), "the command line fetches through the link too");
 
     JsonNode links = json(acquire.run("drive", "links", "lab", "--json").expect(0));
-    assertEquals(1, links.get(0).get("uses").asInt(), links.toString());
+    assertEquals(2, links.get(0).get("uses").asInt(), links.toString());
     assertEquals(2, links.get(0).get("maxUses").asInt());
     assertFalse(links.get(0).has("url"), links.toString());
     String id = links.get(0).get("id").asText();
