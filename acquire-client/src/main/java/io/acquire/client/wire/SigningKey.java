@@ -9,6 +9,7 @@ import com.google.crypto.tink.util.Bytes;
 import com.google.crypto.tink.util.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.EdECPrivateKeySpec;
@@ -71,6 +72,8 @@ public final class SigningKey {
     }
     try {
       return new SigningKey(seed.clone(), null, onConscrypt);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Ed25519 is not available in this JVM", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("not a valid Ed25519 seed", e);
     }
