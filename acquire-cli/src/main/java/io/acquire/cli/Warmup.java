@@ -9,9 +9,8 @@ import okhttp3.OkHttpClient;
 
 /**
  * Loads and initialises, on the second core, what any command that calls the backend needs
- * whatever its options say: Ed25519 (Tink computes its tables when first used, the largest
- * single cost of a signed call's start-up), JSON's mapper and the HTTP client's classes. It
- * runs while picocli, whose classes cannot come from the class-data archive, reads the
+ * whatever its options say: Ed25519 (the JDK's provider and its classes), JSON's mapper and
+ * the HTTP client's classes. It runs while picocli, whose classes cannot come from the class-data archive, reads the
  * command line; the command then finds them ready (or waits for the class being initialised,
  * as the JVM makes any second user of a class wait).
  */
@@ -36,7 +35,8 @@ final class Warmup implements Runnable {
   public void run() {
     try {
       // Longest first: the command reaches the wallet's key soon after picocli is done.
-      SigningKey.generate().sign(new byte[1]);
+      // A key from a seed, as the wallet loads one: no public key, so none of Tink's tables.
+      SigningKey.fromSeedUnsafe(new byte[32]).sign(new byte[1]);
       Json.writeString(List.of(1));
       new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
     } catch (RuntimeException | LinkageError e) {
