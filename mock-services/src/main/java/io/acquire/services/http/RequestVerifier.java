@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 public final class RequestVerifier {
   /** How far a request's timestamp may be from the service's clock, either way. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+  /** How long after a revocation another process sharing the store may still accept the session. */
+  public static final Duration REVOCATION_BOUND = RevocationCache.LIVE_FOR;
   private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
   private static final String BODY_SHA256 = "acquire.bodySha256";
   /** What compute may grant: space-separated {@code drive:<id>:read} or {@code drive:<id>:write}. */
@@ -127,7 +129,7 @@ public final class RequestVerifier {
   /**
    * Revokes a session for good: recorded in the store for every process, and refused by
    * this one from now on; other processes sharing the store refuse it within {@link
-   * RevocationCache#LIVE_FOR} (2 s), how long they trust a session they read as live.
+   * #REVOCATION_BOUND} (2 s), how long they trust a session they read as live.
    */
   public void revoke(String sessionId, Instant at) {
     store.put(SessionKeys.revoked(sessionId), at.toString().getBytes(StandardCharsets.US_ASCII));
