@@ -19,7 +19,6 @@ import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Caller;
 import io.acquire.services.http.Routes;
-import io.acquire.services.http.SessionKeys;
 import io.acquire.services.storage.JobDrives;
 import io.acquire.services.storage.Drives.DriveRecord;
 import io.javalin.http.Context;
@@ -353,7 +352,7 @@ public final class ComputeService implements Service, Executor.Lifecycle {
       }
     }
     if (job.credential() != null) {
-      context.store().put(SessionKeys.revoked(job.credential()), now.toString().getBytes(StandardCharsets.UTF_8));
+      context.verifier().revoke(job.credential(), now);
     }
     jobs.update(jobId, j -> j.isFinal() ? j : j.ended(status, now, exitCode, message, charged));
   }

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 public final class RequestVerifier {
   /** How far a request's timestamp may be from the service's clock, either way. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+  /** How long after a revocation another process sharing the store may still accept the session. */
+  public static final Duration REVOCATION_BOUND = RevocationCache.LIVE_FOR;
   private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
   private static final String BODY_SHA256 = "acquire.bodySha256";
   /** What compute may grant: space-separated {@code drive:<id>:read} or {@code drive:<id>:write}. */
@@ -51,6 +53,7 @@ public final class RequestVerifier {
   private final TrustedKeys issuerKeys;
   private final Duration window;
   private final CertificateCache certificates = new CertificateCache();
+  private final RevocationCache revocations = new RevocationCache();
 
   /**
    * @param issuerKeys the registry's keys of the trusted issuers ({@code identity} and
@@ -117,10 +120,20 @@ public final class RequestVerifier {
       throw ApiException.unauthorized(
           "Request signature does not match: the request was changed in transit or signed with another key.");
     }
-    if (store.get(SessionKeys.revoked(claims.sessionId())).isPresent()) {
+    if (revocations.isRevoked(claims.sessionId(), id -> store.get(SessionKeys.revoked(id)).isPresent())) {
       throw ApiException.unauthorized("Session has been logged out. Log in again.");
     }
     return new Caller(claims.user(), claims.sessionId(), claims.scope(), claims.expiresAt(), nonce, timestamp);
+  }
+
+  /**
+   * Revokes a session for good: recorded in the store for every process, and refused by
+   * this one from now on; other processes sharing the store refuse it within {@link
+   * #REVOCATION_BOUND} (2 s), how long they trust a session they read as live.
+   */
+  public void revoke(String sessionId, Instant at) {
+    store.put(SessionKeys.revoked(sessionId), at.toString().getBytes(StandardCharsets.US_ASCII));
+    revocations.revoked(sessionId);
   }
 
   /** Claims the request's nonce with a conditional put, so it is accepted once across all processes. */

@@ -22,7 +22,6 @@ import io.acquire.services.ServiceContext;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.http.Bodies;
 import io.acquire.services.http.Routes;
-import io.acquire.services.http.SessionKeys;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.ObjectKeys;
 import io.javalin.http.Context;
@@ -137,8 +136,7 @@ public final class IdentityService implements Service {
         .get("/whoami", routes.signed((ctx, caller) ->
             ctx.json(new WhoAmI(caller.username(), caller.sessionId(), caller.scope(), caller.expiresAt()))))
         .post("/logout", routes.signed((ctx, caller) -> {
-          context.store().put(SessionKeys.revoked(caller.sessionId()),
-              clock.instant().toString().getBytes(StandardCharsets.US_ASCII));
+          context.verifier().revoke(caller.sessionId(), clock.instant());
           ctx.status(204);
         }));
   }
