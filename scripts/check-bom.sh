@@ -27,15 +27,23 @@ cat > "$work/settings.xml" <<SETTINGS
 SETTINGS
 mvn="mvn -B -ntp -q -s $work/settings.xml"
 
-# The project's artifacts, from this build's target/ directories (no rebuild).
-$mvn install:install-file -Dfile=pom.xml -DpomFile=pom.xml
-$mvn install:install-file -Dfile=acquire-bom/pom.xml -DpomFile=acquire-bom/pom.xml
+# The project's artifacts, from this build's target/ directories (no rebuild), laid out as a
+# local repository by hand: mvn verify never fetches the install plugin, so a fresh machine's
+# ~/.m2 may not have it.
 jar=acquire-client/target/acquire-client-$parent.jar
 if [[ ! -f "$jar" ]]; then
   echo "check-bom: $jar is missing; run mvn -o package -DskipTests -pl acquire-client first" >&2
   exit 1
 fi
-$mvn install:install-file -Dfile="$jar" -DpomFile=acquire-client/pom.xml
+place() { # artifactId, file, extension
+  local dir="$work/repository/io/acquire/$1/$parent"
+  mkdir -p "$dir"
+  cp "$2" "$dir/$1-$parent.$3"
+}
+place acquire-parent pom.xml pom
+place acquire-bom acquire-bom/pom.xml pom
+place acquire-client acquire-client/pom.xml pom
+place acquire-client "$jar" jar
 
 cp -r acquire-bom/src/it/consumer "$work/consumer"
 $mvn -f "$work/consumer/pom.xml" -Dacquire.version="$parent" compile
