@@ -400,7 +400,7 @@ public final class Drive {
       return thread;
     });
     try {
-      Future<String> chunksSha256 = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
+      Future<CompleteUpload> sums = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
       List<Future<?>> senders = new ArrayList<>();
       for (int i = 0; i < IN_FLIGHT; i++) {
         senders.add(threads.submit(() -> {
@@ -411,7 +411,7 @@ public final class Drive {
       // Every thread is waited for: after a failure the others stop taking chunks but finish
       // the ones on the wire, so that a resume has only what is really missing to send.
       RuntimeException failure = null;
-      String sums = null;
+      CompleteUpload completion = null;
       for (Future<?> task : senders) {
         try {
           await(task, upload, stop);
@@ -420,7 +420,7 @@ public final class Drive {
         }
       }
       try {
-        sums = await(chunksSha256, upload, stop);
+        completion = await(sums, upload, stop);
       } catch (RuntimeException e) {
         failure = failure == null ? e : failure;
       }
@@ -428,7 +428,7 @@ public final class Drive {
         throw failure;
       }
       return FileVersion.from(storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete",
-          new CompleteUpload(null, sums), StorageWire.FileVersion.class, Safety.SAFE));
+          completion, StorageWire.FileVersion.class, Safety.SAFE));
     } finally {
       threads.shutdownNow();
     }
@@ -441,13 +441,15 @@ public final class Drive {
 
   /**
    * Reads the file once, in order: hashes every chunk, hands those the service lacks to the
-   * senders, and returns the chunks' SHA-256 ({@link StorageWire#chunksSha256}) for
-   * completion, or null if another thread failed first.
+   * senders, and returns what completion claims, or null if another thread failed first:
+   * the chunks' SHA-256 ({@link StorageWire#chunksSha256}), and the file's when the chunks
+   * go straight to the store, where the service never sees their bytes to hash them.
    */
-  private String hashChunks(UploadStatus upload, Path file, Set<Integer> received, BlockingQueue<HashedChunk> hashed,
+  private CompleteUpload hashChunks(UploadStatus upload, Path file, Set<Integer> received, BlockingQueue<HashedChunk> hashed,
       AtomicBoolean stop) throws IOException, InterruptedException {
     List<String> sums = new ArrayList<>();
     byte[] slice = new byte[SLICE];
+    MessageDigest whole = upload.direct() ? sha256Digest() : null;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       for (int n = 0; n < upload.chunks() && !stop.get(); n++) {
         MessageDigest chunk = sha256Digest();
@@ -455,6 +457,9 @@ public final class Drive {
         for (long at = 0, length = chunkLength(upload, n); at < length; ) {
           int count = read(channel, slice, position + at, (int) Math.min(SLICE, length - at), file, upload);
           chunk.update(slice, 0, count);
+          if (whole != null) {
+            whole.update(slice, 0, count);
+          }
           at += count;
         }
         sums.add(HexFormat.of().formatHex(chunk.digest()));
@@ -467,7 +472,8 @@ public final class Drive {
         handOver(hashed, HashedChunk.END, stop);
       }
     }
-    return stop.get() ? null : StorageWire.chunksSha256(sums);
+    return stop.get() ? null : new CompleteUpload(whole == null ? null : HexFormat.of().formatHex(whole.digest()),
+        StorageWire.chunksSha256(sums));
   }
 
   /** Queues for the senders, giving up once the upload is stopping (the senders may be gone). */
@@ -511,9 +517,8 @@ public final class Drive {
         int n = chunk.n();
         long length = chunkLength(upload, n);
         try {
-          storage.stream("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n,
-              new ChunkBody(file, upload, (long) n * upload.chunkSize(), length), chunk.sha256(), Safety.SAFE,
-              Map.of(StorageWire.CHUNK_SHA256_HEADER, chunk.sha256()));
+          ChunkPuts.put(storage, "/drives/" + id() + "/uploads/" + upload.id(), upload, n, chunk.sha256(),
+              new ChunkBody(file, upload, (long) n * upload.chunkSize(), length));
         } catch (AcquireException e) {
           throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
               + " stopped at chunk " + n + " (" + e.getMessage() + "); call resumeUpload(\"" + upload.id()
@@ -626,7 +631,10 @@ public final class Drive {
     try (OutputStream out = Files.newOutputStream(temp);
          HashingPipe sha256 = new HashingPipe(8, 4 * SLICE, "acquire-download-hash")) {
       for (int attempt = 1; ; attempt++) {
-        Map<String, String> headers = written == 0 ? Map.of() : Map.of("Range", "bytes=" + written + "-");
+        // From the start the service may point to the chunks in the store; a resumed download
+        // (a range) always comes through the service.
+        Map<String, String> headers = written == 0 ? Map.of(StorageWire.DIRECT_HEADER, "1")
+            : Map.of("Range", "bytes=" + written + "-");
         try (Response response = storage.openStream(query, headers)) {
           if (expectedSha256 == null) {
             expectedSha256 = response.header(StorageWire.FILE_SHA256_HEADER);
@@ -636,29 +644,35 @@ public final class Drive {
             String created = response.header(StorageWire.FILE_CREATED_HEADER);
             createdAt = created == null ? null : Instant.parse(created);
           }
-          InputStream in = response.body().byteStream();
-          while (true) {
-            byte[] buffer = sha256.buffer();
-            int n;
-            try {
-              n = in.readNBytes(buffer, 0, buffer.length);
-            } catch (IOException e) {
-              sha256.unused(buffer); // what it held is fetched again, from where the file stands
-              throw e;
+          String type = response.header("Content-Type");
+          InputStream in = type != null && type.startsWith(StorageWire.DIRECT_CONTENT_TYPE)
+              ? new DirectChunkStream(storage, io.acquire.client.wire.Json.read(response.body().bytes(),
+                  StorageWire.DirectDownload.class))
+              : response.body().byteStream();
+          try (in) {
+            while (true) {
+              byte[] buffer = sha256.buffer();
+              int n;
+              try {
+                n = in.readNBytes(buffer, 0, buffer.length);
+              } catch (IOException e) {
+                sha256.unused(buffer); // what it held is fetched again, from where the file stands
+                throw e;
+              }
+              if (n == 0) {
+                sha256.unused(buffer);
+                break;
+              }
+              out.write(buffer, 0, n);
+              if (expectedCrc32c != null) {
+                crc32c.update(buffer, 0, n);
+                sha256.unused(buffer);
+              } else {
+                sha256.hash(buffer, n);
+              }
+              written += n;
+              progress.update(written, size);
             }
-            if (n == 0) {
-              sha256.unused(buffer);
-              break;
-            }
-            out.write(buffer, 0, n);
-            if (expectedCrc32c != null) {
-              crc32c.update(buffer, 0, n);
-              sha256.unused(buffer);
-            } else {
-              sha256.hash(buffer, n);
-            }
-            written += n;
-            progress.update(written, size);
           }
           break;
         } catch (IOException e) {

@@ -1,0 +1,111 @@
+package io.acquire.services.storage;
+
+import io.acquire.client.wire.StorageWire.DirectDownload;
+import io.acquire.client.wire.StorageWire.DirectUrl;
+import io.acquire.services.http.ApiException;
+import io.acquire.services.storage.Drives.Upload;
+import io.acquire.services.storage.Drives.Version;
+import io.acquire.services.store.DirectObjects;
+import io.acquire.services.store.ObjectStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Chunks that move between the client and the store (S3) without crossing the service:
+ * the service hands out short-lived presigned URLs and keeps every decision. A chunk's URL
+ * is issued only for a live, unfinished upload the caller may write, and creates that
+ * chunk's object once, with exactly the bytes of the SHA-256 the client announced (the store
+ * checks them, refusing others). Completion is the confirmation: it takes each chunk's
+ * length and SHA-256 as the store verified them (one HEAD each), checks them against the
+ * chunks' SHA-256s the client hashed, and takes the file's SHA-256 from the client, who
+ * computed it in the same pass: the service never sees the bytes. A store that kept no
+ * checksum gets its chunks read back and hashed here, as chunks sent through the service
+ * to another process are.
+ */
+final class DirectChunks {
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  private final DirectObjects direct;
+  private final Drives drives;
+  private final Duration expiry;
+
+  private DirectChunks(DirectObjects direct, Drives drives, Duration expiry) {
+    this.direct = direct;
+    this.drives = drives;
+    this.expiry = expiry;
+  }
+
+  /** Direct transfers if the store offers them and they are not turned off; else empty (chunks go through the service). */
+  static Optional<DirectChunks> of(ObjectStore store, Drives drives, boolean enabled, Duration expiry) {
+    return enabled && store instanceof DirectObjects direct
+        ? Optional.of(new DirectChunks(direct, drives, expiry)) : Optional.empty();
+  }
+
+  /** A URL to put chunk {@code n} of {@code upload}, whose SHA-256 the client announces. */
+  DirectUrl uploadUrl(Upload upload, int n, String sha256) {
+    drives.requireLive(upload);
+    long length = lengthOf(upload, n);
+    String claimed = requireSha256(n, sha256);
+    if (length == 0) {
+      throw ApiException.badRequest("Chunk " + n + " of an empty file has no bytes to send to the store; PUT it to "
+          + "the service.");
+    }
+    if (drives.find(upload).isPresent()) {
+      throw ApiException.conflict("Upload " + upload.id() + " is complete; its chunks cannot be sent again.");
+    }
+    return view(direct.presignCreate(Drives.chunkKey(upload.id(), n), claimed, length, expiry));
+  }
+
+  /** URLs for each chunk of a version, in order; empty if one is not in the standard tier (the service sends those). */
+  Optional<DirectDownload> download(Version version, int chunkSize) {
+    List<DirectUrl> chunks = new ArrayList<>();
+    for (int n = 0; n < version.chunks(); n++) {
+      Optional<DirectObjects.Presigned> url = direct.presignRead(Drives.chunkKey(version.upload(), n), expiry);
+      if (url.isEmpty()) {
+        return Optional.empty();
+      }
+      chunks.add(view(url.get()));
+    }
+    return Optional.of(new DirectDownload(version.size(), chunkSize, chunks));
+  }
+
+  /**
+   * An upload's sums when every chunk carries a SHA-256 the store verified: each chunk's
+   * from the store, the file's the client's {@code claimedSha256} (checked by every
+   * download end to end). Empty if any chunk lacks one (it came through the service, to
+   * another process): then the chunks are read back and hashed as before.
+   */
+  static Optional<RunningHashes.Sums> verified(DirectObjects direct, Upload upload, String claimedSha256) {
+    List<String> sums = new ArrayList<>();
+    for (int n = 0; n < upload.chunks(); n++) {
+      Optional<DirectObjects.Head> head = direct.head(Drives.chunkKey(upload.id(), n));
+      if (head.isEmpty() || head.get().sha256() == null || head.get().length() != upload.chunkLength(n)) {
+        return Optional.empty();
+      }
+      sums.add(head.get().sha256());
+    }
+    return Optional.of(new RunningHashes.Sums(Optional.of(new FileSums(claimedSha256, null)), Optional.of(sums)));
+  }
+
+  private static long lengthOf(Upload upload, int n) {
+    if (n < 0 || n >= upload.chunks()) {
+      throw ApiException.badRequest("Chunk " + n + " is out of range: this upload has chunks 0 to " + (upload.chunks() - 1) + ".");
+    }
+    return upload.chunkLength(n);
+  }
+
+  private static String requireSha256(int n, String sha256) {
+    String claimed = sha256 == null ? "" : sha256.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!SHA256.matcher(claimed).matches()) {
+      throw ApiException.badRequest("Header X-Acquire-Chunk-SHA256 must give chunk " + n + "'s SHA-256 as 64 hex digits.");
+    }
+    return claimed;
+  }
+
+  private static DirectUrl view(DirectObjects.Presigned url) {
+    return new DirectUrl(url.url().toString(), url.headers(), url.expiresAt());
+  }
+}

@@ -1,0 +1,59 @@
+package io.acquire.services.store;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a store that clients can reach themselves (S3) offers beyond {@link ObjectStore}:
+ * short-lived presigned URLs, so that bulk bytes move between the client and the store
+ * without crossing the backend, while the backend keeps every decision. The local and
+ * memory stores do not offer it.
+ */
+public interface DirectObjects {
+
+  /**
+   * A URL that is a bearer capability for one method on one object until {@code expiresAt}:
+   * never logged, and shown (in {@link #toString} and errors) without its query string.
+   *
+   * @param headers what the request must carry, exactly, because the signature covers them
+   */
+  record Presigned(URI url, Map<String, String> headers, Instant expiresAt) {
+    public Presigned {
+      headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public String toString() {
+      return "Presigned[" + masked(url) + " until " + expiresAt + "]";
+    }
+  }
+
+  /** An object's length and the SHA-256 the store verified when it was written (hex), null if it recorded none. */
+  record Head(long length, String sha256) {}
+
+  /**
+   * A URL that creates {@code key} with exactly {@code length} bytes whose SHA-256 is
+   * {@code sha256} (hex): the store refuses other bytes, and refuses to write if the key
+   * has ever had a version, so the URL can neither overwrite nor resurrect anything.
+   */
+  Presigned presignCreate(String key, String sha256, long length, Duration expiry);
+
+  /** A URL that reads the newest version of {@code key}; empty if it has none. */
+  Optional<Presigned> presignRead(String key, Duration expiry);
+
+  /** The newest version's length and verified checksum; empty if {@code key} has none. */
+  Optional<Head> head(String key);
+
+  /** A URL without its query string (where presigned URLs keep their signatures), for messages and logs. */
+  static String masked(URI url) {
+    if (url == null) {
+      return "null";
+    }
+    String text = url.toString();
+    int query = text.indexOf('?');
+    return query < 0 ? text : text.substring(0, query) + "?…";
+  }
+}
