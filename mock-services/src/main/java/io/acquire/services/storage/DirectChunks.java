@@ -27,21 +27,56 @@ import java.util.regex.Pattern;
  */
 final class DirectChunks {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  /**
+   * How long an upload seen unfinished counts as such for the URLs of its chunks, instead of
+   * listing its path's versions per chunk. Safe while this plus a URL's expiry stays within
+   * the store's {@link DirectObjects#longestCreateExpiry}: a chunk of an upload that
+   * completes meanwhile keeps its object (so the URL's create fails) until long after.
+   */
+  private static final Duration UNFINISHED_MEMO = Duration.ofSeconds(30);
+  /** The HEADs of an upload's chunks at completion run side by side: each is a round trip to the store. */
+  private static final java.util.concurrent.ExecutorService HEADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "acquire-direct-heads");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private static final int MEMO_SIZE = 1024;
 
   private final DirectObjects direct;
   private final Drives drives;
   private final Duration expiry;
+  private final java.time.Clock clock;
+  /** Uploads seen unfinished, and when. */
+  private final java.util.Map<String, java.time.Instant> unfinished = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, java.time.Instant> eldest) {
+          return size() > MEMO_SIZE;
+        }
+      });
 
-  private DirectChunks(DirectObjects direct, Drives drives, Duration expiry) {
+  private DirectChunks(DirectObjects direct, Drives drives, Duration expiry, java.time.Clock clock) {
     this.direct = direct;
     this.drives = drives;
     this.expiry = expiry;
+    this.clock = clock;
   }
 
-  /** Direct transfers if the store offers them and they are not turned off; else empty (chunks go through the service). */
-  static Optional<DirectChunks> of(ObjectStore store, Drives drives, boolean enabled, Duration expiry) {
-    return enabled && store instanceof DirectObjects direct
-        ? Optional.of(new DirectChunks(direct, drives, expiry)) : Optional.empty();
+  /**
+   * Direct transfers if the store offers them and they are not turned off; else empty (chunks
+   * go through the service). An expiry the store cannot keep safe stops the backend.
+   */
+  static Optional<DirectChunks> of(ObjectStore store, Drives drives, boolean enabled, Duration expiry,
+      java.time.Clock clock) {
+    if (!enabled || !(store instanceof DirectObjects direct)) {
+      return Optional.empty();
+    }
+    Duration longest = direct.longestCreateExpiry().minus(UNFINISHED_MEMO);
+    if (expiry.compareTo(longest) > 0) {
+      throw new IllegalArgumentException("Option storage.direct-expiry-seconds must be at most " + longest.toSeconds()
+          + " with this store (half its grace period, less " + UNFINISHED_MEMO.toSeconds() + " s)");
+    }
+    return Optional.of(new DirectChunks(direct, drives, expiry, clock));
   }
 
   /** A URL to put chunk {@code n} of {@code upload}, whose SHA-256 the client announces. */
@@ -53,10 +88,20 @@ final class DirectChunks {
       throw ApiException.badRequest("Chunk " + n + " of an empty file has no bytes to send to the store; PUT it to "
           + "the service.");
     }
+    requireUnfinished(upload);
+    return view(direct.presignCreate(Drives.chunkKey(upload.id(), n), claimed, length, expiry));
+  }
+
+  private void requireUnfinished(Upload upload) {
+    java.time.Instant now = clock.instant();
+    java.time.Instant seen = unfinished.get(upload.id());
+    if (seen != null && seen.plus(UNFINISHED_MEMO).isAfter(now)) {
+      return;
+    }
     if (drives.find(upload).isPresent()) {
       throw ApiException.conflict("Upload " + upload.id() + " is complete; its chunks cannot be sent again.");
     }
-    return view(direct.presignCreate(Drives.chunkKey(upload.id(), n), claimed, length, expiry));
+    unfinished.put(upload.id(), now);
   }
 
   /** URLs for each chunk of a version, in order; empty if one is not in the standard tier (the service sends those). */
@@ -79,10 +124,22 @@ final class DirectChunks {
    * another process): then the chunks are read back and hashed as before.
    */
   static Optional<RunningHashes.Sums> verified(DirectObjects direct, Upload upload, String claimedSha256) {
+    List<java.util.concurrent.CompletableFuture<Optional<DirectObjects.Head>>> heads = new ArrayList<>();
+    for (int n = 0; n < upload.chunks(); n++) {
+      String key = Drives.chunkKey(upload.id(), n);
+      heads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> direct.head(key), HEADS));
+    }
     List<String> sums = new ArrayList<>();
     for (int n = 0; n < upload.chunks(); n++) {
-      Optional<DirectObjects.Head> head = direct.head(Drives.chunkKey(upload.id(), n));
+      Optional<DirectObjects.Head> head;
+      try {
+        head = heads.get(n).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        heads.forEach(h -> h.cancel(false));
+        throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+      }
       if (head.isEmpty() || head.get().sha256() == null || head.get().length() != upload.chunkLength(n)) {
+        heads.forEach(h -> h.cancel(false));
         return Optional.empty();
       }
       sums.add(head.get().sha256());

@@ -86,7 +86,7 @@ public final class StorageService implements Service {
       throw new IllegalArgumentException("Option storage.direct must be true or false, not '" + directOption + "'");
     }
     this.direct = DirectChunks.of(context.objects().store(), drives, directOption.equals("true"),
-        java.time.Duration.ofSeconds(directSeconds));
+        java.time.Duration.ofSeconds(directSeconds), context.clock());
     this.waits = new FileWaits(maxWaiting, java.time.Duration.ofMillis(waitCheckMillis), drives::exists);
     this.responder = Executors.newCachedThreadPool(r -> {
       Thread thread = new Thread(r, "acquire-waited-read");

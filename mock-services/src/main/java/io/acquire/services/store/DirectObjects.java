@@ -41,6 +41,13 @@ public interface DirectObjects {
    */
   Presigned presignCreate(String key, String sha256, long length, Duration expiry);
 
+  /**
+   * The longest a {@link #presignCreate} URL may last: a key whose objects were all deleted
+   * may after a while (S3ObjectStore's grace period) have no trace left, so a URL must
+   * expire well before then for "never had a version" to hold when it is used.
+   */
+  Duration longestCreateExpiry();
+
   /** A URL that reads the newest version of {@code key}; empty if it has none. */
   Optional<Presigned> presignRead(String key, Duration expiry);
 

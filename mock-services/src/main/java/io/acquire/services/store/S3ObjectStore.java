@@ -545,10 +545,19 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
     if (length <= 0) {
       throw new IllegalArgumentException("a direct write carries at least one byte, not " + length);
     }
+    if (expiry.compareTo(longestCreateExpiry()) > 0) {
+      throw new IllegalArgumentException("a direct write's URL lasts at most " + longestCreateExpiry() + ", not " + expiry);
+    }
     String checksum = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(sha256));
     var signed = presigner.presignPutObject(b -> b.signatureDuration(expiry).putObjectRequest(o -> o.bucket(bucket)
         .key(slotKey(key, 0)).ifNoneMatch("*").contentLength(length).checksumSHA256(checksum)));
     return presigned(signed.url(), signed.signedHeaders(), signed.expiration());
+  }
+
+  /** Half the grace period: a slot freed by a sweep was superseded a whole grace period before. */
+  @Override
+  public Duration longestCreateExpiry() {
+    return grace.dividedBy(2);
   }
 
   @Override
