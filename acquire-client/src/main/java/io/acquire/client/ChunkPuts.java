@@ -2,10 +2,13 @@ package io.acquire.client;
 
 import io.acquire.client.internal.Transport;
 import io.acquire.client.internal.Transport.Safety;
-import io.acquire.client.wire.Json;
 import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.ChunkSum;
+import io.acquire.client.wire.StorageWire.DirectRequest;
 import io.acquire.client.wire.StorageWire.DirectUrl;
+import io.acquire.client.wire.StorageWire.DirectUrls;
 import io.acquire.client.wire.StorageWire.UploadStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +19,7 @@ import okhttp3.Response;
  * Sends one chunk of an upload, the one way plain and encrypted drives share: straight to
  * the store through a presigned URL when the service offers it ({@link UploadStatus#direct}),
  * else through the service. A URL that has expired (403) is asked for again.
+ * A URL is asked for before the chunk goes, ideally several at once ({@link #urls}).
  */
 final class ChunkPuts {
   /** Asks for a new URL this often when the store refuses one (it expired on the way). */
@@ -24,16 +28,25 @@ final class ChunkPuts {
 
   private ChunkPuts() {}
 
-  /** @param uploadPath {@code /drives/<drive>/uploads/<upload>} */
-  static void put(Transport storage, String uploadPath, UploadStatus upload, int n, String sha256, RequestBody body) {
-    Map<String, String> announced = Map.of(StorageWire.CHUNK_SHA256_HEADER, sha256);
+  /** Presigned PUTs for these chunks, in order (one request for up to {@link StorageWire#MAX_DIRECT_BATCH}). */
+  static List<DirectUrl> urls(Transport storage, String uploadPath, List<ChunkSum> chunks) {
+    return storage.post(uploadPath + "/direct", new DirectRequest(chunks), DirectUrls.class, Safety.SAFE).urls();
+  }
+
+  /**
+   * @param uploadPath {@code /drives/<drive>/uploads/<upload>}
+   * @param given the chunk's URL if one was asked for already (else null: asked for here)
+   */
+  static void put(Transport storage, String uploadPath, UploadStatus upload, int n, String sha256, DirectUrl given,
+      RequestBody body) {
     if (!upload.direct()) {
-      storage.stream("PUT", uploadPath + "/chunks/" + n, body, sha256, Safety.SAFE, announced);
+      storage.stream("PUT", uploadPath + "/chunks/" + n, body, sha256, Safety.SAFE,
+          Map.of(StorageWire.CHUNK_SHA256_HEADER, sha256));
       return;
     }
     for (int attempt = 1; ; attempt++) {
-      DirectUrl url = Json.read(storage.call("POST", uploadPath + "/chunks/" + n + "/direct", new byte[0], Safety.SAFE,
-          announced).body(), DirectUrl.class);
+      DirectUrl url = attempt == 1 && given != null ? given
+          : urls(storage, uploadPath, List.of(new ChunkSum(n, sha256))).get(0);
       int status;
       String code;
       try (Response response = storage.direct("PUT", url.url(), body, url.headers())) {

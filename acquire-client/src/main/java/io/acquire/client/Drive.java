@@ -434,10 +434,16 @@ public final class Drive {
     }
   }
 
-  /** A chunk ready to send; {@code n < 0} tells a sender that there are no more. */
-  private record HashedChunk(int n, String sha256) {
-    static final HashedChunk END = new HashedChunk(-1, null);
+  /**
+   * A chunk ready to send, with its URL in the store if it goes there directly; {@code n < 0}
+   * tells a sender that there are no more.
+   */
+  private record HashedChunk(int n, String sha256, StorageWire.DirectUrl url) {
+    static final HashedChunk END = new HashedChunk(-1, null, null);
   }
+
+  /** How many hashed chunks share one request for their store URLs (64 MiB of default chunks). */
+  private static final int URL_BATCH = 2 * IN_FLIGHT;
 
   /**
    * Reads the file once, in order: hashes every chunk, hands those the service lacks to the
@@ -450,6 +456,7 @@ public final class Drive {
     List<String> sums = new ArrayList<>();
     byte[] slice = new byte[SLICE];
     MessageDigest whole = upload.direct() ? sha256Digest() : null;
+    List<StorageWire.ChunkSum> batch = new ArrayList<>();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       for (int n = 0; n < upload.chunks() && !stop.get(); n++) {
         MessageDigest chunk = sha256Digest();
@@ -464,7 +471,10 @@ public final class Drive {
         }
         sums.add(HexFormat.of().formatHex(chunk.digest()));
         if (!received.contains(n)) {
-          handOver(hashed, new HashedChunk(n, sums.get(n)), stop);
+          batch.add(new StorageWire.ChunkSum(n, sums.get(n)));
+        }
+        if (batch.size() == URL_BATCH || (n == upload.chunks() - 1 && !batch.isEmpty())) {
+          handOverBatch(upload, batch, hashed, stop);
         }
       }
     } finally {
@@ -474,6 +484,28 @@ public final class Drive {
     }
     return stop.get() ? null : new CompleteUpload(whole == null ? null : HexFormat.of().formatHex(whole.digest()),
         StorageWire.chunksSha256(sums));
+  }
+
+  /**
+   * Queues hashed chunks for the senders; with one request for their store URLs first when
+   * they go there directly, instead of one per chunk.
+   */
+  private void handOverBatch(UploadStatus upload, List<StorageWire.ChunkSum> batch, BlockingQueue<HashedChunk> hashed,
+      AtomicBoolean stop) throws InterruptedException {
+    List<StorageWire.DirectUrl> urls = null;
+    if (upload.direct() && !stop.get()) {
+      try {
+        urls = ChunkPuts.urls(storage, "/drives/" + id() + "/uploads/" + upload.id(), batch);
+      } catch (AcquireException e) {
+        throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
+            + " stopped before chunk " + batch.get(0).n() + " (" + e.getMessage() + "); call resumeUpload(\""
+            + upload.id() + "\", file, progress) to finish it.", e);
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      handOver(hashed, new HashedChunk(batch.get(i).n(), batch.get(i).sha256(), urls == null ? null : urls.get(i)), stop);
+    }
+    batch.clear();
   }
 
   /** Queues for the senders, giving up once the upload is stopping (the senders may be gone). */
@@ -517,7 +549,7 @@ public final class Drive {
         int n = chunk.n();
         long length = chunkLength(upload, n);
         try {
-          ChunkPuts.put(storage, "/drives/" + id() + "/uploads/" + upload.id(), upload, n, chunk.sha256(),
+          ChunkPuts.put(storage, "/drives/" + id() + "/uploads/" + upload.id(), upload, n, chunk.sha256(), chunk.url(),
               new ChunkBody(file, upload, (long) n * upload.chunkSize(), length));
         } catch (AcquireException e) {
           throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()

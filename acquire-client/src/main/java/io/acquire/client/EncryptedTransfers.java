@@ -185,7 +185,7 @@ final class EncryptedTransfers {
         try {
           // Straight to the store when it offers that; completion then has the service read the
           // chunks back to hash the file, since no thread here sees the ciphertext in order.
-          ChunkPuts.put(storage, base() + "/uploads/" + upload.id(), upload, n, sha256,
+          ChunkPuts.put(storage, base() + "/uploads/" + upload.id(), upload, n, sha256, null,
               RequestBody.create(buffer, BINARY, 0, length));
         } catch (AcquireException e) {
           throw interrupted(upload, "stopped at chunk " + n + " (" + e.getMessage() + ")", e);

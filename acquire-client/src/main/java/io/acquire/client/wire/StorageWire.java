@@ -138,6 +138,17 @@ public final class StorageWire {
     }
   }
 
+  /** Chunk {@code n}'s SHA-256 (hex), for which a {@link DirectUrl} is asked. */
+  public record ChunkSum(int n, String sha256) {}
+
+  /** Asks for presigned PUTs of several chunks at once (at most {@code MAX_DIRECT_BATCH}). */
+  public record DirectRequest(List<ChunkSum> chunks) {}
+
+  /** The URLs asked for, in the order asked. */
+  public record DirectUrls(List<DirectUrl> urls) {}
+
+  public static final int MAX_DIRECT_BATCH = 64;
+
   /** Where to fetch a version's chunks, in order ({@code chunkSize} bytes each, the last shorter). */
   public record DirectDownload(long size, int chunkSize, List<DirectUrl> chunks) {}
 

@@ -1,6 +1,10 @@
 package io.acquire.services.storage;
 
+import io.acquire.client.wire.StorageWire;
+import io.acquire.client.wire.StorageWire.ChunkSum;
 import io.acquire.client.wire.StorageWire.DirectDownload;
+import io.acquire.client.wire.StorageWire.DirectRequest;
+import io.acquire.client.wire.StorageWire.DirectUrls;
 import io.acquire.client.wire.StorageWire.DirectUrl;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.storage.Drives.Upload;
@@ -79,17 +83,27 @@ final class DirectChunks {
     return Optional.of(new DirectChunks(direct, drives, expiry, clock));
   }
 
-  /** A URL to put chunk {@code n} of {@code upload}, whose SHA-256 the client announces. */
-  DirectUrl uploadUrl(Upload upload, int n, String sha256) {
+  /** URLs to put the chunks asked for, whose SHA-256s the client announces, in the order asked. */
+  DirectUrls uploadUrls(Upload upload, DirectRequest request) {
     drives.requireLive(upload);
-    long length = lengthOf(upload, n);
-    String claimed = requireSha256(n, sha256);
-    if (length == 0) {
-      throw ApiException.badRequest("Chunk " + n + " of an empty file has no bytes to send to the store; PUT it to "
-          + "the service.");
+    if (request.chunks() == null || request.chunks().isEmpty() || request.chunks().size() > StorageWire.MAX_DIRECT_BATCH) {
+      throw ApiException.badRequest("Field 'chunks' must list 1 to " + StorageWire.MAX_DIRECT_BATCH
+          + " chunks as {\"n\", \"sha256\"}.");
+    }
+    if (upload.size() == 0) {
+      throw ApiException.badRequest("An empty file has no bytes to send to the store; PUT its chunk to the service.");
+    }
+    List<DirectUrl> urls = new ArrayList<>();
+    for (ChunkSum chunk : request.chunks()) {
+      if (chunk == null) {
+        throw ApiException.badRequest("Field 'chunks' must not hold null.");
+      }
+      long length = lengthOf(upload, chunk.n());
+      String claimed = requireSha256(chunk.n(), chunk.sha256());
+      urls.add(view(direct.presignCreate(Drives.chunkKey(upload.id(), chunk.n()), claimed, length, expiry)));
     }
     requireUnfinished(upload);
-    return view(direct.presignCreate(Drives.chunkKey(upload.id(), n), claimed, length, expiry));
+    return new DirectUrls(urls);
   }
 
   private void requireUnfinished(Upload upload) {
@@ -157,7 +171,7 @@ final class DirectChunks {
   private static String requireSha256(int n, String sha256) {
     String claimed = sha256 == null ? "" : sha256.strip().toLowerCase(java.util.Locale.ROOT);
     if (!SHA256.matcher(claimed).matches()) {
-      throw ApiException.badRequest("Header X-Acquire-Chunk-SHA256 must give chunk " + n + "'s SHA-256 as 64 hex digits.");
+      throw ApiException.badRequest("Chunk " + n + "'s 'sha256' must be its SHA-256 as 64 hex digits.");
     }
     return claimed;
   }

@@ -170,11 +170,11 @@ public final class StorageService implements Service {
               ctx.header(StorageWire.CHUNK_SHA256_HEADER), RequestVerifier.bodySha256(ctx));
           ctx.status(204);
         }))
-        .post("/drives/{drive}/uploads/{upload}/chunks/{n}/direct", routes.signed((ctx, caller) -> {
+        .post("/drives/{drive}/uploads/{upload}/direct", routes.signed((ctx, caller) -> {
           Upload upload = upload(ctx, caller);
           DirectChunks chunks = direct.orElseThrow(() -> ApiException.conflict("This backend's store takes chunks "
               + "through the service: PUT them to /drives/{drive}/uploads/{upload}/chunks/{n}."));
-          ctx.json(chunks.uploadUrl(upload, chunkNumber(ctx), ctx.header(StorageWire.CHUNK_SHA256_HEADER)));
+          ctx.json(chunks.uploadUrls(upload, Bodies.json(ctx, StorageWire.DirectRequest.class)));
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
           Upload upload = upload(ctx, caller);

@@ -30,7 +30,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,10 +226,11 @@ class S3DirectTransfersTest {
     }
 
     StorageWire.DirectUrl directUrl(String upload, int n, String sha256) {
-      Reply reply = session.sendBytes("POST", drivePath() + "/uploads/" + upload + "/chunks/" + n + "/direct",
-          new byte[0], Map.of(StorageWire.CHUNK_SHA256_HEADER, sha256));
+      Reply reply = session.send("POST", drivePath() + "/uploads/" + upload + "/direct",
+          "{\"chunks\":[{\"n\":" + n + ",\"sha256\":\"" + sha256 + "\"}]}");
       assertEquals(200, reply.status(), reply.body());
-      return Json.read(reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), StorageWire.DirectUrl.class);
+      return Json.read(reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), StorageWire.DirectUrls.class)
+          .urls().get(0);
     }
 
     /** Completes as the SDK does when chunks went straight to the store: the file's SHA-256 and the chunks'. */
