@@ -1083,7 +1083,7 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
       if (bucket == null) {
         throw new IllegalStateException("A bucket is required: call location(\"s3://bucket/prefix\") or bucket(...).");
       }
-      S3Client s3 = client != null ? client : newClient();
+      S3Client s3 = client != null ? client : buildClient();
       try {
         s3.headBucket(b -> b.bucket(bucket));
       } catch (S3Exception e) {
@@ -1125,7 +1125,12 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
       return Region.of(region != null ? region : Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1"));
     }
 
-    private S3Client newClient() {
+    /**
+     * The client {@link #build()} connects with when none is given: the JDK's HTTP client, no SDK
+     * retries, unsigned payloads over loopback. For tools that manage the bucket itself; the caller
+     * closes it.
+     */
+    public S3Client buildClient() {
       var builder = S3Client.builder()
           // The JDK's HTTP client, not the SDK's Apache one: several times faster here (see S3JdkTransport).
           .httpClient(new S3JdkTransport(Duration.ofSeconds(10), Duration.ofSeconds(60)))

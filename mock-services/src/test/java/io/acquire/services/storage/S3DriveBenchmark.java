@@ -22,8 +22,11 @@ import java.util.Random;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -33,7 +36,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Drive upload and download with the backend's whole state on S3, against a bare HTTP PUT
  * and GET of the same file to the same S3Proxy (presigned URLs sent with the JDK's
  * HttpClient, so no SDK, no signing of the bytes: what the server itself can take) and a
- * plain SDK PutObject and GetObject (the SDK with its Apache client, as S3Proxy's test client
+ * plain SDK PutObject and GetObject (the SDK with its Apache client, as an S3 user would build it
  * configures it; the store itself sends over the JDK's client, see S3JdkTransport), so
  * the ratio is what Drive (chunks, checksums, signed requests, the service in between, the
  * store's versioned slots) costs over S3 itself. S3Proxy runs as a child JVM keeping its
@@ -54,7 +57,7 @@ public final class S3DriveBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path dir = Files.createTempDirectory("s3-drive-bench");
     try (S3Proxy s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
-         S3Client plain = s3.client();
+         S3Client plain = apacheClient(s3);
          CountingS3Client counting = counter = new CountingS3Client(s3);
          S3ObjectStore store = s3.storeBuilder("drives", "bench").client(counting.client()).build();
          AcquireServer server = AcquireServer.builder().store(store).port(0).option("identity.bcrypt-cost", "4")
@@ -179,5 +182,15 @@ public final class S3DriveBenchmark {
       }
     }
     Arrays.fill(block, (byte) 0);
+  }
+
+  /** The SDK as a user builds it by default: its Apache client, the baseline the store's transport replaced. */
+  private static S3Client apacheClient(S3Proxy s3) {
+    return S3Client.builder()
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64).connectionMaxIdleTime(Duration.ofSeconds(10)))
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+        .region(Region.US_EAST_1).endpointOverride(s3.endpoint()).forcePathStyle(true).build();
   }
 }

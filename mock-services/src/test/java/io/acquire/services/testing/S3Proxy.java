@@ -13,12 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -149,17 +143,9 @@ public final class S3Proxy implements AutoCloseable {
     return secretKey;
   }
 
-  /** A plain SDK client for this server, for checks and baselines; the caller closes it. */
+  /** An SDK client for this server on the store's own transport, for checks; the caller closes it. */
   public S3Client client() {
-    return S3Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64).connectionMaxIdleTime(Duration.ofSeconds(10)))
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-        .region(Region.US_EAST_1)
-        .endpointOverride(endpoint)
-        .forcePathStyle(true)
-        .build();
+    return S3ObjectStore.builder().endpoint(endpoint).region("us-east-1").credentials(accessKey, secretKey).buildClient();
   }
 
   /** Creates {@code bucket} (if new). */
