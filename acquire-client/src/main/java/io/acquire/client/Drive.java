@@ -473,7 +473,9 @@ public final class Drive {
         if (!received.contains(n)) {
           batch.add(new StorageWire.ChunkSum(n, sums.get(n)));
         }
-        if (batch.size() == URL_BATCH || (n == upload.chunks() - 1 && !batch.isEmpty())) {
+        // The first batch is just enough to keep every sender busy, so sending starts sooner.
+        int batchSize = n < IN_FLIGHT ? IN_FLIGHT : URL_BATCH;
+        if (batch.size() == batchSize || (n == upload.chunks() - 1 && !batch.isEmpty())) {
           handOverBatch(upload, batch, hashed, stop);
         }
       }

@@ -164,7 +164,12 @@ public final class StorageService implements Service {
             ctx.json(status(upload(ctx, caller)))))
         .put("/drives/{drive}/uploads/{upload}/chunks/{n}", routes.signed((ctx, caller) -> {
           Upload upload = upload(ctx, caller);
-          int n = chunkNumber(ctx);
+          int n;
+          try {
+            n = Integer.parseInt(ctx.pathParam("n"));
+          } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Chunk number must be a whole number, not '" + ctx.pathParam("n") + "'.");
+          }
           long length = ctx.req().getContentLengthLong();
           drives.putChunk(upload, n, RequestVerifier.bodyStream(ctx), length >= 0 ? length : RequestVerifier.body(ctx).length,
               ctx.header(StorageWire.CHUNK_SHA256_HEADER), RequestVerifier.bodySha256(ctx));
@@ -298,13 +303,6 @@ public final class StorageService implements Service {
     transfers.send(ctx, drive, version);
   }
 
-  private static int chunkNumber(Context ctx) {
-    try {
-      return Integer.parseInt(ctx.pathParam("n"));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("Chunk number must be a whole number, not '" + ctx.pathParam("n") + "'.");
-    }
-  }
 
   /** What the caller may do on the drive in the path; a 404 if nothing ({@link AccessRules}). */
   private AccessRules.Access access(Context ctx, Caller caller) {

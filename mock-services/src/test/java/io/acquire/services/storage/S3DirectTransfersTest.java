@@ -74,9 +74,13 @@ class S3DirectTransfersTest {
   }
 
   private static Path randomFile(String name, int size, long seed) throws Exception {
+    return Files.write(dir.resolve(name), random(size, seed));
+  }
+
+  private static byte[] random(int size, long seed) {
     byte[] bytes = new byte[size];
     new Random(seed).nextBytes(bytes);
-    return Files.write(dir.resolve(name), bytes);
+    return bytes;
   }
 
   @Test
@@ -102,8 +106,7 @@ class S3DirectTransfersTest {
   @Test
   void otherBytesPutToAPresignedUrlAreRefusedAndNoVersionIsCreated() throws Exception {
     try (RawBackend raw = new RawBackend("forged", 300)) {
-      byte[] file = new byte[200_000];
-      new Random(2).nextBytes(file);
+      byte[] file = random(200_000, 2);
       String id = raw.startUpload("f.bin", file.length);
       byte[] chunk = Arrays.copyOf(file, CHUNK);
       StorageWire.DirectUrl url = raw.directUrl(id, 0, RequestSignature.sha256Hex(chunk));
@@ -130,8 +133,7 @@ class S3DirectTransfersTest {
   @Test
   void anExpiredUrlIsRefusedAndTheUploadResumesWithNewOnes() throws Exception {
     try (RawBackend raw = new RawBackend("quick", 2)) {
-      byte[] file = new byte[300_000];
-      new Random(3).nextBytes(file);
+      byte[] file = random(300_000, 3);
       String id = raw.startUpload("resumed.bin", file.length);
       byte[] first = chunk(file, 0);
       assertEquals(200, put(raw.directUrl(id, 0, RequestSignature.sha256Hex(first)), first).statusCode());
