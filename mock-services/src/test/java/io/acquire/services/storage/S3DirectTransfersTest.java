@@ -159,6 +159,37 @@ class S3DirectTransfersTest {
   }
 
   @Test
+  void urlsThatExpireBeforeUseAreAskedForAgainOnUploadAndFallBackToTheServiceOnDownload() throws Exception {
+    // URLs that last 1 s, and a client that stops for 2 s after its first chunk either way.
+    try (S3ObjectStore expiring = s3.storeBuilder("drives", "expiring").client(counting.client()).build();
+         AcquireServer quick = AcquireServer.builder().store(expiring).port(0).option("identity.bcrypt-cost", "4")
+             .option("storage.direct-expiry-seconds", "1").start()) {
+      User eve = RealLogins.loggedIn(quick.url(), "eve");
+      Drive drive = Drive.open(eve, "slow");
+      Path file = randomFile("slow.bin", 5 * 8 * MIB - 1000, 6);
+      java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+      Drive.Progress dawdling = (done, total) -> {
+        if (paused.compareAndSet(false, true)) {
+          try {
+            Thread.sleep(2000); // the URL of the chunk this sender takes next has expired by now
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      };
+      FileVersion stored = drive.upload(file, "slow.bin", dawdling);
+      assertEquals(RequestSignature.sha256Hex(Files.readAllBytes(file)), stored.sha256());
+      paused.set(false);
+      counting.takeBytes();
+      Path back = dir.resolve("slow-back.bin");
+      drive.download("slow.bin", 0, back, dawdling);
+      assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back));
+      assertTrue(counting.takeBytes() > 8 * MIB, "the chunks after the pause came through the service, by range");
+      eve.close();
+    }
+  }
+
+  @Test
   void aFailedDirectTransferSaysSoWithoutTheUrlsSignature() throws Exception {
     int closed;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
