@@ -37,7 +37,8 @@ public interface DirectObjects {
   /**
    * A URL that creates {@code key} with exactly {@code length} bytes whose SHA-256 is
    * {@code sha256} (hex): the store refuses other bytes, and refuses to write if the key
-   * has ever had a version, so the URL can neither overwrite nor resurrect anything.
+   * has had any version, so the URL cannot overwrite anything, nor, while it lasts (at most
+   * {@link #longestCreateExpiry}), bring back a deleted object.
    */
   Presigned presignCreate(String key, String sha256, long length, Duration expiry);
 
