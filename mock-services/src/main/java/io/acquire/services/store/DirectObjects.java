@@ -36,9 +36,9 @@ public interface DirectObjects {
 
   /**
    * A URL that creates {@code key} with exactly {@code length} bytes whose SHA-256 is
-   * {@code sha256} (hex): the store refuses other bytes, and refuses to write if the key
-   * has had any version, so the URL cannot overwrite anything, nor, while it lasts (at most
-   * {@link #longestCreateExpiry}), bring back a deleted object.
+   * {@code sha256} (hex): the store refuses other bytes. It creates only the key's first
+   * version, so it never replaces or hides a current object, nor, while it lasts (at most
+   * {@link #longestCreateExpiry}), brings back a deleted one.
    */
   Presigned presignCreate(String key, String sha256, long length, Duration expiry);
 

@@ -536,7 +536,8 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
    * Signs a create-if-absent of the key's first slot with its length and SHA-256: S3 checks
    * {@code x-amz-checksum-sha256} against the bytes (S3Proxy 4.1 too, answering 400
    * BadDigest) and records it, and {@code If-None-Match: *} keeps the URL from replacing
-   * any object. Only a key that never had a version can take it, which the caller ensures.
+   * any object. Slot 0 is a key's oldest: taken, or below a newer slot that hides it, except
+   * for a key that never had a version (or whose slots were all swept, see {@link #longestCreateExpiry}).
    */
   @Override
   public Presigned presignCreate(String key, String sha256, long length, Duration expiry) {
