@@ -120,13 +120,15 @@ final class DirectChunks {
 
   /** URLs for each chunk of a version, in order; empty if one is not in the standard tier (the service sends those). */
   Optional<DirectDownload> download(Version version, int chunkSize) {
+    java.util.Map<String, DirectObjects.Presigned> urls = direct.presignReadAll(Drives.chunksPrefix(version.upload()),
+        expiry);
     List<DirectUrl> chunks = new ArrayList<>();
     for (int n = 0; n < version.chunks(); n++) {
-      Optional<DirectObjects.Presigned> url = direct.presignRead(Drives.chunkKey(version.upload(), n), expiry);
-      if (url.isEmpty()) {
+      DirectObjects.Presigned url = urls.get(Drives.chunkKey(version.upload(), n));
+      if (url == null) {
         return Optional.empty();
       }
-      chunks.add(view(url.get()));
+      chunks.add(view(url));
     }
     return Optional.of(new DirectDownload(version.size(), chunkSize, chunks));
   }

@@ -574,6 +574,11 @@ public final class Drives {
     return "storage/uploads/" + id;
   }
 
+  /** Where an upload's chunks are, for {@link DirectChunks}. */
+  static String chunksPrefix(String upload) {
+    return "storage/chunks/" + upload + "/";
+  }
+
   static String chunkKey(String upload, int n) {
     return "storage/chunks/" + upload + "/" + String.format("%06d", n);
   }

@@ -49,8 +49,11 @@ public interface DirectObjects {
    */
   Duration longestCreateExpiry();
 
-  /** A URL that reads the newest version of {@code key}; empty if it has none. */
-  Optional<Presigned> presignRead(String key, Duration expiry);
+  /**
+   * URLs that read the newest version of every key under {@code prefix} (which ends with
+   * {@code /}), by key: one listing for a version's chunks instead of one per chunk.
+   */
+  Map<String, Presigned> presignReadAll(String prefix, Duration expiry);
 
   /** The newest version's length and verified checksum; empty if {@code key} has none. */
   Optional<Head> head(String key);

@@ -562,15 +562,24 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
   }
 
   @Override
-  public Optional<Presigned> presignRead(String key, Duration expiry) {
-    ObjectKeys.check(key);
-    Optional<Slot> top = top(key);
-    if (top.isEmpty() || isTombstone(top.get())) {
-      return Optional.empty();
+  public Map<String, Presigned> presignReadAll(String prefix, Duration expiry) {
+    ObjectKeys.checkPrefix(prefix);
+    Map<String, Presigned> urls = new HashMap<>();
+    String group = null;
+    for (S3Object object : listAll(objectsPrefix + prefix)) {
+      String key = logicalKey(object.key());
+      if (key == null || generation(object.key()) < 0 || key.equals(group) || !key.startsWith(prefix)) {
+        continue; // not a slot, or an older generation of the key just seen (the newest sorts first)
+      }
+      group = key;
+      if (object.size() == 0) {
+        continue; // a tombstone
+      }
+      var signed = presigner.presignGetObject(b -> b.signatureDuration(expiry)
+          .getObjectRequest(o -> o.bucket(bucket).key(object.key())));
+      urls.put(key, presigned(signed.url(), signed.signedHeaders(), signed.expiration()));
     }
-    var signed = presigner.presignGetObject(b -> b.signatureDuration(expiry)
-        .getObjectRequest(o -> o.bucket(bucket).key(top.get().s3Key())));
-    return Optional.of(presigned(signed.url(), signed.signedHeaders(), signed.expiration()));
+    return urls;
   }
 
   @Override
