@@ -11,7 +11,8 @@ import okhttp3.Response;
  * A version's bytes fetched chunk after chunk straight from the store through the presigned
  * URLs the service gave ({@link DirectDownload}), as one stream. Any failure (a URL that
  * expired, a dropped connection, a chunk cut short) is an {@link IOException} naming the
- * chunk but never its URL, so the caller resumes as from any broken download.
+ * chunk but never its URL, so the caller resumes as from any broken download. The next
+ * chunk's request is sent while the current one is read, so its answer is on its way.
  */
 final class DirectChunkStream extends InputStream {
   private final Transport storage;
@@ -20,6 +21,8 @@ final class DirectChunkStream extends InputStream {
   private Response response;
   private InputStream current;
   private long left;
+  /** The next chunk's answer, asked for while the current one is read; null if none is. */
+  private java.util.concurrent.CompletableFuture<Response> ahead;
 
   DirectChunkStream(Transport storage, DirectDownload download) {
     this.storage = storage;
@@ -55,12 +58,22 @@ final class DirectChunkStream extends InputStream {
   }
 
   private void open(int n) throws IOException {
-    DirectUrl url = download.chunks().get(n);
     long expected = Math.min(download.chunkSize(), download.size() - (long) n * download.chunkSize());
     try {
-      response = storage.direct("GET", url.url(), null, url.headers());
+      response = ahead != null ? ahead.join() : request(n);
     } catch (TransportException e) {
       throw new IOException("cannot fetch chunk " + n + " from the store: " + e.getMessage(), e);
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new IOException("cannot fetch chunk " + n + " from the store: " + e.getCause().getMessage(), e.getCause());
+    } finally {
+      ahead = null;
+    }
+    if (n + 1 < download.chunks().size()) {
+      ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> request(n + 1), r -> {
+        Thread thread = new Thread(r, "acquire-download-ahead");
+        thread.setDaemon(true);
+        thread.start();
+      });
     }
     if (!response.isSuccessful()) {
       int status = response.code();
@@ -74,6 +87,11 @@ final class DirectChunkStream extends InputStream {
     left = expected;
   }
 
+  private Response request(int n) {
+    DirectUrl url = download.chunks().get(n);
+    return storage.direct("GET", url.url(), null, url.headers());
+  }
+
   private void closeCurrent() {
     if (response != null) {
       response.close();
@@ -85,5 +103,9 @@ final class DirectChunkStream extends InputStream {
   @Override
   public void close() {
     closeCurrent();
+    if (ahead != null) {
+      ahead.thenAccept(Response::close); // not read: closed once it comes
+      ahead = null;
+    }
   }
 }
