@@ -6,8 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.crypto.tink.prf.PrfSet;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import io.acquire.client.EncryptedFormat.FileCipher;
 import io.acquire.client.EncryptedFormat.Header;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -77,6 +85,94 @@ class EncryptedFormatTest {
     int length = encrypt(cipher, new byte[0], 0, out);
     assertEquals(header.cipherSize(), length);
     assertEquals(0, cipher.decrypt(0, out, length, new byte[16]));
+  }
+
+  /** Tink's own streaming AEAD with the format's parameters: what wrote every chunk before SegmentedEncryption. */
+  private static AesGcmHkdfStreaming tink() throws Exception {
+    return new AesGcmHkdfStreaming(KEY, "HmacSha256", 32, 1 << 20, 0);
+  }
+
+  @Test
+  void theSdksCiphertextIsTinksStreamingFormatAtEverySegmentBoundary() throws Exception {
+    byte[] aad = "chunk 4 of 9".getBytes(StandardCharsets.UTF_8);
+    int first = (1 << 20) - 40 - 16; // the first segment's plaintext, beside Tink's 40-byte header
+    int[] sizes = {0, 1, 15, first - 1, first, first + 1, first + (1 << 20) - 16, 3_000_001,
+        EncryptedFormat.PLAIN_CHUNK};
+    for (int size : sizes) {
+      byte[] plain = plaintext(size);
+      for (int writes : new int[] {Math.max(1, size), 1000}) { // whole, and in pieces that split GCM blocks
+        byte[] out = new byte[EncryptedFormat.CHUNK];
+        SegmentedEncryption encrypting = new SegmentedEncryption(KEY, aad, 1 << 20, size, out, 3);
+        for (int at = 0; at < size; at += writes) {
+          encrypting.write(plain, at, Math.min(writes, size - at));
+        }
+        encrypting.close();
+        assertEquals(3 + tink().expectedCiphertextSize(size), encrypting.end(), "size " + size);
+        try (InputStream decrypting = tink().newDecryptingStream(
+            new ByteArrayInputStream(out, 3, encrypting.end() - 3), aad)) {
+          assertArrayEquals(plain, decrypting.readAllBytes(), "size " + size + " in writes of " + writes);
+        }
+        try (InputStream decrypting = tink().newDecryptingStream(
+            new ByteArrayInputStream(out, 3, encrypting.end() - 3), "another chunk".getBytes(StandardCharsets.UTF_8))) {
+          assertThrows(IOException.class, decrypting::readAllBytes, "the associated data is bound");
+        }
+      }
+    }
+  }
+
+  @Test
+  void whatTinksStreamEncryptedDecryptsAndAnyChangeOrCutIsRefused() throws Exception {
+    byte[] aad = "chunk 0 of 1".getBytes(StandardCharsets.UTF_8);
+    int first = (1 << 20) - 40 - 16;
+    for (int size : new int[] {0, 1, first, first + 1, first + (1 << 20) - 16, 2_500_000}) {
+      byte[] plain = plaintext(size);
+      ByteArrayOutputStream stored = new ByteArrayOutputStream();
+      stored.write(new byte[5]); // an offset, as the chunk header makes
+      try (OutputStream encrypting = tink().newEncryptingStream(stored, aad)) {
+        encrypting.write(plain);
+      }
+      byte[] in = stored.toByteArray();
+      int length = in.length - 5;
+      byte[] back = new byte[size + 2];
+      assertEquals(size, SegmentedEncryption.decrypt(KEY, aad, 1 << 20, in, 5, length, back, 1), "size " + size);
+      assertArrayEquals(plain, Arrays.copyOfRange(back, 1, size + 1), "size " + size);
+
+      assertThrows(GeneralSecurityException.class, () -> SegmentedEncryption.decrypt(KEY,
+          "chunk 1 of 2".getBytes(StandardCharsets.UTF_8), 1 << 20, in, 5, length, back, 0), "other associated data");
+      for (int at = 5 + 40; at < in.length; at += 1 << 20) { // a bit of each segment
+        byte[] changed = in.clone();
+        changed[at] ^= 1;
+        assertThrows(GeneralSecurityException.class,
+            () -> SegmentedEncryption.decrypt(KEY, aad, 1 << 20, changed, 5, length, back, 0), "changed at " + at);
+      }
+      if (length > 1 << 20) {
+        assertThrows(GeneralSecurityException.class, () -> SegmentedEncryption.decrypt(KEY, aad, 1 << 20, in, 5,
+            1 << 20, back, 0), "cut after the first segment");
+      }
+      byte[] longer = Arrays.copyOf(in, in.length + 20);
+      assertThrows(GeneralSecurityException.class,
+          () -> SegmentedEncryption.decrypt(KEY, aad, 1 << 20, longer, 5, length + 20, back, 0), "extended");
+    }
+  }
+
+  @Test
+  void chunksThatTinksOwnStreamEncryptedStillDecrypt() throws Exception {
+    byte[] plain = plaintext(EncryptedFormat.PLAIN_CHUNK + 5);
+    Header header = new Header(1, plain.length, "written-before");
+    FileCipher cipher = new FileCipher(header, KEY, "f");
+    byte[] back = new byte[EncryptedFormat.PLAIN_CHUNK];
+    for (int n = 0; n < 2; n++) {
+      ByteArrayOutputStream stored = new ByteArrayOutputStream();
+      stored.write(header.bytes());
+      try (OutputStream encrypting = tink().newEncryptingStream(stored, header.associatedData(n))) {
+        encrypting.write(plain, n * EncryptedFormat.PLAIN_CHUNK, header.plainLength(n));
+      }
+      byte[] chunk = Arrays.copyOf(stored.toByteArray(), EncryptedFormat.CHUNK);
+      assertEquals(header.chunkLength(n), stored.size());
+      int length = cipher.decrypt(n, chunk, stored.size(), back);
+      assertArrayEquals(Arrays.copyOfRange(plain, n * EncryptedFormat.PLAIN_CHUNK,
+          n * EncryptedFormat.PLAIN_CHUNK + header.plainLength(n)), Arrays.copyOf(back, length));
+    }
   }
 
   @Test
