@@ -42,8 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import okhttp3.MediaType;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
@@ -59,7 +57,6 @@ import okhttp3.Response;
 final class EncryptedTransfers {
   private static final int IN_FLIGHT = 4;
   private static final int ATTEMPTS = 3;
-  private static final MediaType BINARY = MediaType.get("application/octet-stream");
 
   private final Transport storage;
   private final User user;
@@ -206,24 +203,15 @@ final class EncryptedTransfers {
    * them into a buffer of fresh 8 KiB segments, 8 MiB of garbage a chunk (its segment pool
    * keeps 64 KiB), which cost the client more CPU in collections than the encryption did.
    */
-  private static final class ChunkBody extends RequestBody {
+  private static final class ChunkBody extends BinaryBody {
     private static final int SLICE = 64 * 1024;
     private final byte[] bytes;
     private final int length;
 
     ChunkBody(byte[] bytes, int length) {
+      super(length);
       this.bytes = bytes;
       this.length = length;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return BINARY;
-    }
-
-    @Override
-    public long contentLength() {
-      return length;
     }
 
     @Override
