@@ -173,6 +173,40 @@ public final class Wallet {
         file(identityUrl, username).getFileName().toString().replace(".session.json", ".encryption-key.json"));
   }
 
+  /** The registry's answers kept for {@code registryUrl} by {@link ServiceUrls}; none if there are none or the file is damaged. */
+  java.util.Map<String, ServiceEntry> serviceUrls(String registryUrl) {
+    Path file = servicesFile(registryUrl);
+    try {
+      ServicesEntry entry = Json.read(Files.readAllBytes(file), ServicesEntry.class);
+      if (registryUrl.equals(entry.registryUrl) && entry.services != null) {
+        java.util.Map<String, ServiceEntry> usable = new java.util.HashMap<>();
+        entry.services.forEach((service, known) -> {
+          if (known != null && known.url() != null && known.askedAt() != null) {
+            usable.put(service, known);
+          }
+        });
+        return usable;
+      }
+    } catch (IOException | RuntimeException e) {
+      // Missing or damaged: it only saves asking the registry, which is asked instead.
+    }
+    return java.util.Map.of();
+  }
+
+  /** Keeps the registry's answers for later programs; a wallet that cannot be written only costs them a lookup. */
+  void saveServiceUrls(String registryUrl, java.util.Map<String, ServiceEntry> services) {
+    try {
+      writePrivate(servicesFile(registryUrl), Json.write(new ServicesEntry(registryUrl, services)), "service URLs");
+    } catch (UncheckedIOException e) {
+      // Not a secret and not needed: the next program asks the registry.
+    }
+  }
+
+  private Path servicesFile(String registryUrl) {
+    String name = RequestSignature.sha256Hex(registryUrl.getBytes(StandardCharsets.UTF_8));
+    return directory.resolve(name.substring(0, 32) + ".services.json");
+  }
+
   /** Where the SDK notes an encrypted upload's chunk checksums, so another run can resume it. */
   Path uploadRecord(String uploadId) {
     return directory.resolve("uploads").resolve(uploadId.replaceAll("[^A-Za-z0-9_-]", "_") + ".chunks");
@@ -195,6 +229,12 @@ public final class Wallet {
       return "KeyEntry[" + username + "]";
     }
   }
+
+  /** A service's URL as the registry gave it, and when. */
+  record ServiceEntry(@JsonProperty("url") String url, @JsonProperty("askedAt") java.time.Instant askedAt) {}
+
+  record ServicesEntry(@JsonProperty("registryUrl") String registryUrl,
+      @JsonProperty("services") java.util.Map<String, ServiceEntry> services) {}
 
   record Entry(@JsonProperty("identityUrl") String identityUrl, @JsonProperty("username") String username,
       @JsonProperty("seed") String seed, @JsonProperty("certificate") String certificate) {
