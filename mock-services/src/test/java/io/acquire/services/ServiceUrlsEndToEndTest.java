@@ -44,7 +44,7 @@ class ServiceUrlsEndToEndTest {
 
   private Path servicesFile() throws IOException {
     try (var files = Files.list(temp.resolve("wallet"))) {
-      List<Path> found = files.filter(f -> f.getFileName().toString().endsWith(".services.json")).toList();
+      List<Path> found = files.filter(f -> f.getFileName().toString().endsWith(".services")).toList();
       assertEquals(1, found.size(), "one file of service URLs, for the one registry: " + found);
       return found.get(0);
     }
