@@ -7,6 +7,7 @@ import io.acquire.notebook.internal.JavaEvaluator;
 import io.acquire.notebook.internal.KernelInfo;
 import io.acquire.notebook.internal.Magics;
 import io.acquire.notebook.internal.ShellPolling;
+import io.acquire.notebook.internal.StartTimes;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.ShellHandler;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
@@ -166,14 +167,17 @@ public final class AcquireKernel extends BaseKernel {
     becomeHandlerForConnection(connection);
     ShellHandler<ExecuteRequest> execute = connection.getHandler(MessageType.EXECUTE_REQUEST);
     connection.setHandler(MessageType.EXECUTE_REQUEST, (env, message) -> {
+      StartTimes.mark("first execute request");
       currentCell = env;
       try {
         execute.handle(env, message);
       } finally {
         currentCell = null;
+        StartTimes.mark("first cell answered");
       }
     });
     connection.setHandler(KernelInfoReply.REQUEST_MESSAGE_TYPE, (env, message) -> {
+      StartTimes.mark("first kernel_info request");
       env.setBusyDeferIdle();
       env.reply(new KernelInfo("acquire-java", VERSION, getLanguageInfo(), getBanner()));
     });
@@ -184,6 +188,7 @@ public final class AcquireKernel extends BaseKernel {
     ShellPolling.setSleep(connection, SHELL_POLL_MILLIS);
     BaseLibraryLogging.quietBeforeConnect();
     connection.connect();
+    StartTimes.mark("sockets bound");
     BaseLibraryLogging.quietRunningLoops();
     connection.waitUntilClose();
     running = null; // a kernel that has shut down no longer takes Display's outputs
@@ -197,7 +202,11 @@ public final class AcquireKernel extends BaseKernel {
   /** The argument that runs {@link #train} instead of serving. */
   static final String TRAIN = "--train";
 
-  /** Warms JShell on a thread of its own; a failure costs only the warmth. */
+  /**
+   * Builds the cells' shell and warms it on a thread of its own, so javac starts while the
+   * sockets bind and the front end connects; a failure costs only the warmth (the first
+   * request builds the shell then).
+   */
   void warmUpInBackground() {
     Thread thread = new Thread(() -> {
       try {
@@ -237,6 +246,7 @@ public final class AcquireKernel extends BaseKernel {
       System.err.println("Usage: AcquireKernel <connection file>  (Jupyter passes it; install with scripts/install-kernel.sh)");
       System.exit(2);
     }
+    StartTimes.mark("main");
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     AcquireKernel kernel = new AcquireKernel();
     kernel.warmUpInBackground();

@@ -92,6 +92,7 @@ public final class JavaEvaluator implements AutoCloseable {
       }
       analysis = built.sourceCodeAnalysis();
       shell = built;
+      StartTimes.mark("JShell built, start-up imports compiled");
     }
     return shell;
   }
@@ -133,6 +134,7 @@ public final class JavaEvaluator implements AutoCloseable {
       control.forgetValues();
       ran++;
     }
+    StartTimes.mark("warm-up ended after " + ran + " snippets");
     return ran;
   }
 
