@@ -23,8 +23,12 @@ import java.util.Map;
 public final class KernelInstaller {
   public static final String NAME = "acquire-java";
 
-  /** JVM options for a fast start: kernels are started often and mostly wait on people. */
-  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+  /**
+   * JVM options for a fast start: kernels are started often and mostly wait on people.
+   * Class sharing is on by default; naming it ({@code -Xshare:auto}) would stop JDK 25 from
+   * recording an AOT cache.
+   */
+  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-Djava.awt.headless=true");
 
   private KernelInstaller() {}
