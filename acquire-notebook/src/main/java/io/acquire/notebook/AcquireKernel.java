@@ -163,6 +163,13 @@ public final class AcquireKernel extends BaseKernel {
    * {@link Display}, and answers kernel_info and history with the fields the current protocol requires.
    */
   void serve(JupyterConnection connection) {
+    connect(connection);
+    connection.waitUntilClose();
+    running = null; // a kernel that has shut down no longer takes Display's outputs
+  }
+
+  /** Takes the connection's requests and binds its sockets; returns once they are served. */
+  private void connect(JupyterConnection connection) {
     running = this;
     becomeHandlerForConnection(connection);
     ShellHandler<ExecuteRequest> execute = connection.getHandler(MessageType.EXECUTE_REQUEST);
@@ -190,8 +197,6 @@ public final class AcquireKernel extends BaseKernel {
     connection.connect();
     StartTimes.mark("sockets bound");
     BaseLibraryLogging.quietRunningLoops();
-    connection.waitUntilClose();
-    running = null; // a kernel that has shut down no longer takes Display's outputs
   }
 
   /**
@@ -219,13 +224,21 @@ public final class AcquireKernel extends BaseKernel {
     thread.start();
   }
 
+  /** Sockets on loopback ports the system picks, for the training run. */
+  private static final String TRAINING_CONNECTION = "{\"transport\": \"tcp\", \"ip\": \"127.0.0.1\", "
+      + "\"shell_port\": 0, \"iopub_port\": 0, \"stdin_port\": 0, \"control_port\": 0, \"hb_port\": 0, "
+      + "\"key\": \"" + UUID.randomUUID() + "\", \"signature_scheme\": \"hmac-sha256\"}";
+
   /**
-   * A training run for the class-data archive the installer builds: loads what a kernel
-   * loads until its first cells have run and shown their values (JShell, javac, the SDK,
-   * the renderers), then exits, when the JVM writes the archive.
+   * A training run for the class cache the installer builds: loads what a kernel loads
+   * until its first cells have run and shown their values (the sockets and the base
+   * library, JShell, javac, the SDK, the renderers), then exits, when the JVM writes the cache.
    */
   static void train() throws Exception {
     AcquireKernel kernel = new AcquireKernel();
+    // Bound and left open: the JVM exits after training, and closing a JeroMQ context from
+    // a thread other than its loops' can hang.
+    kernel.connect(new JupyterConnection(KernelConnectionProperties.parse(TRAINING_CONNECTION)));
     kernel.evaluator.warmUp(WARM_UP_SNIPPETS);
     for (String cell : List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
         "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()")) {
