@@ -9,9 +9,11 @@ kernels/acquire-java, for example one installed from an older commit):
     /usr/bin/python3 acquire-notebook/bench/kernel_startup.py before=/tmp/bench-before after=/tmp/bench-after
 
 Rounds alternate the kernels and plain `jshell`. Printed for each: every round, then min,
-median and max of cold start (kernel process start to the first cell's result) and of a
-trivial cell (1 + 1) on the warm kernel (median of 20 per round), the kernel process's CPU
-for the start and per cell (from /proc), and the ratios to the first kernel and to jshell.
+median and max of cold start (kernel process start to the first cell's result), of a
+trivial cell (1 + 1) on the warm kernel (median of the 20 cells right after the first), and
+of the same cell once the kernel has settled (median of 20 after 100 more: its JIT has
+compiled javac's paths by then), the kernel process's CPU for the start and per cell (from
+/proc), and the ratios to the first kernel and to jshell.
 Needs jupyter_client (Debian's python3-jupyter-client: run it with /usr/bin/python3).
 """
 import os
@@ -25,6 +27,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 
 ROUNDS = 5
 CELLS = 20
+SETTLING_CELLS = 100
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -72,9 +75,19 @@ def kernel_round(data_dir):
         assert run_cell(client, "1 + 1") == "2"
         cells.append(time.perf_counter() - t)
     cell_cpu = (cpu_seconds(pid) - before) / CELLS
+    for _ in range(SETTLING_CELLS):
+        run_cell(client, "1 + 1")
+    settled = []
+    before = cpu_seconds(pid)
+    for _ in range(CELLS):
+        t = time.perf_counter()
+        assert run_cell(client, "1 + 1") == "2"
+        settled.append(time.perf_counter() - t)
+    settled_cpu = (cpu_seconds(pid) - before) / CELLS
     client.stop_channels()
     manager.shutdown_kernel(now=True)
-    return {"cold": cold, "cold_cpu": cold_cpu, "cell": statistics.median(cells), "cell_cpu": cell_cpu}
+    return {"cold": cold, "cold_cpu": cold_cpu, "cell": statistics.median(cells), "cell_cpu": cell_cpu,
+            "settled": statistics.median(settled), "settled_cpu": settled_cpu}
 
 
 def jshell_round():
@@ -106,26 +119,32 @@ def main():
             result = kernel_round(path)
             results[label].append(result)
             print(f"round {r} {label:>12}: cold start {result['cold']:.2f} s (CPU {result['cold_cpu']:.2f} s), "
-                  f"1 + 1 {result['cell'] * 1000:.1f} ms (CPU {result['cell_cpu'] * 1000:.1f} ms per cell)",
-                  flush=True)
+                  f"1 + 1 {result['cell'] * 1000:.1f} ms (CPU {result['cell_cpu'] * 1000:.1f} ms per cell), "
+                  f"settled {result['settled'] * 1000:.1f} ms (CPU {result['settled_cpu'] * 1000:.1f} ms)", flush=True)
         result = jshell_round()
         results["plain jshell"].append(result)
         print(f"round {r} {'plain jshell':>12}: start, 1 + 1, exit {result['cold']:.2f} s", flush=True)
-    print(f"\n{ROUNDS} rounds, {CELLS} cells of 1 + 1 per kernel round, {os.cpu_count()} cores")
+    print(f"\n{ROUNDS} rounds, {CELLS} cells of 1 + 1 per kernel round (and {CELLS} more after {SETTLING_CELLS}), "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     jshell = statistics.median(r["cold"] for r in results["plain jshell"])
     first = kernels[0][0]
     first_cold = statistics.median(r["cold"] for r in results[first])
     first_cell = statistics.median(r["cell"] for r in results[first])
+    first_settled = statistics.median(r["settled"] for r in results[first])
     for label, _ in kernels:
         rounds = results[label]
         cold = statistics.median(r["cold"] for r in rounds)
         cell = statistics.median(r["cell"] for r in rounds)
+        settled = statistics.median(r["settled"] for r in rounds)
         print(f"{label}: cold start {spread([r['cold'] for r in rounds])}; CPU at first result, median "
               f"{statistics.median(r['cold_cpu'] for r in rounds):.2f} s")
         print(f"{label}: 1 + 1 {spread([r['cell'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
               f"{statistics.median(r['cell_cpu'] for r in rounds) * 1000:.1f} ms")
+        print(f"{label}: 1 + 1 settled {spread([r['settled'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
+              f"{statistics.median(r['settled_cpu'] for r in rounds) * 1000:.1f} ms")
         print(f"{label}: ratio cold start / plain jshell {cold / jshell:.2f}"
-              + (f"; cold start / {first} {cold / first_cold:.2f}, 1 + 1 / {first} {cell / first_cell:.2f}"
+              + (f"; cold start / {first} {cold / first_cold:.2f}, 1 + 1 / {first} {cell / first_cell:.2f}, "
+                 f"settled / {first} {settled / first_settled:.2f}"
                  if label != first else ""))
     print(f"plain jshell: start, 1 + 1, exit {spread([r['cold'] for r in results['plain jshell']])}")
 
