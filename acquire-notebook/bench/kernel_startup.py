@@ -31,17 +31,34 @@ SETTLING_CELLS = 100
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def run_cell(client, code):
+def timed_cell(client, code):
+    """Runs a cell: its text/plain result, and the seconds to that result and to the kernel's idle."""
+    start = time.perf_counter()
     msg_id = client.execute(code)
-    result = None
+    result, result_at = None, None
     while True:
         msg = client.get_iopub_msg(timeout=60)
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"]["text/plain"]
+            result, result_at = msg["content"]["data"]["text/plain"], time.perf_counter() - start
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return result
+            return result, result_at, time.perf_counter() - start
+
+
+def run_cell(client, code):
+    return timed_cell(client, code)[0]
+
+
+def cells_of_one_plus_one(client, pid):
+    """The median time of CELLS cells of 1 + 1, and the kernel's CPU per cell."""
+    times = []
+    before = cpu_seconds(pid)
+    for _ in range(CELLS):
+        result, _, took = timed_cell(client, "1 + 1")
+        assert result == "2"
+        times.append(took)
+    return statistics.median(times), (cpu_seconds(pid) - before) / CELLS
 
 
 def cpu_seconds(pid):
@@ -68,26 +85,14 @@ def kernel_round(data_dir):
     cold = time.perf_counter() - start
     pid = kernel_pid(manager)
     cold_cpu = cpu_seconds(pid)
-    cells = []
-    before = cpu_seconds(pid)
-    for _ in range(CELLS):
-        t = time.perf_counter()
-        assert run_cell(client, "1 + 1") == "2"
-        cells.append(time.perf_counter() - t)
-    cell_cpu = (cpu_seconds(pid) - before) / CELLS
+    cell, cell_cpu = cells_of_one_plus_one(client, pid)
     for _ in range(SETTLING_CELLS):
         run_cell(client, "1 + 1")
-    settled = []
-    before = cpu_seconds(pid)
-    for _ in range(CELLS):
-        t = time.perf_counter()
-        assert run_cell(client, "1 + 1") == "2"
-        settled.append(time.perf_counter() - t)
-    settled_cpu = (cpu_seconds(pid) - before) / CELLS
+    settled, settled_cpu = cells_of_one_plus_one(client, pid)
     client.stop_channels()
     manager.shutdown_kernel(now=True)
-    return {"cold": cold, "cold_cpu": cold_cpu, "cell": statistics.median(cells), "cell_cpu": cell_cpu,
-            "settled": statistics.median(settled), "settled_cpu": settled_cpu}
+    return {"cold": cold, "cold_cpu": cold_cpu, "cell": cell, "cell_cpu": cell_cpu,
+            "settled": settled, "settled_cpu": settled_cpu}
 
 
 def jshell_round():

@@ -28,6 +28,8 @@ import jupyter_client
 from jupyter_core.paths import jupyter_runtime_dir
 from tornado.websocket import websocket_connect
 
+from kernel_startup import timed_cell
+
 CELLS = 30
 WARM_UP_CELLS = 5
 
@@ -65,20 +67,6 @@ async def websocket_cell(ws, session, code):
             result = time.perf_counter() - start
             assert reply["content"]["data"]["text/plain"] == "2", reply
         if reply["msg_type"] == "status" and reply["content"]["execution_state"] == "idle":
-            return result, time.perf_counter() - start
-
-
-def direct_cell(client, code):
-    start = time.perf_counter()
-    msg_id = client.execute(code)
-    result = None
-    while True:
-        msg = client.get_iopub_msg(timeout=60)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            result = time.perf_counter() - start
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             return result, time.perf_counter() - start
 
 
@@ -134,12 +122,12 @@ def main():
             client.wait_for_ready(timeout=60)
             for _ in range(WARM_UP_CELLS):
                 ws.run(websocket_cell(ws.ws, session, "1 + 1"))
-                direct_cell(client, "1 + 1")
+                timed_cell(client, "1 + 1")
             times = {"websocket": [], "direct": []}
             for i in range(CELLS):
                 for path in (("websocket", "direct") if i % 2 == 0 else ("direct", "websocket")):
                     result = ws.run(websocket_cell(ws.ws, session, "1 + 1")) if path == "websocket" \
-                        else direct_cell(client, "1 + 1")
+                        else timed_cell(client, "1 + 1")[1:]
                     times[path].append(result)
             for path, cells in times.items():
                 print(f"{path:>9}: " + " ".join(f"{r * 1000:.1f}" for r, _ in cells))
