@@ -10,10 +10,11 @@ kernels/acquire-java, for example one installed from an older commit):
 
 Rounds alternate the kernels and plain `jshell`. Printed for each: every round, then min,
 median and max of cold start (kernel process start to the first cell's result), of a
-trivial cell (1 + 1) on the warm kernel (median of the 20 cells right after the first), and
-of the same cell once the kernel has settled (median of 20 after 100 more: its JIT has
-compiled javac's paths by then), the kernel process's CPU for the start and per cell (from
-/proc), and the ratios to the first kernel and to jshell.
+trivial cell (1 + 1) on the warm kernel (median of the 20 cells right after the first), of
+20 more after a pause of 3 s (a person typing the next cell), and of the same cell once
+the kernel has settled (median of 20 after 100 more: its JIT has compiled javac's paths
+by then), the kernel process's CPU for the start and per cell (from /proc), and the ratios
+to the first kernel and to jshell.
 Needs jupyter_client (Debian's python3-jupyter-client: run it with /usr/bin/python3).
 """
 import os
@@ -28,6 +29,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 ROUNDS = 5
 CELLS = 20
 SETTLING_CELLS = 100
+PAUSE_SECONDS = 3
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -86,13 +88,15 @@ def kernel_round(data_dir):
     pid = kernel_pid(manager)
     cold_cpu = cpu_seconds(pid)
     cell, cell_cpu = cells_of_one_plus_one(client, pid)
+    time.sleep(PAUSE_SECONDS)
+    paused, paused_cpu = cells_of_one_plus_one(client, pid)
     for _ in range(SETTLING_CELLS):
         run_cell(client, "1 + 1")
     settled, settled_cpu = cells_of_one_plus_one(client, pid)
     client.stop_channels()
     manager.shutdown_kernel(now=True)
     return {"cold": cold, "cold_cpu": cold_cpu, "cell": cell, "cell_cpu": cell_cpu,
-            "settled": settled, "settled_cpu": settled_cpu}
+            "paused": paused, "paused_cpu": paused_cpu, "settled": settled, "settled_cpu": settled_cpu}
 
 
 def jshell_round():
@@ -125,11 +129,13 @@ def main():
             results[label].append(result)
             print(f"round {r} {label:>12}: cold start {result['cold']:.2f} s (CPU {result['cold_cpu']:.2f} s), "
                   f"1 + 1 {result['cell'] * 1000:.1f} ms (CPU {result['cell_cpu'] * 1000:.1f} ms per cell), "
+                  f"after a pause {result['paused'] * 1000:.1f} ms (CPU {result['paused_cpu'] * 1000:.1f} ms), "
                   f"settled {result['settled'] * 1000:.1f} ms (CPU {result['settled_cpu'] * 1000:.1f} ms)", flush=True)
         result = jshell_round()
         results["plain jshell"].append(result)
         print(f"round {r} {'plain jshell':>12}: start, 1 + 1, exit {result['cold']:.2f} s", flush=True)
-    print(f"\n{ROUNDS} rounds, {CELLS} cells of 1 + 1 per kernel round (and {CELLS} more after {SETTLING_CELLS}), "
+    print(f"\n{ROUNDS} rounds, {CELLS} cells of 1 + 1 per kernel round (then {CELLS} after a {PAUSE_SECONDS} s pause, "
+          f"{CELLS} after {SETTLING_CELLS} more), "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     jshell = statistics.median(r["cold"] for r in results["plain jshell"])
     first = kernels[0][0]
@@ -145,6 +151,8 @@ def main():
               f"{statistics.median(r['cold_cpu'] for r in rounds):.2f} s")
         print(f"{label}: 1 + 1 {spread([r['cell'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
               f"{statistics.median(r['cell_cpu'] for r in rounds) * 1000:.1f} ms")
+        print(f"{label}: 1 + 1 after a {PAUSE_SECONDS} s pause {spread([r['paused'] for r in rounds], 1000, 'ms', 1)}; "
+              f"CPU per cell, median {statistics.median(r['paused_cpu'] for r in rounds) * 1000:.1f} ms")
         print(f"{label}: 1 + 1 settled {spread([r['settled'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
               f"{statistics.median(r['settled_cpu'] for r in rounds) * 1000:.1f} ms")
         print(f"{label}: ratio cold start / plain jshell {cold / jshell:.2f}"
