@@ -200,8 +200,8 @@ public final class AcquireKernel extends BaseKernel {
   }
 
   /**
-   * Throwaway snippets compiled at start while the front end connects, and on whenever
-   * requests pause, so cells find JShell warm; a request waits at most for the one in progress.
+   * Throwaway snippets compiled at start while the front end connects, so the first cell
+   * finds JShell warm; the first request stops them (within one snippet, a few ms warm).
    */
   static final int WARM_UP_SNIPPETS = 30;
   /** The argument that runs {@link #train} instead of serving. */

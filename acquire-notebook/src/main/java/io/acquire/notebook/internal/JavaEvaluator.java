@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -30,7 +29,7 @@ import jdk.jshell.spi.ExecutionEnv;
  * Java cells on JShell: splits a cell into snippets, runs them in this JVM, and reports
  * the last expression's value, compile errors and exceptions in a form people can read.
  * Also completion and is-complete for the front end. The kernel runs one cell at a time;
- * {@link #warmUp} runs on a thread of its own between requests, and {@link
+ * {@link #warmUp} runs on a thread of its own until the first request, and {@link
  * #interrupt()} may come from another thread.
  */
 public final class JavaEvaluator implements AutoCloseable {
@@ -100,77 +99,53 @@ public final class JavaEvaluator implements AutoCloseable {
 
   private final List<String> startupImports;
 
-  /** When the latest request came (System.nanoTime()), or {@link #NEVER}: the warm-up gives way to requests. */
-  private volatile long lastRequest = NEVER;
-  private static final long NEVER = Long.MIN_VALUE;
-  /** How long requests must have paused before the warm-up takes the shell again. */
-  static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /** Set by the first request, so a warm-up in progress stops after its current snippet. */
+  private volatile boolean asked;
 
   /**
-   * Builds the cells' shell, then compiles and runs throwaway snippets in it, so that cells
-   * find javac's classes loaded and its paths compiled instead of paying for them. It gives
-   * way to requests: a request waits at most for the snippet in progress, and the warm-up
-   * goes on only once requests have paused for {@link #PAUSE_NANOS} (while a person types),
-   * so cells sent back to back never wait for it. Each snippet is dropped again: cells never
-   * see them, and a dropped snippet costs later cells next to nothing (JShell imports only
-   * defined ones into each compile).
+   * Builds the cells' shell, then compiles and runs throwaway snippets in it until {@code
+   * snippets} have run or the first real request comes, so the first cell finds javac's
+   * classes loaded and its paths compiled instead of paying for them. Each snippet is
+   * dropped again: cells never see them, and a dropped snippet costs later cells nothing
+   * (JShell imports only defined ones into each compile).
    *
-   * @return how many snippets ran (fewer only if the evaluator closed or the thread was interrupted)
+   * @return how many snippets ran
    */
   public int warmUp(int snippets) {
+    return asked ? 0 : warmUpLocked(snippets);
+  }
+
+  private synchronized int warmUpLocked(int snippets) {
+    JShell cells = shell();
     int ran = 0;
-    while (ran < snippets && !closed) {
-      long wait = pauseLeft();
-      if (wait > 0) {
-        try {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
+    for (int i = 0; i < snippets && !asked; i++) {
+      // A declaration, an expression over the SDK's types and a method: what cells are made of.
+      String source = switch (i % 3) {
+        case 0 -> "int acquireWarmUp" + i + " = " + i + " + 1;";
+        case 1 -> "java.util.List.of(" + i + ").size() + io.acquire.client.Money.class.getName().length()";
+        default -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
+      };
+      analysis.analyzeCompletion(source);
+      for (SnippetEvent event : cells.eval(source)) {
+        if (event.causeSnippet() == null && event.snippet() instanceof PersistentSnippet) {
+          cells.drop(event.snippet());
         }
-      } else if (warmUpOnce(ran)) {
-        ran++;
       }
+      control.forgetValues();
+      ran++;
     }
     StartTimes.mark("warm-up ended after " + ran + " snippets");
     return ran;
   }
 
-  private long pauseLeft() {
-    long last = lastRequest;
-    return last == NEVER ? 0 : last + PAUSE_NANOS - System.nanoTime();
-  }
-
-  /** Runs warm-up snippet {@code i} unless a request came in meanwhile. */
-  private synchronized boolean warmUpOnce(int i) {
-    if (closed || pauseLeft() > 0) {
-      return false;
-    }
-    JShell cells = shell();
-    // A declaration, an expression over the SDK's types and a method: what cells are made of.
-    String source = switch (i % 3) {
-      case 0 -> "int acquireWarmUp" + i + " = " + i + " + 1;";
-      case 1 -> "java.util.List.of(" + i + ").size() + io.acquire.client.Money.class.getName().length()";
-      default -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
-    };
-    analysis.analyzeCompletion(source);
-    for (SnippetEvent event : cells.eval(source)) {
-      if (event.causeSnippet() == null && event.snippet() instanceof PersistentSnippet) {
-        cells.drop(event.snippet());
-      }
-    }
-    control.forgetValues();
-    return true;
-  }
-
-  /** A request is coming: a warm-up in progress gives way after its current snippet. Called before taking the shell. */
+  /** Tells a running warm-up to stop: a request is coming. Called before taking the shell. */
   public void asked() {
-    lastRequest = System.nanoTime();
+    asked = true;
   }
 
   /** Makes a jar or directory available to later cells. */
   public void addToClasspath(String path) {
-    asked();
+    asked = true;
     addToClasspathLocked(path);
   }
 
@@ -191,7 +166,7 @@ public final class JavaEvaluator implements AutoCloseable {
    * other cells name the cell by it).
    */
   public Object eval(String cell, int number) throws CellError {
-    asked();
+    asked = true;
     return evalLocked(cell, number);
   }
 
@@ -401,7 +376,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
   /** Completion candidates at {@code cursor}: the replacements and where they start. */
   public Completions complete(String code, int cursor) {
-    asked();
+    asked = true;
     return completeLocked(code, cursor);
   }
 
@@ -421,7 +396,7 @@ public final class JavaEvaluator implements AutoCloseable {
    * it (Acquire's own API); null when the cursor is on nothing known.
    */
   public String inspect(String code, int cursor) {
-    asked();
+    asked = true;
     return inspectLocked(code, cursor);
   }
 
@@ -482,7 +457,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
   /** {@code complete}, {@code invalid}, or the indent for the next line when incomplete. */
   public String isComplete(String code) {
-    asked();
+    asked = true;
     return isCompleteLocked(code);
   }
 
@@ -513,7 +488,7 @@ public final class JavaEvaluator implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    asked();
+    asked = true;
     JShell built = shell;
     if (built != null) {
       built.close();

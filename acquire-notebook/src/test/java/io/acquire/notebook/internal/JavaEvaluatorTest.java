@@ -34,10 +34,7 @@ class JavaEvaluatorTest {
       assertEquals(3, fresh.eval("List.of(1, 2, 3).size()"));
       CellError gone = assertThrows(CellError.class, () -> fresh.eval("acquireWarmUp0 + 1"));
       assertTrue(String.join("\n", gone.lines()).contains("acquireWarmUp0"), gone.lines().toString());
-      long before = System.nanoTime();
-      assertEquals(3, fresh.eval("3"));
-      assertEquals(1, fresh.warmUp(1));
-      assertTrue(System.nanoTime() - before >= JavaEvaluator.PAUSE_NANOS, "after a request it waits for a pause");
+      assertEquals(0, fresh.warmUp(4), "a warm-up after the first request does nothing");
     }
   }
 
