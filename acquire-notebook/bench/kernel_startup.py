@@ -9,9 +9,12 @@ kernels/acquire-java, for example one installed from an older commit):
     /usr/bin/python3 acquire-notebook/bench/kernel_startup.py before=/tmp/bench-before after=/tmp/bench-after
 
 Rounds alternate the kernels and plain `jshell`. Printed for each: every round, then min,
-median and max of cold start (kernel process start to the first cell's result) and of a
-trivial cell (1 + 1) on the warm kernel (median of 20 per round), the kernel process's CPU
-for the start and per cell (from /proc), and the ratios to the first kernel and to jshell.
+median and max of cold start (kernel process start to the first cell's result), of a
+trivial cell (1 + 1) on the warm kernel (median of the 20 cells right after the first), of
+20 more after a pause of 3 s (a person typing the next cell), and of the same cell once
+the kernel has settled (median of 20 after 100 more: its JIT has compiled javac's paths
+by then), the kernel process's CPU for the start and per cell (from /proc), and the ratios
+to the first kernel and to jshell.
 Needs jupyter_client (Debian's python3-jupyter-client: run it with /usr/bin/python3).
 """
 import os
@@ -25,20 +28,39 @@ from jupyter_client.kernelspec import KernelSpecManager
 
 ROUNDS = 5
 CELLS = 20
+SETTLING_CELLS = 100
+PAUSE_SECONDS = 3
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def run_cell(client, code):
+def timed_cell(client, code):
+    """Runs a cell: its text/plain result, and the seconds to that result and to the kernel's idle."""
+    start = time.perf_counter()
     msg_id = client.execute(code)
-    result = None
+    result, result_at = None, None
     while True:
         msg = client.get_iopub_msg(timeout=60)
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"]["text/plain"]
+            result, result_at = msg["content"]["data"]["text/plain"], time.perf_counter() - start
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return result
+            return result, result_at, time.perf_counter() - start
+
+
+def run_cell(client, code):
+    return timed_cell(client, code)[0]
+
+
+def cells_of_one_plus_one(client, pid):
+    """The median time of CELLS cells of 1 + 1, and the kernel's CPU per cell."""
+    times = []
+    before = cpu_seconds(pid)
+    for _ in range(CELLS):
+        result, _, took = timed_cell(client, "1 + 1")
+        assert result == "2"
+        times.append(took)
+    return statistics.median(times), (cpu_seconds(pid) - before) / CELLS
 
 
 def cpu_seconds(pid):
@@ -65,16 +87,16 @@ def kernel_round(data_dir):
     cold = time.perf_counter() - start
     pid = kernel_pid(manager)
     cold_cpu = cpu_seconds(pid)
-    cells = []
-    before = cpu_seconds(pid)
-    for _ in range(CELLS):
-        t = time.perf_counter()
-        assert run_cell(client, "1 + 1") == "2"
-        cells.append(time.perf_counter() - t)
-    cell_cpu = (cpu_seconds(pid) - before) / CELLS
+    cell, cell_cpu = cells_of_one_plus_one(client, pid)
+    time.sleep(PAUSE_SECONDS)
+    paused, paused_cpu = cells_of_one_plus_one(client, pid)
+    for _ in range(SETTLING_CELLS):
+        run_cell(client, "1 + 1")
+    settled, settled_cpu = cells_of_one_plus_one(client, pid)
     client.stop_channels()
     manager.shutdown_kernel(now=True)
-    return {"cold": cold, "cold_cpu": cold_cpu, "cell": statistics.median(cells), "cell_cpu": cell_cpu}
+    return {"cold": cold, "cold_cpu": cold_cpu, "cell": cell, "cell_cpu": cell_cpu,
+            "paused": paused, "paused_cpu": paused_cpu, "settled": settled, "settled_cpu": settled_cpu}
 
 
 def jshell_round():
@@ -106,26 +128,36 @@ def main():
             result = kernel_round(path)
             results[label].append(result)
             print(f"round {r} {label:>12}: cold start {result['cold']:.2f} s (CPU {result['cold_cpu']:.2f} s), "
-                  f"1 + 1 {result['cell'] * 1000:.1f} ms (CPU {result['cell_cpu'] * 1000:.1f} ms per cell)",
-                  flush=True)
+                  f"1 + 1 {result['cell'] * 1000:.1f} ms (CPU {result['cell_cpu'] * 1000:.1f} ms per cell), "
+                  f"after a pause {result['paused'] * 1000:.1f} ms (CPU {result['paused_cpu'] * 1000:.1f} ms), "
+                  f"settled {result['settled'] * 1000:.1f} ms (CPU {result['settled_cpu'] * 1000:.1f} ms)", flush=True)
         result = jshell_round()
         results["plain jshell"].append(result)
         print(f"round {r} {'plain jshell':>12}: start, 1 + 1, exit {result['cold']:.2f} s", flush=True)
-    print(f"\n{ROUNDS} rounds, {CELLS} cells of 1 + 1 per kernel round, {os.cpu_count()} cores")
+    print(f"\n{ROUNDS} rounds, {CELLS} cells of 1 + 1 per kernel round (then {CELLS} after a {PAUSE_SECONDS} s pause, "
+          f"{CELLS} after {SETTLING_CELLS} more), "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     jshell = statistics.median(r["cold"] for r in results["plain jshell"])
     first = kernels[0][0]
     first_cold = statistics.median(r["cold"] for r in results[first])
     first_cell = statistics.median(r["cell"] for r in results[first])
+    first_settled = statistics.median(r["settled"] for r in results[first])
     for label, _ in kernels:
         rounds = results[label]
         cold = statistics.median(r["cold"] for r in rounds)
         cell = statistics.median(r["cell"] for r in rounds)
+        settled = statistics.median(r["settled"] for r in rounds)
         print(f"{label}: cold start {spread([r['cold'] for r in rounds])}; CPU at first result, median "
               f"{statistics.median(r['cold_cpu'] for r in rounds):.2f} s")
         print(f"{label}: 1 + 1 {spread([r['cell'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
               f"{statistics.median(r['cell_cpu'] for r in rounds) * 1000:.1f} ms")
+        print(f"{label}: 1 + 1 after a {PAUSE_SECONDS} s pause {spread([r['paused'] for r in rounds], 1000, 'ms', 1)}; "
+              f"CPU per cell, median {statistics.median(r['paused_cpu'] for r in rounds) * 1000:.1f} ms")
+        print(f"{label}: 1 + 1 settled {spread([r['settled'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
+              f"{statistics.median(r['settled_cpu'] for r in rounds) * 1000:.1f} ms")
         print(f"{label}: ratio cold start / plain jshell {cold / jshell:.2f}"
-              + (f"; cold start / {first} {cold / first_cold:.2f}, 1 + 1 / {first} {cell / first_cell:.2f}"
+              + (f"; cold start / {first} {cold / first_cold:.2f}, 1 + 1 / {first} {cell / first_cell:.2f}, "
+                 f"settled / {first} {settled / first_settled:.2f}"
                  if label != first else ""))
     print(f"plain jshell: start, 1 + 1, exit {spread([r['cold'] for r in results['plain jshell']])}")
 

@@ -6,7 +6,6 @@ import io.acquire.client.User;
 import io.acquire.client.AccountSummary;
 import io.acquire.client.Receipt;
 import io.acquire.client.StatementLine;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -59,10 +58,7 @@ final class AccountCommands implements Runnable {
     @Override
     public Integer call() {
       Cli cli = Cli.of(spec);
-      List<AccountSummary> views = new ArrayList<>();
-      for (Account account : Account.list(cli.loggedIn())) {
-        views.add(account.status());
-      }
+      List<AccountSummary> views = Account.statuses(cli.loggedIn());
       if (cli.json()) {
         cli.json(views);
         return ExitCodes.OK;
@@ -130,7 +126,7 @@ final class AccountCommands implements Runnable {
     @Override
     public Integer call() {
       Cli cli = Cli.of(spec);
-      AccountSummary view = cli.account(name).status();
+      AccountSummary view = cli.accountStatus(name);
       if (cli.json()) {
         cli.json(view);
       } else {

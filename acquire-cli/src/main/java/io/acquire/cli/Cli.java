@@ -1,6 +1,7 @@
 package io.acquire.cli;
 
 import io.acquire.client.Account;
+import io.acquire.client.AccountSummary;
 import io.acquire.client.AuthenticationException;
 import io.acquire.client.NotFoundException;
 import io.acquire.client.User;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Help.Ansi;
@@ -113,22 +115,31 @@ final class Cli implements AutoCloseable {
 
   /** The account called {@code name}, else the profile's, else the user's only (or first) account. */
   Account account(String name) {
+    return chosen(name, Account.list(loggedIn()), Account::name, Account::id);
+  }
+
+  /** {@link #account(String)}'s account with its status, from the one call that lists them all. */
+  AccountSummary accountStatus(String name) {
+    return chosen(name, Account.statuses(loggedIn()), AccountSummary::name, AccountSummary::id);
+  }
+
+  /** Of the user's accounts (sub-accounts included), the one {@link #account(String)} describes. */
+  private <T> T chosen(String name, List<T> accounts, Function<T, String> nameOf, Function<T, String> idOf) {
     String chosen = first(name, env.get("ACQUIRE_ACCOUNT"), config.get(profile, "account"));
     if (chosen != null) {
-      return byNameOrId(chosen);
+      return byNameOrId(chosen, accounts, nameOf, idOf);
     }
-    List<Account> accounts = Account.list(loggedIn());
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException("You have no account yet: acquire account create NAME.");
     }
     return accounts.get(0);
   }
 
-  /** One of the user's accounts (sub-accounts included) by name, else by id. */
-  private Account byNameOrId(String nameOrId) {
-    List<Account> accounts = Account.list(loggedIn());
-    return accounts.stream().filter(a -> a.name().equals(nameOrId)).findFirst()
-        .or(() -> accounts.stream().filter(a -> a.id().equals(nameOrId)).findFirst())
+  /** One of {@code accounts} by name, else by id. */
+  private static <T> T byNameOrId(String nameOrId, List<T> accounts, Function<T, String> nameOf,
+      Function<T, String> idOf) {
+    return accounts.stream().filter(a -> nameOf.apply(a).equals(nameOrId)).findFirst()
+        .or(() -> accounts.stream().filter(a -> idOf.apply(a).equals(nameOrId)).findFirst())
         .orElseThrow(() -> new NotFoundException(404, "not_found", "You have no account named '" + nameOrId
             + "'; acquire account list lists them.", null));
   }
@@ -136,10 +147,10 @@ final class Cli implements AutoCloseable {
   /** Like {@link #account(String)} for the profile's account, but null for a user with no account. */
   Account accountOrNull() {
     String chosen = first(env.get("ACQUIRE_ACCOUNT"), config.get(profile, "account"));
-    if (chosen != null) {
-      return byNameOrId(chosen);
-    }
     List<Account> accounts = Account.list(loggedIn());
+    if (chosen != null) {
+      return byNameOrId(chosen, accounts, Account::name, Account::id);
+    }
     return accounts.isEmpty() ? null : accounts.get(0);
   }
 

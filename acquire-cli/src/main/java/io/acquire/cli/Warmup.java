@@ -5,6 +5,7 @@ import io.acquire.client.wire.SigningKey;
 import java.util.List;
 import java.util.Set;
 import okhttp3.ConnectionSpec;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -39,6 +40,7 @@ final class Warmup implements Runnable {
       SigningKey.fromSeedUnsafe(new byte[32]).sign(new byte[1]);
       Json.writeString(List.of(1));
       new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+      HttpUrl.get("http://127.0.0.1/t/registry"); // the SDK parses each service's URL first thing
     } catch (RuntimeException | LinkageError e) {
       // Nothing to report here: the command meets the same failure where it can say what to do.
     }

@@ -117,12 +117,15 @@ class AcquireCommandLineTest {
     assertTrue(loginUrlScanned.startsWith(server.url() + "/t/identity/"), loginUrlScanned);
     loginResult.expect(0);
     assertTrue(loginResult.out().contains("Logged in as ada"), loginResult.out());
-    List<Path> sessions;
+    List<Path> walletFiles;
     try (var files = Files.list(dir.resolve("config").resolve("wallet"))) {
-      sessions = files.toList();
+      walletFiles = files.toList();
     }
-    assertEquals(1, sessions.size());
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sessions.get(0))));
+    // The session, and where the services are as the registry said (kept so later commands need not ask).
+    assertEquals(1, walletFiles.stream().filter(f -> f.toString().endsWith(".session.json")).count(), walletFiles.toString());
+    for (Path file : walletFiles) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+    }
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
         dir.resolve("config").resolve("config.properties"))));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("config"))));

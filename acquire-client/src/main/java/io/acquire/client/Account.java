@@ -81,6 +81,15 @@ public final class Account {
         .map(view -> new Account(accounting, view.id(), view.name())).toList();
   }
 
+  /**
+   * Each of the user's accounts, in {@link #list}'s order, with its status as the service sees
+   * it now: one call, where {@code list(user)} and then {@link #status()} on each take one more per account.
+   */
+  public static List<AccountSummary> statuses(User user) {
+    return user.signedTransport("accounting").get("/accounts", AccountList.class).accounts().stream()
+        .map(AccountSummary::from).toList();
+  }
+
   public String id() {
     return id;
   }

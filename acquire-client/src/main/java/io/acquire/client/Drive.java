@@ -569,32 +569,21 @@ public final class Drive {
   }
 
   /** A chunk's bytes, read from the file each time they are written (again on a retry). */
-  private static final class ChunkBody extends okhttp3.RequestBody {
-    private static final okhttp3.MediaType BINARY = okhttp3.MediaType.get("application/octet-stream");
+  private static final class ChunkBody extends BinaryBody {
     private final Path file;
     private final UploadStatus upload;
     private final long position;
-    private final long length;
 
     ChunkBody(Path file, UploadStatus upload, long position, long length) {
+      super(length);
       this.file = file;
       this.upload = upload;
       this.position = position;
-      this.length = length;
-    }
-
-    @Override
-    public okhttp3.MediaType contentType() {
-      return BINARY;
-    }
-
-    @Override
-    public long contentLength() {
-      return length;
     }
 
     @Override
     public void writeTo(okio.BufferedSink sink) throws IOException {
+      long length = contentLength();
       byte[] slice = new byte[SLICE];
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
         for (long at = 0; at < length; ) {

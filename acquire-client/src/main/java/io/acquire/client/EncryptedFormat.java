@@ -13,7 +13,8 @@ import java.util.Arrays;
 /**
  * The bytes of one encrypted file version, as the store holds them: the plaintext cut into
  * chunks of {@link #PLAIN_CHUNK} bytes, each encrypted as its own Tink streaming AEAD
- * (AES256-GCM-HKDF, 1 MiB segments) and prefixed by the file's header, so that every
+ * (AES256-GCM-HKDF, 1 MiB segments; {@link SegmentedEncryption} writes Tink's format, Tink
+ * reads it) and prefixed by the file's header, so that every
  * stored chunk is exactly {@link #CHUNK} bytes (8 MiB; the last one shorter). A chunk can
  * be sent, resent and fetched by byte range on its own, which keeps uploads resumable and
  * reads ranged.
@@ -22,7 +23,8 @@ import java.util.Arrays;
  * the header's generation, the drive, the path and the file id, so a chunk moved to another
  * file, path or drive does not decrypt. Each chunk's associated data is the header, its index
  * and the number of chunks, so chunks cannot be reordered, dropped, duplicated or mixed with
- * another file's, and Tink detects a cut within a chunk: any change is an error, never
+ * another file's, and the segments' nonces mark the last one, so a cut within a chunk is
+ * detected too: any change is an error, never
  * plaintext. Not hidden: the file's size (to within a chunk's overhead), its path and when
  * it was written.
  */
@@ -94,7 +96,7 @@ final class EncryptedFormat {
       return (chunks - 1) * CHUNK + chunkLength(chunks - 1);
     }
 
-    private byte[] associatedData(long n) {
+    byte[] associatedData(long n) {
       return ByteBuffer.allocate(HEADER + 16).put(bytes()).putLong(n).putLong(chunks()).array();
     }
   }
@@ -137,12 +139,14 @@ final class EncryptedFormat {
   static final class FileCipher {
     private final Header header;
     private final byte[] headerBytes;
+    private final byte[] fileKey;
     private final AesGcmHkdfStreaming aead;
     private final String what;
 
     FileCipher(Header header, byte[] fileKey, String what) {
       this.header = header;
       this.headerBytes = header.bytes();
+      this.fileKey = fileKey.clone();
       this.aead = streaming(fileKey);
       this.what = what;
     }
@@ -153,17 +157,17 @@ final class EncryptedFormat {
 
     /**
      * Encrypts chunk {@code n}, whose plaintext {@code plain} supplies, into {@code out}
-     * (at least {@link #CHUNK} bytes); returns the chunk's length.
+     * (at least {@link #CHUNK} bytes); returns the chunk's length. The ciphertext is Tink's
+     * format, written by {@link SegmentedEncryption} (see there why not by Tink).
      */
     int encrypt(long n, PlainSource plain, byte[] out) throws IOException {
       System.arraycopy(headerBytes, 0, out, 0, HEADER);
-      ArrayOutput sink = new ArrayOutput(out, HEADER);
-      try (OutputStream encrypting = aead.newEncryptingStream(sink, header.associatedData(n))) {
-        plain.copy(n * PLAIN_CHUNK, header.plainLength(n), encrypting);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("Cannot encrypt: " + e.getMessage(), e);
-      }
-      return sink.size;
+      int length = header.plainLength(n);
+      SegmentedEncryption encrypting = new SegmentedEncryption(fileKey, header.associatedData(n), SEGMENT, length,
+          out, HEADER);
+      plain.copy(n * PLAIN_CHUNK, length, encrypting);
+      encrypting.close();
+      return encrypting.end();
     }
 
     /**
@@ -177,8 +181,9 @@ final class EncryptedFormat {
       if (length != header.chunkLength(n) || !Arrays.equals(in, 0, HEADER, headerBytes, 0, HEADER)) {
         throw tampered(n, null);
       }
-      // Segment by segment, straight from the received bytes into {@code out}: Tink's
-      // decrypting stream would copy every byte twice more, which cost downloads a third of their rate.
+      // Tink checks every segment's tag before its plaintext counts. Segment by segment, straight
+      // from the received bytes into {@code out}: Tink's decrypting stream would copy every byte
+      // twice more, which cost downloads a third of their rate.
       try {
         StreamSegmentDecrypter segments = aead.newStreamSegmentDecrypter();
         segments.init(ByteBuffer.wrap(in, HEADER, aead.getHeaderLength()), header.associatedData(n));
@@ -199,7 +204,7 @@ final class EncryptedFormat {
       }
     }
 
-    /** Tink's own reason is left out: it says no more than that authentication failed. */
+    /** The cipher's own reason is left out: it says no more than that authentication failed. */
     private InvalidResponseException tampered(long n, Exception cause) {
       return new InvalidResponseException(200, "Chunk " + n + " of " + what + " failed its integrity check (it was "
           + "changed, damaged, moved or cut in the store); nothing was written.", null);
@@ -210,27 +215,5 @@ final class EncryptedFormat {
   @FunctionalInterface
   interface PlainSource {
     void copy(long position, int length, OutputStream to) throws IOException;
-  }
-
-  /** An output stream into a fixed array, which {@link FileCipher#encrypt} sizes to fit. */
-  private static final class ArrayOutput extends OutputStream {
-    private final byte[] array;
-    private int size;
-
-    ArrayOutput(byte[] array, int start) {
-      this.array = array;
-      this.size = start;
-    }
-
-    @Override
-    public void write(int b) {
-      array[size++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      System.arraycopy(b, off, array, size, len);
-      size += len;
-    }
   }
 }

@@ -11,7 +11,6 @@ import io.acquire.client.wire.IdentityWire.Register;
 import io.acquire.client.wire.IdentityWire.Registered;
 import io.acquire.client.wire.IdentityWire.StartLogin;
 import io.acquire.client.wire.IdentityWire.WhoAmI;
-import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.SessionCertificate;
 import io.acquire.client.wire.SigningKey;
 import java.net.InetAddress;
@@ -20,10 +19,8 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 
@@ -54,7 +51,7 @@ public final class User implements AutoCloseable {
   private final Wallet wallet;
   private final boolean delegated;
   private final Transport identity;
-  private final Map<String, String> serviceUrls = new ConcurrentHashMap<>();
+  private final ServiceUrls services;
 
   private volatile Session session;
   private volatile LoginRequest pendingLogin;
@@ -77,6 +74,10 @@ public final class User implements AutoCloseable {
     this.delegated = builder.delegated != null;
     this.session = builder.delegated;
     this.identity = new Transport(http, identityUrl, retry, () -> null, clock);
+    // A lookup after a failed call is asked once: the call's own retries follow it.
+    this.services = new ServiceUrls(new Transport(http, registryUrl, retry, () -> null, clock),
+        new Transport(http, registryUrl, RetryPolicy.none().withSleeper(retry.sleeper()), () -> null, clock),
+        wallet, clock);
     if (wallet != null && session == null) {
       wallet.load(identityUrl, username).filter(s -> !s.expiredAt(clock.instant())).ifPresent(s -> session = s);
     }
@@ -306,11 +307,13 @@ public final class User implements AutoCloseable {
     }
   }
 
-  /** The URL of the named service ({@code accounting}, {@code storage}, {@code compute}), from the registry. */
+  /**
+   * The URL of the named service ({@code accounting}, {@code storage}, {@code compute}), from
+   * the registry. The answer is kept for an hour (in the wallet too, if the user has one) and
+   * asked for again when a call finds no service at it: refused, or answered 404 or 410.
+   */
   public String serviceUrl(String service) {
-    return serviceUrls.computeIfAbsent(service, name ->
-        new Transport(http, registryUrl, retry, () -> null, clock)
-            .get("/services/" + name, ServiceInfo.class).url());
+    return services.url(service);
   }
 
   /**
@@ -357,7 +360,8 @@ public final class User implements AutoCloseable {
   /** A transport to {@code service} that signs with this user's session; for the SDK's own classes. */
   Transport signedTransport(String service) {
     requireSession();
-    return new Transport(http, serviceUrl(service), retry, this::requireSession, clock);
+    return new Transport(http, serviceUrl(service), retry, this::requireSession, clock,
+        failed -> services.relocate(service, failed));
   }
 
   /** A signed transport to identity itself. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -173,6 +174,53 @@ public final class Wallet {
         file(identityUrl, username).getFileName().toString().replace(".session.json", ".encryption-key.json"));
   }
 
+  /**
+   * The registry's answers kept for {@code registryUrl} by {@link ServiceUrls}; none if there
+   * are none. Plain lines, not JSON: a cold JSON mapper's first reading of a new type cost a
+   * short command more than all else it does with the file (docs/performance.md).
+   */
+  java.util.Map<String, ServiceEntry> serviceUrls(String registryUrl) {
+    java.util.Map<String, ServiceEntry> known = new java.util.HashMap<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(servicesFile(registryUrl), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return known; // missing or unreadable: it only saves asking the registry, which is asked instead
+    }
+    boolean sameRegistry = false;
+    for (String line : lines) {
+      String[] words = line.strip().split(" ");
+      if (words.length == 2 && words[0].equals("registry")) {
+        sameRegistry = words[1].equals(registryUrl);
+      } else if (words.length == 3 && !words[0].startsWith("#")) {
+        try {
+          known.put(words[0], new ServiceEntry(words[1], java.time.Instant.parse(words[2])));
+        } catch (java.time.format.DateTimeParseException e) {
+          // A damaged line: that service is looked up again.
+        }
+      }
+    }
+    return sameRegistry ? known : java.util.Map.of();
+  }
+
+  /** Keeps the registry's answers for later programs; a wallet that cannot be written only costs them a lookup. */
+  void saveServiceUrls(String registryUrl, java.util.Map<String, ServiceEntry> services) {
+    StringBuilder text = new StringBuilder("# Where the services are, as the registry said; kept for an hour.\n")
+        .append("registry ").append(registryUrl).append('\n');
+    services.forEach((name, entry) -> text.append(name).append(' ').append(entry.url()).append(' ')
+        .append(entry.askedAt()).append('\n'));
+    try {
+      writePrivate(servicesFile(registryUrl), text.toString().getBytes(StandardCharsets.UTF_8), "service URLs");
+    } catch (UncheckedIOException e) {
+      // Not a secret and not needed: the next program asks the registry.
+    }
+  }
+
+  private Path servicesFile(String registryUrl) {
+    String name = RequestSignature.sha256Hex(registryUrl.getBytes(StandardCharsets.UTF_8));
+    return directory.resolve(name.substring(0, 32) + ".services");
+  }
+
   /** Where the SDK notes an encrypted upload's chunk checksums, so another run can resume it. */
   Path uploadRecord(String uploadId) {
     return directory.resolve("uploads").resolve(uploadId.replaceAll("[^A-Za-z0-9_-]", "_") + ".chunks");
@@ -195,6 +243,9 @@ public final class Wallet {
       return "KeyEntry[" + username + "]";
     }
   }
+
+  /** A service's URL as the registry gave it, and when. */
+  record ServiceEntry(String url, java.time.Instant askedAt) {}
 
   record Entry(@JsonProperty("identityUrl") String identityUrl, @JsonProperty("username") String username,
       @JsonProperty("seed") String seed, @JsonProperty("certificate") String certificate) {

@@ -6,8 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.crypto.tink.prf.PrfSet;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import io.acquire.client.EncryptedFormat.FileCipher;
 import io.acquire.client.EncryptedFormat.Header;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -77,6 +85,59 @@ class EncryptedFormatTest {
     int length = encrypt(cipher, new byte[0], 0, out);
     assertEquals(header.cipherSize(), length);
     assertEquals(0, cipher.decrypt(0, out, length, new byte[16]));
+  }
+
+  /** Tink's own streaming AEAD with the format's parameters: what wrote every chunk before SegmentedEncryption. */
+  private static AesGcmHkdfStreaming tink() throws Exception {
+    return new AesGcmHkdfStreaming(KEY, "HmacSha256", 32, 1 << 20, 0);
+  }
+
+  @Test
+  void theSdksCiphertextIsTinksStreamingFormatAtEverySegmentBoundary() throws Exception {
+    byte[] aad = "chunk 4 of 9".getBytes(StandardCharsets.UTF_8);
+    int first = (1 << 20) - 40 - 16; // the first segment's plaintext, beside Tink's 40-byte header
+    int[] sizes = {0, 1, 15, first - 1, first, first + 1, first + (1 << 20) - 16, 3_000_001,
+        EncryptedFormat.PLAIN_CHUNK};
+    for (int size : sizes) {
+      byte[] plain = plaintext(size);
+      for (int writes : new int[] {Math.max(1, size), 1000}) { // whole, and in pieces that split GCM blocks
+        byte[] out = new byte[EncryptedFormat.CHUNK];
+        SegmentedEncryption encrypting = new SegmentedEncryption(KEY, aad, 1 << 20, size, out, 3);
+        for (int at = 0; at < size; at += writes) {
+          encrypting.write(plain, at, Math.min(writes, size - at));
+        }
+        encrypting.close();
+        assertEquals(3 + tink().expectedCiphertextSize(size), encrypting.end(), "size " + size);
+        try (InputStream decrypting = tink().newDecryptingStream(
+            new ByteArrayInputStream(out, 3, encrypting.end() - 3), aad)) {
+          assertArrayEquals(plain, decrypting.readAllBytes(), "size " + size + " in writes of " + writes);
+        }
+        try (InputStream decrypting = tink().newDecryptingStream(
+            new ByteArrayInputStream(out, 3, encrypting.end() - 3), "another chunk".getBytes(StandardCharsets.UTF_8))) {
+          assertThrows(IOException.class, decrypting::readAllBytes, "the associated data is bound");
+        }
+      }
+    }
+  }
+
+  @Test
+  void chunksThatTinksOwnStreamEncryptedStillDecrypt() throws Exception {
+    byte[] plain = plaintext(EncryptedFormat.PLAIN_CHUNK + 5);
+    Header header = new Header(1, plain.length, "written-before");
+    FileCipher cipher = new FileCipher(header, KEY, "f");
+    byte[] back = new byte[EncryptedFormat.PLAIN_CHUNK];
+    for (int n = 0; n < 2; n++) {
+      ByteArrayOutputStream stored = new ByteArrayOutputStream();
+      stored.write(header.bytes());
+      try (OutputStream encrypting = tink().newEncryptingStream(stored, header.associatedData(n))) {
+        encrypting.write(plain, n * EncryptedFormat.PLAIN_CHUNK, header.plainLength(n));
+      }
+      byte[] chunk = Arrays.copyOf(stored.toByteArray(), EncryptedFormat.CHUNK);
+      assertEquals(header.chunkLength(n), stored.size());
+      int length = cipher.decrypt(n, chunk, stored.size(), back);
+      assertArrayEquals(Arrays.copyOfRange(plain, n * EncryptedFormat.PLAIN_CHUNK,
+          n * EncryptedFormat.PLAIN_CHUNK + header.plainLength(n)), Arrays.copyOf(back, length));
+    }
   }
 
   @Test

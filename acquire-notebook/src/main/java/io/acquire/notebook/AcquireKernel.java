@@ -7,6 +7,7 @@ import io.acquire.notebook.internal.JavaEvaluator;
 import io.acquire.notebook.internal.KernelInfo;
 import io.acquire.notebook.internal.Magics;
 import io.acquire.notebook.internal.ShellPolling;
+import io.acquire.notebook.internal.StartTimes;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.ShellHandler;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
@@ -162,18 +163,28 @@ public final class AcquireKernel extends BaseKernel {
    * {@link Display}, and answers kernel_info and history with the fields the current protocol requires.
    */
   void serve(JupyterConnection connection) {
+    connect(connection);
+    connection.waitUntilClose();
+    running = null; // a kernel that has shut down no longer takes Display's outputs
+  }
+
+  /** Takes the connection's requests and binds its sockets; returns once they are served. */
+  private void connect(JupyterConnection connection) {
     running = this;
     becomeHandlerForConnection(connection);
     ShellHandler<ExecuteRequest> execute = connection.getHandler(MessageType.EXECUTE_REQUEST);
     connection.setHandler(MessageType.EXECUTE_REQUEST, (env, message) -> {
+      StartTimes.mark("first execute request");
       currentCell = env;
       try {
         execute.handle(env, message);
       } finally {
         currentCell = null;
+        StartTimes.mark("first cell answered");
       }
     });
     connection.setHandler(KernelInfoReply.REQUEST_MESSAGE_TYPE, (env, message) -> {
+      StartTimes.mark("first kernel_info request");
       env.setBusyDeferIdle();
       env.reply(new KernelInfo("acquire-java", VERSION, getLanguageInfo(), getBanner()));
     });
@@ -184,9 +195,8 @@ public final class AcquireKernel extends BaseKernel {
     ShellPolling.setSleep(connection, SHELL_POLL_MILLIS);
     BaseLibraryLogging.quietBeforeConnect();
     connection.connect();
+    StartTimes.mark("sockets bound");
     BaseLibraryLogging.quietRunningLoops();
-    connection.waitUntilClose();
-    running = null; // a kernel that has shut down no longer takes Display's outputs
   }
 
   /**
@@ -197,7 +207,11 @@ public final class AcquireKernel extends BaseKernel {
   /** The argument that runs {@link #train} instead of serving. */
   static final String TRAIN = "--train";
 
-  /** Warms JShell on a thread of its own; a failure costs only the warmth. */
+  /**
+   * Builds the cells' shell and warms it on a thread of its own, so javac starts while the
+   * sockets bind and the front end connects; a failure costs only the warmth (the first
+   * request builds the shell then).
+   */
   void warmUpInBackground() {
     Thread thread = new Thread(() -> {
       try {
@@ -210,13 +224,21 @@ public final class AcquireKernel extends BaseKernel {
     thread.start();
   }
 
+  /** Sockets on loopback ports the system picks, for the training run. */
+  private static final String TRAINING_CONNECTION = "{\"transport\": \"tcp\", \"ip\": \"127.0.0.1\", "
+      + "\"shell_port\": 0, \"iopub_port\": 0, \"stdin_port\": 0, \"control_port\": 0, \"hb_port\": 0, "
+      + "\"key\": \"" + UUID.randomUUID() + "\", \"signature_scheme\": \"hmac-sha256\"}";
+
   /**
-   * A training run for the class-data archive the installer builds: loads what a kernel
-   * loads until its first cells have run and shown their values (JShell, javac, the SDK,
-   * the renderers), then exits, when the JVM writes the archive.
+   * A training run for the class cache the installer builds: loads what a kernel loads
+   * until its first cells have run and shown their values (the sockets and the base
+   * library, JShell, javac, the SDK, the renderers), then exits, when the JVM writes the cache.
    */
   static void train() throws Exception {
     AcquireKernel kernel = new AcquireKernel();
+    // Bound and left open: the JVM exits after training, and closing a JeroMQ context from
+    // a thread other than its loops' can hang.
+    kernel.connect(new JupyterConnection(KernelConnectionProperties.parse(TRAINING_CONNECTION)));
     kernel.evaluator.warmUp(WARM_UP_SNIPPETS);
     for (String cell : List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
         "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()")) {
@@ -237,6 +259,7 @@ public final class AcquireKernel extends BaseKernel {
       System.err.println("Usage: AcquireKernel <connection file>  (Jupyter passes it; install with scripts/install-kernel.sh)");
       System.exit(2);
     }
+    StartTimes.mark("main");
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     AcquireKernel kernel = new AcquireKernel();
     kernel.warmUpInBackground();

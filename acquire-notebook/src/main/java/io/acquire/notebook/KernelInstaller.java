@@ -23,8 +23,12 @@ import java.util.Map;
 public final class KernelInstaller {
   public static final String NAME = "acquire-java";
 
-  /** JVM options for a fast start: kernels are started often and mostly wait on people. */
-  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+  /**
+   * JVM options for a fast start: kernels are started often and mostly wait on people.
+   * Class sharing is on by default; naming it ({@code -Xshare:auto}) would stop JDK 25 from
+   * recording an AOT cache.
+   */
+  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-Djava.awt.headless=true");
 
   private KernelInstaller() {}
@@ -83,42 +87,56 @@ public final class KernelInstaller {
         ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".local", "share", "jupyter");
   }
 
-  /** The class-data archive beside kernel.json. */
-  static final String ARCHIVE = NAME + ".jsa";
+  /**
+   * How a JVM keeps classes for the next start: JDK 25 and newer build an AOT cache in one
+   * training run (JEP 514), which also holds the classes linked and method profiles (JEPs
+   * 483, 515); older JDKs (17 on) get a dynamic class-data-sharing archive.
+   */
+  record ClassCache(String file, String recordOption, String useOption) {
+    static final ClassCache AOT = new ClassCache(NAME + ".aot", "-XX:AOTCacheOutput=", "-XX:AOTCache=");
+    static final ClassCache CDS = new ClassCache(NAME + ".jsa", "-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile=");
+
+    static ClassCache forFeatureRelease(int feature) {
+      return feature >= 25 ? AOT : CDS;
+    }
+  }
 
   /**
-   * Builds an application class-data-sharing archive for the installed kernel (a training run
-   * that loads what a kernel loads up to its first cells, archived when it exits) and makes
-   * kernel.json use it, so a kernel maps those classes instead of loading and verifying each
-   * one. Without an archive the kernel still runs, just slower to start.
+   * Builds a class cache for the installed kernel (a training run that loads what a kernel
+   * loads up to its first cells, cached when it exits; an AOT cache on JDK 25 and newer, a
+   * class-data archive before) and makes kernel.json use it, so a kernel maps those classes
+   * instead of loading and verifying each one. Without one the kernel still runs, just slower to start.
    *
-   * @return whether the kernel now uses the archive (false, with the reason on stderr, if not)
+   * @return whether the kernel now uses the cache (false, with the reason on stderr, if not)
    */
   @SuppressWarnings("unchecked")
   static boolean addClassDataArchive(Path kernel) throws IOException, InterruptedException {
+    ClassCache cache = ClassCache.forFeatureRelease(Runtime.version().feature());
     ObjectMapper json = new ObjectMapper();
     Map<String, Object> spec = json.readValue(kernel.resolve("kernel.json").toFile(), LinkedHashMap.class);
     List<String> argv = new ArrayList<>((List<String>) spec.get("argv"));
-    argv.removeIf(option -> option.startsWith("-XX:SharedArchiveFile="));
-    Path archive = kernel.resolve(ARCHIVE);
-    Files.deleteIfExists(archive);
+    argv.removeIf(option -> option.startsWith(ClassCache.AOT.useOption()) || option.startsWith(ClassCache.CDS.useOption()));
+    for (ClassCache any : List.of(ClassCache.AOT, ClassCache.CDS)) {
+      Files.deleteIfExists(kernel.resolve(any.file()));
+    }
+    Path archive = kernel.resolve(cache.file());
     int main = argv.indexOf(AcquireKernel.class.getName());
     List<String> training = new ArrayList<>(argv.subList(0, main));
-    training.add(1, "-XX:ArchiveClassesAtExit=" + archive);
+    training.add(1, cache.recordOption() + archive);
     training.addAll(List.of(AcquireKernel.class.getName(), AcquireKernel.TRAIN));
     Path log = kernel.resolve("archive.log");
     Process process = new ProcessBuilder(training).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      System.err.println("The class-data archive's training run took over 5 minutes; the kernel runs without one.");
+      System.err.println("The class cache's training run took over 5 minutes; the kernel runs without one.");
       return false;
     }
     if (process.exitValue() != 0 || !Files.isRegularFile(archive)) {
-      System.err.println("Could not build the class-data archive (exit " + process.exitValue() + ", see " + log
+      System.err.println("Could not build the class cache (exit " + process.exitValue() + ", see " + log
           + "); the kernel runs without one.");
       return false;
     }
-    argv.add(1, "-XX:SharedArchiveFile=" + archive);
+    argv.add(1, cache.useOption() + archive);
     spec.put("argv", argv);
     json.writerWithDefaultPrettyPrinter().writeValue(kernel.resolve("kernel.json").toFile(), spec);
     return true;
@@ -129,6 +147,7 @@ public final class KernelInstaller {
     Path kernel = install(dataDirectory, System.getProperty("java.class.path"), true);
     boolean archived = addClassDataArchive(kernel);
     System.out.println("Installed the Jupyter kernel '" + NAME + "' (Java (Acquire)) in " + kernel
-        + (archived ? ", with a class-data archive for a fast start" : ""));
+        + (archived ? ", with " + (ClassCache.forFeatureRelease(Runtime.version().feature()) == ClassCache.AOT
+            ? "an AOT cache" : "a class-data archive") + " for a fast start" : ""));
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -40,9 +41,11 @@ public final class Transport {
   public enum Safety { SAFE, UNSAFE }
 
   private final OkHttpClient http;
-  private final HttpUrl base;
+  private volatile HttpUrl base;
   /** The base URL without trailing slashes, worked out once rather than per call. */
-  private final String root;
+  private volatile String root;
+  /** Given the base URL where nothing answered, the service's URL now (the same if unknown); or null. */
+  private final UnaryOperator<String> relocator;
   private final RetryPolicy retry;
   private final Supplier<Session> session;
   private final Clock clock;
@@ -52,6 +55,17 @@ public final class Transport {
    * @param session the session to sign with, or a supplier of null for unsigned calls
    */
   public Transport(OkHttpClient http, String baseUrl, RetryPolicy retry, Supplier<Session> session, Clock clock) {
+    this(http, baseUrl, retry, session, clock, null);
+  }
+
+  /**
+   * A transport that follows its service when it moves: when a call is refused a connection
+   * or answered 404 or 410, it asks {@code relocator} (given the base URL that failed) for
+   * the service's URL now, and if that differs, sends the call there instead, once.
+   */
+  public Transport(OkHttpClient http, String baseUrl, RetryPolicy retry, Supplier<Session> session, Clock clock,
+      UnaryOperator<String> relocator) {
+    this.relocator = relocator;
     this.http = Objects.requireNonNull(http, "http == null");
     HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(baseUrl, "baseUrl == null"));
     if (parsed == null) {
@@ -122,12 +136,22 @@ public final class Transport {
       Map<String, String> headers) {
     HttpUrl url = resolve(path);
     int attempts = safety == Safety.SAFE ? retry.maxAttempts() : 1;
+    boolean relocated = false;
     for (int attempt = 1; ; attempt++) {
       Duration retryAfter = null;
       try (Response response = http.newCall(request(method, url, body, bodySha256Hex, headers)).execute()) {
         byte[] bytes = bytes(response.body());
         if (response.isSuccessful()) {
           return new Reply(response.code(), bytes, response.headers().toMultimap());
+        }
+        if (!relocated && isGone(response.code())) {
+          relocated = true; // asked once per call
+          if (relocate()) {
+            // Another server, or none, at the old address: the call did nothing there.
+            url = resolve(path);
+            attempt--;
+            continue;
+          }
         }
         AcquireException error = error(response, bytes);
         if (attempt >= attempts || !RetryPolicy.isRetryableStatus(response.code())) {
@@ -137,6 +161,15 @@ public final class Transport {
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted() || (e instanceof InterruptedIOException && !isTimeout(e))) {
           throw new TransportException("Call to " + url.redact() + " was interrupted.", e);
+        }
+        if (!relocated && isRefused(e)) {
+          relocated = true;
+          if (relocate()) {
+            // Nothing was sent, so even an unsafe call may go to the new address.
+            url = resolve(path);
+            attempt--;
+            continue;
+          }
         }
         // An untrusted certificate stays untrusted: asking again cannot help.
         if (attempt >= attempts || untrustedCertificate(e)) {
@@ -158,12 +191,23 @@ public final class Transport {
    * since the caller knows how far it got. The caller closes the response.
    */
   public Response openStream(String path, Map<String, String> headers) {
+    return openStream(path, headers, false);
+  }
+
+  private Response openStream(String path, Map<String, String> headers, boolean relocated) {
     HttpUrl url = resolve(path);
     Response response;
     try {
       response = http.newCall(request("GET", url, null, EMPTY_SHA256, headers)).execute();
     } catch (IOException e) {
+      if (!relocated && isRefused(e) && relocate()) {
+        return openStream(path, headers, true);
+      }
       throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + "." + hint(url, e), e);
+    }
+    if (!relocated && isGone(response.code()) && relocate()) {
+      response.close();
+      return openStream(path, headers, true);
     }
     if (!response.isSuccessful()) {
       try (response) {
@@ -192,6 +236,33 @@ public final class Transport {
     } catch (IOException e) {
       throw new TransportException("Cannot reach the store at " + url.redact() + ": " + describe(e) + ".", e);
     }
+  }
+
+  /** Asks the relocator where the service is now; true if it moved (and this transport with it). */
+  private boolean relocate() {
+    if (relocator == null) {
+      return false;
+    }
+    String failed = root;
+    String now = relocator.apply(failed);
+    HttpUrl parsed = now == null ? null : HttpUrl.parse(now);
+    if (parsed == null || parsed.toString().replaceAll("/+$", "").equals(failed)) {
+      return false;
+    }
+    base = parsed;
+    root = parsed.toString().replaceAll("/+$", "");
+    return true;
+  }
+
+  /** No service at the address: a refused connection or an unknown host (a timeout may be a slow service). */
+  private static boolean isRefused(IOException e) {
+    return e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException
+        || e instanceof java.net.NoRouteToHostException;
+  }
+
+  /** Answers that may mean another server now holds the address: the service is not there. */
+  private static boolean isGone(int status) {
+    return status == 404 || status == 410;
   }
 
   private HttpUrl resolve(String path) {

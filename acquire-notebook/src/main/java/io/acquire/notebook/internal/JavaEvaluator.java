@@ -13,6 +13,7 @@ import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
+import jdk.jshell.PersistentSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
@@ -36,8 +37,10 @@ public final class JavaEvaluator implements AutoCloseable {
   public static final Object NO_VALUE = new Object();
 
   private final CellExecutionControl control = new CellExecutionControl();
-  private final JShell shell;
-  private final SourceCodeAnalysis analysis;
+  /** Built with the start-up imports by the first call that needs it (at start, the warm-up's); guarded by this. */
+  private volatile JShell shell;
+  private SourceCodeAnalysis analysis;
+  private volatile boolean closed;
   /** Where each snippet's source starts, by snippet id, so stack frames can name cell lines. */
   private final Map<String, Origin> origins = new ConcurrentHashMap<>();
   private final Javadocs javadocs = new Javadocs(JavaEvaluator.class.getClassLoader());
@@ -47,15 +50,16 @@ public final class JavaEvaluator implements AutoCloseable {
   /** A snippet's cell and the line of that cell its source starts on (1-based). */
   private record Origin(int cell, int firstLine) {}
 
+  /** Cheap: the shell is built on first use, so a kernel can answer the front end while javac starts. */
   public JavaEvaluator(List<String> startupImports) {
-    this.shell = newShell(control);
-    this.analysis = shell.sourceCodeAnalysis();
     this.startupImports = List.copyOf(startupImports);
-    // At once rather than on first use: a first cell that never ends must not leave them undone.
-    importOnce();
   }
 
-  /** A shell compiling against this JVM's class path and running snippets in this JVM through {@code control}. */
+  /**
+   * A shell running snippets in this JVM through {@code control}. It compiles against this
+   * JVM's class path, JShell's default: passing it again as a compiler option would make
+   * javac re-index every jar on it for each of the several compiler runs a cell takes.
+   */
   private static JShell newShell(CellExecutionControl control) {
     ExecutionControlProvider provider = new ExecutionControlProvider() {
       @Override
@@ -68,56 +72,69 @@ public final class JavaEvaluator implements AutoCloseable {
         return control;
       }
     };
-    return JShell.builder()
-        .executionEngine(provider, Map.of())
-        .compilerOptions("--class-path", System.getProperty("java.class.path"))
-        .build();
+    return JShell.builder().executionEngine(provider, Map.of()).build();
   }
 
-  /** Runs the start-up imports once. */
-  private void importOnce() {
-    if (!imported) {
-      imported = true;
-      for (String line : startupImports) {
-        shell.eval(line);
-      }
+  /** The cells' shell, built with the start-up imports on first use; the caller holds the lock. */
+  private JShell shell() {
+    if (closed) {
+      throw new IllegalStateException("The evaluator is closed.");
     }
+    if (shell == null) {
+      JShell built = newShell(control);
+      try {
+        for (String line : startupImports) {
+          built.eval(line);
+        }
+      } catch (RuntimeException e) {
+        built.close();
+        throw e;
+      }
+      analysis = built.sourceCodeAnalysis();
+      shell = built;
+      StartTimes.mark("JShell built, start-up imports compiled");
+    }
+    return shell;
   }
 
   private final List<String> startupImports;
-  /** Whether the start-up imports have run; guarded by this. */
-  private boolean imported;
 
   /** Set by the first request, so a warm-up in progress stops after its current snippet. */
   private volatile boolean asked;
 
   /**
-   * Compiles and runs throwaway snippets in a scratch shell of their own until {@code
+   * Builds the cells' shell, then compiles and runs throwaway snippets in it until {@code
    * snippets} have run or the first real request comes, so the first cell finds javac's
-   * classes loaded and its paths compiled (that warmth is the JVM's, shared by every shell)
-   * instead of paying for them. The cells' shell never sees them: snippets it holds, even
-   * dropped ones, would slow every later cell.
+   * classes loaded and its paths compiled instead of paying for them. Each snippet is
+   * dropped again: cells never see them, and a dropped snippet costs later cells nothing
+   * (JShell imports only defined ones into each compile).
    *
    * @return how many snippets ran
    */
   public int warmUp(int snippets) {
+    return asked ? 0 : warmUpLocked(snippets);
+  }
+
+  private synchronized int warmUpLocked(int snippets) {
+    JShell cells = shell();
     int ran = 0;
-    CellExecutionControl scratchControl = new CellExecutionControl();
-    try (JShell scratch = newShell(scratchControl)) {
-      for (int i = 0; i < snippets && !asked; i++) {
-        // A declaration, an expression over the SDK's types and a method: what cells are made of.
-        String source = switch (i % 3) {
-          case 0 -> "int acquireWarmUp" + i + " = " + i + " + 1;";
-          case 1 -> "var acquireWarmUp" + i + " = java.util.List.of(" + i + ").size()"
-              + " + io.acquire.client.Money.class.getName().length();";
-          default -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
-        };
-        scratch.sourceCodeAnalysis().analyzeCompletion(source);
-        scratch.eval(source);
-        scratchControl.forgetValues();
-        ran++;
+    for (int i = 0; i < snippets && !asked; i++) {
+      // A declaration, an expression over the SDK's types and a method: what cells are made of.
+      String source = switch (i % 3) {
+        case 0 -> "int acquireWarmUp" + i + " = " + i + " + 1;";
+        case 1 -> "java.util.List.of(" + i + ").size() + io.acquire.client.Money.class.getName().length()";
+        default -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
+      };
+      analysis.analyzeCompletion(source);
+      for (SnippetEvent event : cells.eval(source)) {
+        if (event.causeSnippet() == null && event.snippet() instanceof PersistentSnippet) {
+          cells.drop(event.snippet());
+        }
       }
+      control.forgetValues();
+      ran++;
     }
+    StartTimes.mark("warm-up ended after " + ran + " snippets");
     return ran;
   }
 
@@ -133,11 +150,10 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   private synchronized void addToClasspathLocked(String path) {
-    importOnce();
     if (!new File(path).exists()) {
       throw new IllegalArgumentException("No such jar or directory: " + path);
     }
-    shell.addToClasspath(path);
+    shell().addToClasspath(path);
   }
 
   /** Runs a cell; returns the last expression's value, {@code null} for null, or {@link #NO_VALUE}. */
@@ -155,7 +171,7 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   private synchronized Object evalLocked(String cell, int number) throws CellError {
-    importOnce();
+    shell();
     currentCell = number;
     Object last = NO_VALUE;
     String remaining = cell;
@@ -183,33 +199,49 @@ public final class JavaEvaluator implements AutoCloseable {
   private Object evalSnippet(String source, String cell, int firstLine) throws CellError {
     Object value = NO_VALUE;
     List<SnippetEvent> events = shell.eval(source);
-    if (control.consumeStopped()) {
-      throw new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped."));
-    }
-    for (SnippetEvent event : events) {
-      if (event.causeSnippet() != null) {
-        continue;
+    try {
+      if (control.consumeStopped()) {
+        throw new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped."));
       }
-      Snippet snippet = event.snippet();
-      origins.put(snippet.id(), new Origin(currentCell, firstLine));
-      if (event.status() == Snippet.Status.REJECTED) {
-        throw compilationError(snippet, cell);
+      for (SnippetEvent event : events) {
+        if (event.causeSnippet() == null) {
+          origins.put(event.snippet().id(), new Origin(currentCell, firstLine));
+          value = valueOf(event, source, cell);
+        }
       }
-      if (event.exception() != null) {
-        throw runtimeError(event.exception());
-      }
-      // As in other notebooks, a trailing semicolon hides an expression's value: display(x); shows x only.
-      boolean expression = (snippet instanceof ExpressionSnippet
-          || (snippet instanceof VarSnippet && snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND))
-          && !source.strip().endsWith(";");
-      if (expression) {
-        Object object = control.take(event.value());
-        value = object == null ? event.value() : object == CellExecutionControl.NULL ? null : object;
-      } else {
-        value = NO_VALUE;
+      return value;
+    } finally {
+      // JShell keeps an expression's value as a variable ($1, $2...) that a notebook never
+      // shows, and imports every defined one into each later compile, so each would slow
+      // every later cell: once its value is taken it goes.
+      for (SnippetEvent event : events) {
+        Snippet snippet = event.snippet();
+        if (event.causeSnippet() == null && snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+            && shell.status(snippet).isDefined()) {
+          shell.drop(snippet);
+        }
       }
     }
-    return value;
+  }
+
+  /** The value an event shows, or {@link #NO_VALUE}; throws the snippet's compile or run error. */
+  private Object valueOf(SnippetEvent event, String source, String cell) throws CellError {
+    Snippet snippet = event.snippet();
+    if (event.status() == Snippet.Status.REJECTED) {
+      throw compilationError(snippet, cell);
+    }
+    if (event.exception() != null) {
+      throw runtimeError(event.exception());
+    }
+    // As in other notebooks, a trailing semicolon hides an expression's value: display(x); shows x only.
+    boolean expression = (snippet instanceof ExpressionSnippet
+        || (snippet instanceof VarSnippet && snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND))
+        && !source.strip().endsWith(";");
+    if (!expression) {
+      return NO_VALUE;
+    }
+    Object object = control.take(event.value());
+    return object == null ? event.value() : object == CellExecutionControl.NULL ? null : object;
   }
 
   private CellError compilationError(Snippet snippet, String cell) {
@@ -349,7 +381,7 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   private synchronized Completions completeLocked(String code, int cursor) {
-    importOnce();
+    shell();
     int[] anchor = new int[1];
     List<String> options = analysis.completionSuggestions(code, cursor, anchor).stream()
         .map(SourceCodeAnalysis.Suggestion::continuation).distinct().sorted().collect(Collectors.toList());
@@ -369,7 +401,7 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   private synchronized String inspectLocked(String code, int cursor) {
-    importOnce();
+    shell();
     int end = Math.min(Math.max(cursor, 0), code.length());
     while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
       end++;
@@ -430,7 +462,7 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   private synchronized String isCompleteLocked(String code) {
-    importOnce();
+    shell();
     CompletionInfo info = analysis.analyzeCompletion(code);
     while (info.completeness().isComplete() && !info.remaining().isBlank()) {
       info = analysis.analyzeCompletion(info.remaining());
@@ -455,6 +487,11 @@ public final class JavaEvaluator implements AutoCloseable {
 
   @Override
   public void close() {
-    shell.close();
+    closed = true;
+    asked = true;
+    JShell built = shell;
+    if (built != null) {
+      built.close();
+    }
   }
 }

@@ -39,6 +39,17 @@ class JavaEvaluatorTest {
   }
 
   @Test
+  void anExpressionsValueIsNotKeptAsAJShellVariable() throws Exception {
+    try (JavaEvaluator fresh = new JavaEvaluator(List.of())) {
+      assertEquals(42, fresh.eval("40 + 2"));
+      CellError gone = assertThrows(CellError.class, () -> fresh.eval("$1"));
+      assertTrue(String.join("\n", gone.lines()).contains("$1"), gone.lines().toString());
+      assertEquals(43, fresh.eval("int kept = 43;\nkept"), "declared variables stay");
+      assertEquals(44, fresh.eval("kept + 1"));
+    }
+  }
+
+  @Test
   void aFirstCellWithoutAWarmUpHasTheStartUpImports() throws Exception {
     try (JavaEvaluator fresh = new JavaEvaluator(List.of("import java.util.*;"))) {
       assertEquals(2, fresh.eval("new ArrayList<>(List.of(1, 2)).size()"));
