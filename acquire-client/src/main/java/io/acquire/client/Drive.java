@@ -400,7 +400,7 @@ public final class Drive {
       return thread;
     });
     try {
-      Future<String> chunksSha256 = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
+      Future<CompleteUpload> sums = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
       List<Future<?>> senders = new ArrayList<>();
       for (int i = 0; i < IN_FLIGHT; i++) {
         senders.add(threads.submit(() -> {
@@ -411,7 +411,7 @@ public final class Drive {
       // Every thread is waited for: after a failure the others stop taking chunks but finish
       // the ones on the wire, so that a resume has only what is really missing to send.
       RuntimeException failure = null;
-      String sums = null;
+      CompleteUpload completion = null;
       for (Future<?> task : senders) {
         try {
           await(task, upload, stop);
@@ -420,7 +420,7 @@ public final class Drive {
         }
       }
       try {
-        sums = await(chunksSha256, upload, stop);
+        completion = await(sums, upload, stop);
       } catch (RuntimeException e) {
         failure = failure == null ? e : failure;
       }
@@ -428,26 +428,35 @@ public final class Drive {
         throw failure;
       }
       return FileVersion.from(storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete",
-          new CompleteUpload(null, sums), StorageWire.FileVersion.class, Safety.SAFE));
+          completion, StorageWire.FileVersion.class, Safety.SAFE));
     } finally {
       threads.shutdownNow();
     }
   }
 
-  /** A chunk ready to send; {@code n < 0} tells a sender that there are no more. */
-  private record HashedChunk(int n, String sha256) {
-    static final HashedChunk END = new HashedChunk(-1, null);
+  /**
+   * A chunk ready to send, with its URL in the store if it goes there directly; {@code n < 0}
+   * tells a sender that there are no more.
+   */
+  private record HashedChunk(int n, String sha256, StorageWire.DirectUrl url) {
+    static final HashedChunk END = new HashedChunk(-1, null, null);
   }
+
+  /** How many hashed chunks share one request for their store URLs (64 MiB of default chunks). */
+  private static final int URL_BATCH = 2 * IN_FLIGHT;
 
   /**
    * Reads the file once, in order: hashes every chunk, hands those the service lacks to the
-   * senders, and returns the chunks' SHA-256 ({@link StorageWire#chunksSha256}) for
-   * completion, or null if another thread failed first.
+   * senders, and returns what completion claims, or null if another thread failed first:
+   * the chunks' SHA-256 ({@link StorageWire#chunksSha256}), and the file's when the chunks
+   * go straight to the store, where the service never sees their bytes to hash them.
    */
-  private String hashChunks(UploadStatus upload, Path file, Set<Integer> received, BlockingQueue<HashedChunk> hashed,
+  private CompleteUpload hashChunks(UploadStatus upload, Path file, Set<Integer> received, BlockingQueue<HashedChunk> hashed,
       AtomicBoolean stop) throws IOException, InterruptedException {
     List<String> sums = new ArrayList<>();
     byte[] slice = new byte[SLICE];
+    MessageDigest whole = upload.direct() ? sha256Digest() : null;
+    List<StorageWire.ChunkSum> batch = new ArrayList<>();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       for (int n = 0; n < upload.chunks() && !stop.get(); n++) {
         MessageDigest chunk = sha256Digest();
@@ -455,11 +464,19 @@ public final class Drive {
         for (long at = 0, length = chunkLength(upload, n); at < length; ) {
           int count = read(channel, slice, position + at, (int) Math.min(SLICE, length - at), file, upload);
           chunk.update(slice, 0, count);
+          if (whole != null) {
+            whole.update(slice, 0, count);
+          }
           at += count;
         }
         sums.add(HexFormat.of().formatHex(chunk.digest()));
         if (!received.contains(n)) {
-          handOver(hashed, new HashedChunk(n, sums.get(n)), stop);
+          batch.add(new StorageWire.ChunkSum(n, sums.get(n)));
+        }
+        // The first batch is just enough to keep every sender busy, so sending starts sooner.
+        int batchSize = n < IN_FLIGHT ? IN_FLIGHT : URL_BATCH;
+        if (batch.size() == batchSize || (n == upload.chunks() - 1 && !batch.isEmpty())) {
+          handOverBatch(upload, batch, hashed, stop);
         }
       }
     } finally {
@@ -467,7 +484,30 @@ public final class Drive {
         handOver(hashed, HashedChunk.END, stop);
       }
     }
-    return stop.get() ? null : StorageWire.chunksSha256(sums);
+    return stop.get() ? null : new CompleteUpload(whole == null ? null : HexFormat.of().formatHex(whole.digest()),
+        StorageWire.chunksSha256(sums));
+  }
+
+  /**
+   * Queues hashed chunks for the senders; with one request for their store URLs first when
+   * they go there directly, instead of one per chunk.
+   */
+  private void handOverBatch(UploadStatus upload, List<StorageWire.ChunkSum> batch, BlockingQueue<HashedChunk> hashed,
+      AtomicBoolean stop) throws InterruptedException {
+    List<StorageWire.DirectUrl> urls = null;
+    if (upload.direct() && !stop.get()) {
+      try {
+        urls = ChunkPuts.urls(storage, "/drives/" + id() + "/uploads/" + upload.id(), batch);
+      } catch (AcquireException e) {
+        throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
+            + " stopped before chunk " + batch.get(0).n() + " (" + e.getMessage() + "); call resumeUpload(\""
+            + upload.id() + "\", file, progress) to finish it.", e);
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      handOver(hashed, new HashedChunk(batch.get(i).n(), batch.get(i).sha256(), urls == null ? null : urls.get(i)), stop);
+    }
+    batch.clear();
   }
 
   /** Queues for the senders, giving up once the upload is stopping (the senders may be gone). */
@@ -511,9 +551,8 @@ public final class Drive {
         int n = chunk.n();
         long length = chunkLength(upload, n);
         try {
-          storage.stream("PUT", "/drives/" + id() + "/uploads/" + upload.id() + "/chunks/" + n,
-              new ChunkBody(file, upload, (long) n * upload.chunkSize(), length), chunk.sha256(), Safety.SAFE,
-              Map.of(StorageWire.CHUNK_SHA256_HEADER, chunk.sha256()));
+          ChunkPuts.put(storage, "/drives/" + id() + "/uploads/" + upload.id(), upload, n, chunk.sha256(), chunk.url(),
+              new ChunkBody(file, upload, (long) n * upload.chunkSize(), length));
         } catch (AcquireException e) {
           throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
               + " stopped at chunk " + n + " (" + e.getMessage() + "); call resumeUpload(\"" + upload.id()
@@ -615,7 +654,10 @@ public final class Drive {
     try (OutputStream out = Files.newOutputStream(temp);
          HashingPipe sha256 = new HashingPipe(8, 4 * SLICE, "acquire-download-hash")) {
       for (int attempt = 1; ; attempt++) {
-        Map<String, String> headers = written == 0 ? Map.of() : Map.of("Range", "bytes=" + written + "-");
+        // From the start the service may point to the chunks in the store; a resumed download
+        // (a range) always comes through the service.
+        Map<String, String> headers = written == 0 ? Map.of(StorageWire.DIRECT_HEADER, "1")
+            : Map.of("Range", "bytes=" + written + "-");
         try (Response response = storage.openStream(query, headers)) {
           if (expectedSha256 == null) {
             expectedSha256 = response.header(StorageWire.FILE_SHA256_HEADER);
@@ -625,29 +667,35 @@ public final class Drive {
             String created = response.header(StorageWire.FILE_CREATED_HEADER);
             createdAt = created == null ? null : Instant.parse(created);
           }
-          InputStream in = response.body().byteStream();
-          while (true) {
-            byte[] buffer = sha256.buffer();
-            int n;
-            try {
-              n = in.readNBytes(buffer, 0, buffer.length);
-            } catch (IOException e) {
-              sha256.unused(buffer); // what it held is fetched again, from where the file stands
-              throw e;
+          String type = response.header("Content-Type");
+          InputStream in = type != null && type.startsWith(StorageWire.DIRECT_CONTENT_TYPE)
+              ? new DirectChunkStream(storage, io.acquire.client.wire.Json.read(response.body().bytes(),
+                  StorageWire.DirectDownload.class))
+              : response.body().byteStream();
+          try (in) {
+            while (true) {
+              byte[] buffer = sha256.buffer();
+              int n;
+              try {
+                n = in.readNBytes(buffer, 0, buffer.length);
+              } catch (IOException e) {
+                sha256.unused(buffer); // what it held is fetched again, from where the file stands
+                throw e;
+              }
+              if (n == 0) {
+                sha256.unused(buffer);
+                break;
+              }
+              out.write(buffer, 0, n);
+              if (expectedCrc32c != null) {
+                crc32c.update(buffer, 0, n);
+                sha256.unused(buffer);
+              } else {
+                sha256.hash(buffer, n);
+              }
+              written += n;
+              progress.update(written, size);
             }
-            if (n == 0) {
-              sha256.unused(buffer);
-              break;
-            }
-            out.write(buffer, 0, n);
-            if (expectedCrc32c != null) {
-              crc32c.update(buffer, 0, n);
-              sha256.unused(buffer);
-            } else {
-              sha256.hash(buffer, n);
-            }
-            written += n;
-            progress.update(written, size);
           }
           break;
         } catch (IOException e) {

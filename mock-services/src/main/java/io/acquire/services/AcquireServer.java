@@ -548,6 +548,10 @@ public final class AcquireServer implements AutoCloseable {
         + "AWS_ENDPOINT_URL from the environment, else AWS S3 itself).")
     java.net.URI s3Endpoint;
 
+    @Option(names = "--s3-public-endpoint", description = "The S3 endpoint as clients reach it, for the short-lived "
+        + "URLs that move drive chunks between clients and the store directly (default: --s3-endpoint's).")
+    java.net.URI s3PublicEndpoint;
+
     @Option(names = "--s3-region", description = "The bucket's region (default AWS_REGION, else us-east-1).")
     String s3Region;
 
@@ -616,7 +620,7 @@ public final class AcquireServer implements AutoCloseable {
           return 2;
         }
         try {
-          s3 = openS3(store, s3Endpoint, s3Region);
+          s3 = openS3(store, s3Endpoint, s3PublicEndpoint, s3Region);
         } catch (IllegalArgumentException | IllegalStateException e) {
           System.err.println("acquire-server: " + e.getMessage());
           return 2;
@@ -661,7 +665,8 @@ public final class AcquireServer implements AutoCloseable {
    * An S3 store at {@code location} ({@code s3://bucket/prefix}); a null endpoint or region
    * comes from the environment as the AWS tools read it. Credentials always do.
    */
-  static io.acquire.services.store.S3ObjectStore openS3(String location, java.net.URI endpoint, String region) {
+  static io.acquire.services.store.S3ObjectStore openS3(String location, java.net.URI endpoint,
+      java.net.URI publicEndpoint, String region) {
     java.net.URI server = endpoint;
     for (String variable : List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")) {
       String value = System.getenv(variable);
@@ -669,7 +674,8 @@ public final class AcquireServer implements AutoCloseable {
         server = java.net.URI.create(value.trim());
       }
     }
-    return io.acquire.services.store.S3ObjectStore.builder().location(location).endpoint(server).region(region).build();
+    return io.acquire.services.store.S3ObjectStore.builder().location(location).endpoint(server)
+        .publicEndpoint(publicEndpoint).region(region).build();
   }
 
   public static void main(String[] args) {

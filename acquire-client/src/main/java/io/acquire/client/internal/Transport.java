@@ -219,6 +219,25 @@ public final class Transport {
     return response;
   }
 
+  /**
+   * An unsigned request to a presigned URL of the store ({@code StorageWire.DirectUrl}), with
+   * the headers its signature covers; the caller closes the response. Failures name the URL
+   * without its query string, which holds the signature.
+   */
+  public Response direct(String method, String presignedUrl, RequestBody body, Map<String, String> headers) {
+    HttpUrl url = HttpUrl.parse(Objects.requireNonNull(presignedUrl, "presignedUrl == null"));
+    if (url == null) {
+      throw new InvalidResponseException(200, "The service gave a store URL that is not an http(s) URL.", null);
+    }
+    Request.Builder request = new Request.Builder().url(url).method(method, body).header("User-Agent", USER_AGENT);
+    headers.forEach(request::header);
+    try {
+      return http.newCall(request.build()).execute();
+    } catch (IOException e) {
+      throw new TransportException("Cannot reach the store at " + url.redact() + ": " + describe(e) + ".", e);
+    }
+  }
+
   /** Asks the relocator where the service is now; true if it moved (and this transport with it). */
   private boolean relocate() {
     if (relocator == null) {

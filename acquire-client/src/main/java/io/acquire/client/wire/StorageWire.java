@@ -110,9 +110,47 @@ public final class StorageWire {
     return RequestSignature.sha256Hex(digests);
   }
 
-  /** An upload in progress: which chunks the service already holds, so an interrupted one resumes. */
+  /**
+   * An upload in progress: which chunks the service already holds, so an interrupted one
+   * resumes; {@code direct} if the store takes chunks straight from the client ({@link DirectUrl}).
+   */
   public record UploadStatus(String id, String path, long size, String sha256, int chunkSize, int chunks,
-      List<Integer> received) {}
+      List<Integer> received, boolean direct) {}
+
+  /**
+   * Sent by a client that can fetch a download's chunks from the store itself: when the store
+   * offers it, a download without a range is answered with a {@link DirectDownload}
+   * ({@link #DIRECT_CONTENT_TYPE}, the file's usual headers) instead of the bytes.
+   */
+  public static final String DIRECT_HEADER = "X-Acquire-Direct";
+  public static final String DIRECT_CONTENT_TYPE = "application/vnd.acquire.direct+json";
+
+  /**
+   * A presigned URL of the store for one chunk: a bearer capability for one method on one
+   * object until {@code expiresAt}, to be sent with exactly these {@code headers}. Never log
+   * it; its {@link #toString} leaves out the query string, where the signature is.
+   */
+  public record DirectUrl(String url, java.util.Map<String, String> headers, Instant expiresAt) {
+    @Override
+    public String toString() {
+      int query = url == null ? -1 : url.indexOf('?');
+      return "DirectUrl[" + (query < 0 ? url : url.substring(0, query) + "?…") + " until " + expiresAt + "]";
+    }
+  }
+
+  /** Chunk {@code n}'s SHA-256 (hex), for which a {@link DirectUrl} is asked. */
+  public record ChunkSum(int n, String sha256) {}
+
+  /** Asks for presigned PUTs of several chunks at once (at most {@code MAX_DIRECT_BATCH}). */
+  public record DirectRequest(List<ChunkSum> chunks) {}
+
+  /** The URLs asked for, in the order asked. */
+  public record DirectUrls(List<DirectUrl> urls) {}
+
+  public static final int MAX_DIRECT_BATCH = 64;
+
+  /** Where to fetch a version's chunks, in order ({@code chunkSize} bytes each, the last shorter). */
+  public record DirectDownload(long size, int chunkSize, List<DirectUrl> chunks) {}
 
   /** One stored version of a file. */
   public record FileVersion(String path, long version, long size, String sha256, Instant createdAt) {}

@@ -289,7 +289,12 @@ public final class Drives {
     }
     RunningHashes.Sums sums = hashes.take(upload.id(), upload.chunks());
     if (sums.file().isEmpty() || sums.chunkSha256().isEmpty()) {
-      sums = readBack(upload);
+      // Chunks the client put straight into the store were never seen here: their SHA-256s
+      // are the ones the store verified, the file's is the client's (see DirectChunks).
+      Optional<RunningHashes.Sums> direct = store instanceof io.acquire.services.store.DirectObjects objectsDirect
+          && expected != null && claimedChunks != null
+          ? DirectChunks.verified(objectsDirect, upload, expected) : Optional.empty();
+      sums = direct.isPresent() ? direct.get() : readBack(upload);
     }
     if (claimedChunks != null && !claimedChunks.equals(StorageWire.chunksSha256(sums.chunkSha256().orElseThrow()))) {
       throw ApiException.badRequest("Chunks checksum mismatch: the chunks stored are not the ones hashed for "
@@ -304,7 +309,7 @@ public final class Drives {
   }
 
   /** A 409 once the upload has outlived {@link #UPLOAD_LIFETIME}: its chunks may soon be swept. */
-  private void requireLive(Upload upload) {
+  void requireLive(Upload upload) {
     if (!clock.instant().isBefore(upload.createdAt().plus(UPLOAD_LIFETIME))) {
       throw ApiException.conflict("Upload " + upload.id() + " was started at " + upload.createdAt() + " and expired "
           + UPLOAD_LIFETIME.toDays() + " days later, unfinished; start a new upload of " + upload.path() + ".");
@@ -364,7 +369,7 @@ public final class Drives {
   }
 
   /** The version an upload already became, so completing twice publishes once. */
-  private Optional<Version> find(Upload upload) {
+  Optional<Version> find(Upload upload) {
     for (String key : store.list(versionsPrefix(upload.drive(), upload.path()))) {
       Optional<Version> version = objects.get(key, Version.class);
       if (version.isPresent() && version.get().upload().equals(upload.id())) {
@@ -509,6 +514,11 @@ public final class Drives {
         ApiException.notFound("File " + normalised + " has no version " + version + "."));
   }
 
+  /** The size of the version's chunks (the last may be shorter), from its upload's record. */
+  int chunkSize(Version version) {
+    return objects.get(uploadKey(version.upload()), Upload.class).orElseThrow().chunkSize();
+  }
+
   /** The file's bytes from {@code offset}, read one chunk at a time. */
   InputStream open(Version version, long offset) {
     Upload upload = objects.get(uploadKey(version.upload()), Upload.class).orElseThrow();
@@ -564,7 +574,12 @@ public final class Drives {
     return "storage/uploads/" + id;
   }
 
-  private static String chunkKey(String upload, int n) {
+  /** Where an upload's chunks are, for {@link DirectChunks}. */
+  static String chunksPrefix(String upload) {
+    return "storage/chunks/" + upload + "/";
+  }
+
+  static String chunkKey(String upload, int n) {
     return "storage/chunks/" + upload + "/" + String.format("%06d", n);
   }
 

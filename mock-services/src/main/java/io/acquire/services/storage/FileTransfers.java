@@ -43,6 +43,17 @@ final class FileTransfers {
     return version;
   }
 
+  /** The headers that describe a version, whatever part of it the answer carries. */
+  static void fileHeaders(Context ctx, Version version) {
+    if (version.crc32c() != null) {
+      ctx.header(StorageWire.FILE_CRC32C_HEADER, version.crc32c());
+    }
+    ctx.header(StorageWire.FILE_SHA256_HEADER, version.sha256())
+        .header(StorageWire.FILE_VERSION_HEADER, Long.toString(version.version()))
+        .header(StorageWire.FILE_SIZE_HEADER, Long.toString(version.size()))
+        .header(StorageWire.FILE_CREATED_HEADER, version.createdAt().toString());
+  }
+
   /** A version's bytes as the answer, whole or the one byte range asked for, with the file's checksums in headers. */
   void send(Context ctx, DriveRecord drive, Version version) {
     payments.requireReadable(drive, version);
@@ -60,14 +71,8 @@ final class FileTransfers {
       to = range.last();
       ctx.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + version.size());
     }
-    if (version.crc32c() != null) {
-      ctx.header(StorageWire.FILE_CRC32C_HEADER, version.crc32c());
-    }
-    ctx.header(StorageWire.FILE_SHA256_HEADER, version.sha256())
-        .header(StorageWire.FILE_VERSION_HEADER, Long.toString(version.version()))
-        .header(StorageWire.FILE_SIZE_HEADER, Long.toString(version.size()))
-        .header(StorageWire.FILE_CREATED_HEADER, version.createdAt().toString())
-        .header("Accept-Ranges", "bytes")
+    fileHeaders(ctx, version);
+    ctx.header("Accept-Ranges", "bytes")
         .header("Content-Length", Long.toString(Math.max(0, to - from + 1)))
         .contentType("application/octet-stream");
     long length = Math.max(0, to - from + 1);

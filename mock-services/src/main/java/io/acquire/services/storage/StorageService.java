@@ -50,6 +50,8 @@ public final class StorageService implements Service {
   private final Links links;
   private final ScheduledExecutorService sweeper;
   private final FileWaits waits;
+  /** Present when chunks move straight between clients and the store (S3); see {@link DirectChunks}. */
+  private final java.util.Optional<DirectChunks> direct;
   /** Answers reads whose wait ended, off the thread that noticed (it checks every waiter). */
   private final java.util.concurrent.ExecutorService responder;
 
@@ -75,6 +77,16 @@ public final class StorageService implements Service {
       throw new IllegalArgumentException("Options storage.wait-check-millis must be at least 1 and "
           + "storage.max-waiting-reads at least 0");
     }
+    int directSeconds = context.intOption("direct-expiry-seconds", 300);
+    if (directSeconds < 1 || directSeconds > 3600) {
+      throw new IllegalArgumentException("Option storage.direct-expiry-seconds must be 1 to 3600");
+    }
+    String directOption = context.option("direct", "true");
+    if (!directOption.equals("true") && !directOption.equals("false")) {
+      throw new IllegalArgumentException("Option storage.direct must be true or false, not '" + directOption + "'");
+    }
+    this.direct = DirectChunks.of(context.objects().store(), drives, directOption.equals("true"),
+        java.time.Duration.ofSeconds(directSeconds), context.clock());
     this.waits = new FileWaits(maxWaiting, java.time.Duration.ofMillis(waitCheckMillis), drives::exists);
     this.responder = Executors.newCachedThreadPool(r -> {
       Thread thread = new Thread(r, "acquire-waited-read");
@@ -162,6 +174,12 @@ public final class StorageService implements Service {
           drives.putChunk(upload, n, RequestVerifier.bodyStream(ctx), length >= 0 ? length : RequestVerifier.body(ctx).length,
               ctx.header(StorageWire.CHUNK_SHA256_HEADER), RequestVerifier.bodySha256(ctx));
           ctx.status(204);
+        }))
+        .post("/drives/{drive}/uploads/{upload}/direct", routes.signed((ctx, caller) -> {
+          Upload upload = upload(ctx, caller);
+          DirectChunks chunks = direct.orElseThrow(() -> ApiException.conflict("This backend's store takes chunks "
+              + "through the service: PUT them to /drives/{drive}/uploads/{upload}/chunks/{n}."));
+          ctx.json(chunks.uploadUrls(upload, Bodies.json(ctx, StorageWire.DirectRequest.class)));
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
           Upload upload = upload(ctx, caller);
@@ -271,8 +289,20 @@ public final class StorageService implements Service {
         throw ApiException.badRequest("Query 'version' must be a whole number.");
       }
     }
-    transfers.send(ctx, drive, drives.version(drive, ctx.queryParam("path"), wanted));
+    Version version = drives.version(drive, ctx.queryParam("path"), wanted);
+    if (direct.isPresent() && ctx.header(StorageWire.DIRECT_HEADER) != null && ctx.header("Range") == null
+        && version.size() > 0) {
+      payments.requireReadable(drive, version);
+      java.util.Optional<StorageWire.DirectDownload> urls = direct.get().download(version, drives.chunkSize(version));
+      if (urls.isPresent()) {
+        FileTransfers.fileHeaders(ctx, version);
+        ctx.contentType(StorageWire.DIRECT_CONTENT_TYPE).result(io.acquire.client.wire.Json.write(urls.get()));
+        return;
+      }
+    }
+    transfers.send(ctx, drive, version);
   }
+
 
   /** What the caller may do on the drive in the path; a 404 if nothing ({@link AccessRules}). */
   private AccessRules.Access access(Context ctx, Caller caller) {
@@ -290,7 +320,7 @@ public final class StorageService implements Service {
 
   private UploadStatus status(Upload upload) {
     return new UploadStatus(upload.id(), upload.path(), upload.size(), upload.sha256(), upload.chunkSize(),
-        upload.chunks(), drives.received(upload));
+        upload.chunks(), drives.received(upload), direct.isPresent() && upload.size() > 0);
   }
 
   private DriveInfo info(DriveRecord drive) {

@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * A store in an S3 bucket (AWS S3 or any S3-compatible server), so that any number of
@@ -76,7 +77,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Version tokens are the generation and the S3 ETag. Keys follow {@link ObjectKeys},
  * and the whole S3 key must fit S3's 1,024 bytes.
  */
-public final class S3ObjectStore implements ObjectStore {
+public final class S3ObjectStore implements ObjectStore, DirectObjects {
   private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
   static final String TOKEN = "acquire-token";
   static final String DELETED = "acquire-deleted";
@@ -105,6 +106,8 @@ public final class S3ObjectStore implements ObjectStore {
 
   private final S3Client s3;
   private final boolean ownsClient;
+  /** Signs URLs for clients, for the endpoint clients reach (see {@link Builder#publicEndpoint}). */
+  private final S3Presigner presigner;
   private final String bucket;
   private final String location;
   private final String objectsPrefix;
@@ -138,6 +141,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   private S3ObjectStore(Builder builder, S3Client s3, boolean ownsClient) {
     this.s3 = s3;
+    this.presigner = builder.newPresigner();
     this.ownsClient = ownsClient;
     this.bucket = builder.bucket;
     this.location = "s3://" + bucket + (builder.prefix.isEmpty() ? "" : "/" + builder.prefix);
@@ -526,6 +530,87 @@ public final class S3ObjectStore implements ObjectStore {
     return token.equals(head.get().metadata().get(TOKEN)) ? Optional.of(head.get().eTag()) : null;
   }
 
+  // Direct transfers (DirectObjects) ---------------------------------------------------
+
+  /**
+   * Signs a create-if-absent of the key's first slot with its length and SHA-256: S3 checks
+   * {@code x-amz-checksum-sha256} against the bytes (S3Proxy 4.1 too, answering 400
+   * BadDigest) and records it, and {@code If-None-Match: *} keeps the URL from replacing
+   * any object. Slot 0 is a key's oldest: taken, or below a newer slot that hides it, except
+   * for a key that never had a version (or whose slots were all swept, see {@link #longestCreateExpiry}).
+   */
+  @Override
+  public Presigned presignCreate(String key, String sha256, long length, Duration expiry) {
+    ObjectKeys.check(key);
+    checkLength(key);
+    if (length <= 0) {
+      throw new IllegalArgumentException("a direct write carries at least one byte, not " + length);
+    }
+    if (expiry.compareTo(longestCreateExpiry()) > 0) {
+      throw new IllegalArgumentException("a direct write's URL lasts at most " + longestCreateExpiry() + ", not " + expiry);
+    }
+    String checksum = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(sha256));
+    var signed = presigner.presignPutObject(b -> b.signatureDuration(expiry).putObjectRequest(o -> o.bucket(bucket)
+        .key(slotKey(key, 0)).ifNoneMatch("*").contentLength(length).checksumSHA256(checksum)));
+    return presigned(signed.url(), signed.signedHeaders(), signed.expiration());
+  }
+
+  /** Half the grace period: a slot freed by a sweep was superseded a whole grace period before. */
+  @Override
+  public Duration longestCreateExpiry() {
+    return grace.dividedBy(2);
+  }
+
+  @Override
+  public Map<String, Presigned> presignReadAll(String prefix, Duration expiry) {
+    ObjectKeys.checkPrefix(prefix);
+    Map<String, Presigned> urls = new HashMap<>();
+    String group = null;
+    for (S3Object object : listAll(objectsPrefix + prefix)) {
+      String key = logicalKey(object.key());
+      if (key == null || generation(object.key()) < 0 || key.equals(group) || !key.startsWith(prefix)) {
+        continue; // not a slot, or an older generation of the key just seen (the newest sorts first)
+      }
+      group = key;
+      if (object.size() == 0) {
+        continue; // a tombstone
+      }
+      var signed = presigner.presignGetObject(b -> b.signatureDuration(expiry)
+          .getObjectRequest(o -> o.bucket(bucket).key(object.key())));
+      urls.put(key, presigned(signed.url(), signed.signedHeaders(), signed.expiration()));
+    }
+    return urls;
+  }
+
+  @Override
+  public Optional<Head> head(String key) {
+    ObjectKeys.check(key);
+    Optional<Slot> top = top(key);
+    if (top.isEmpty() || isTombstone(top.get())) {
+      return Optional.empty();
+    }
+    return absentIf404(() -> s3.headObject(b -> b.bucket(bucket).key(top.get().s3Key())
+        .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED)), top.get().s3Key())
+        .map(head -> new Head(head.metadata().containsKey(EMPTY) ? 0 : head.contentLength(),
+            head.checksumSHA256() == null ? null
+                : java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(head.checksumSHA256()))));
+  }
+
+  /** The headers a client must send as signed, less those its HTTP client sets itself (host, length). */
+  private static Presigned presigned(java.net.URL url, Map<String, List<String>> signed, Instant expires) {
+    Map<String, String> headers = new java.util.TreeMap<>();
+    signed.forEach((name, values) -> {
+      if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+        headers.put(name, String.join(",", values));
+      }
+    });
+    try {
+      return new Presigned(url.toURI(), headers, expires);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("the SDK signed a URL that is not a URI", e);
+    }
+  }
+
   // Sweeping -----------------------------------------------------------------------------
 
   /**
@@ -759,6 +844,7 @@ public final class S3ObjectStore implements ObjectStore {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
+    presigner.close();
     if (ownsClient) {
       s3.close();
     }
@@ -896,6 +982,7 @@ public final class S3ObjectStore implements ObjectStore {
     private String bucket;
     private String prefix = "";
     private URI endpoint;
+    private URI publicEndpoint;
     private String region;
     private AwsCredentialsProvider credentials;
     private S3Client client;
@@ -947,6 +1034,15 @@ public final class S3ObjectStore implements ObjectStore {
     /** An S3-compatible server's URL, such as {@code http://127.0.0.1:9000}; default AWS's. */
     public Builder endpoint(URI endpoint) {
       this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * The endpoint as clients reach it, for the URLs they are given to move drive chunks
+     * directly ({@link DirectObjects}); default {@link #endpoint}, or AWS's.
+     */
+    public Builder publicEndpoint(URI publicEndpoint) {
+      this.publicEndpoint = publicEndpoint;
       return this;
     }
 
@@ -1023,6 +1119,22 @@ public final class S3ObjectStore implements ObjectStore {
       return endpoint == null ? "" : " at " + endpoint;
     }
 
+    private S3Presigner newPresigner() {
+      URI signedFor = publicEndpoint != null ? publicEndpoint : endpoint;
+      var builder = S3Presigner.builder()
+          .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
+          .region(region());
+      if (signedFor != null) {
+        builder.endpointOverride(signedFor)
+            .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build());
+      }
+      return builder.build();
+    }
+
+    private Region region() {
+      return Region.of(region != null ? region : Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1"));
+    }
+
     /**
      * The client {@link #build()} connects with when none is given: the JDK's HTTP client, no SDK
      * retries, unsigned payloads over loopback. For tools that manage the bucket itself; the caller
@@ -1040,7 +1152,7 @@ public final class S3ObjectStore implements ObjectStore {
           // Unsigned payloads over loopback HTTP, as over HTTPS (see S3LoopbackSigning).
           .putAuthScheme(S3LoopbackSigning.scheme())
           .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
-          .region(Region.of(region != null ? region : Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1")));
+          .region(region());
       if (endpoint != null) {
         builder.endpointOverride(endpoint).forcePathStyle(true);
       }

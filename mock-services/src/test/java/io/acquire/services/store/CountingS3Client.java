@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class CountingS3Client implements AutoCloseable {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  /** Body bytes sent in requests and received in answers, as their Content-Length headers say. */
+  private final LongAdder bytes = new LongAdder();
   private final S3Client client;
 
   public CountingS3Client(S3Proxy s3) {
@@ -33,6 +35,10 @@ public final class CountingS3Client implements AutoCloseable {
           @Override
           public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
             count(context.request().getClass().getSimpleName(), Integer.toString(context.httpResponse().statusCode()));
+            context.httpRequest().firstMatchingHeader("Content-Length").ifPresent(n -> bytes.add(Long.parseLong(n)));
+            if (!context.httpRequest().method().name().equals("HEAD")) {
+              context.httpResponse().firstMatchingHeader("Content-Length").ifPresent(n -> bytes.add(Long.parseLong(n)));
+            }
           }
 
           @Override
@@ -62,6 +68,11 @@ public final class CountingS3Client implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+  }
+
+  /** The body bytes sent and received since the last call, and starts again from zero. */
+  public long takeBytes() {
+    return bytes.sumThenReset();
   }
 
   /** The counts since the last call, by operation and status, and starts again from zero. */
