@@ -1,20 +1,30 @@
 package io.acquire.services.storage;
 
-import io.acquire.client.wire.StorageWire;
 import io.acquire.client.wire.StorageWire.ChunkSum;
 import io.acquire.client.wire.StorageWire.DirectDownload;
 import io.acquire.client.wire.StorageWire.DirectRequest;
-import io.acquire.client.wire.StorageWire.DirectUrls;
 import io.acquire.client.wire.StorageWire.DirectUrl;
+import io.acquire.client.wire.StorageWire.DirectUrls;
+import io.acquire.client.wire.StorageWire;
 import io.acquire.services.http.ApiException;
 import io.acquire.services.storage.Drives.Upload;
 import io.acquire.services.storage.Drives.Version;
 import io.acquire.services.store.DirectObjects;
 import io.acquire.services.store.ObjectStore;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +49,7 @@ final class DirectChunks {
    */
   private static final Duration UNFINISHED_MEMO = Duration.ofSeconds(30);
   /** The HEADs of an upload's chunks at completion run side by side: each is a round trip to the store. */
-  private static final java.util.concurrent.ExecutorService HEADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+  private static final ExecutorService HEADS = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "acquire-direct-heads");
     thread.setDaemon(true);
     return thread;
@@ -49,17 +59,17 @@ final class DirectChunks {
   private final DirectObjects direct;
   private final Drives drives;
   private final Duration expiry;
-  private final java.time.Clock clock;
+  private final Clock clock;
   /** Uploads seen unfinished, and when. */
-  private final java.util.Map<String, java.time.Instant> unfinished = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+  private final Map<String, Instant> unfinished = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, java.time.Instant> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
           return size() > MEMO_SIZE;
         }
       });
 
-  private DirectChunks(DirectObjects direct, Drives drives, Duration expiry, java.time.Clock clock) {
+  private DirectChunks(DirectObjects direct, Drives drives, Duration expiry, Clock clock) {
     this.direct = direct;
     this.drives = drives;
     this.expiry = expiry;
@@ -71,7 +81,7 @@ final class DirectChunks {
    * go through the service). An expiry the store cannot keep safe stops the backend.
    */
   static Optional<DirectChunks> of(ObjectStore store, Drives drives, boolean enabled, Duration expiry,
-      java.time.Clock clock) {
+      Clock clock) {
     if (!enabled || !(store instanceof DirectObjects direct)) {
       return Optional.empty();
     }
@@ -107,8 +117,8 @@ final class DirectChunks {
   }
 
   private void requireUnfinished(Upload upload) {
-    java.time.Instant now = clock.instant();
-    java.time.Instant seen = unfinished.get(upload.id());
+    Instant now = clock.instant();
+    Instant seen = unfinished.get(upload.id());
     if (seen != null && seen.plus(UNFINISHED_MEMO).isAfter(now)) {
       return;
     }
@@ -120,7 +130,7 @@ final class DirectChunks {
 
   /** URLs for each chunk of a version, in order; empty if one is not in the standard tier (the service sends those). */
   Optional<DirectDownload> download(Version version, int chunkSize) {
-    java.util.Map<String, DirectObjects.Presigned> urls = direct.presignReadAll(Drives.chunksPrefix(version.upload()),
+    Map<String, DirectObjects.Presigned> urls = direct.presignReadAll(Drives.chunksPrefix(version.upload()),
         expiry);
     List<DirectUrl> chunks = new ArrayList<>();
     for (int n = 0; n < version.chunks(); n++) {
@@ -140,17 +150,17 @@ final class DirectChunks {
    * another process): then the chunks are read back and hashed as before.
    */
   static Optional<RunningHashes.Sums> verified(DirectObjects direct, Upload upload, String claimedSha256) {
-    List<java.util.concurrent.CompletableFuture<Optional<DirectObjects.Head>>> heads = new ArrayList<>();
+    List<CompletableFuture<Optional<DirectObjects.Head>>> heads = new ArrayList<>();
     for (int n = 0; n < upload.chunks(); n++) {
       String key = Drives.chunkKey(upload.id(), n);
-      heads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> direct.head(key), HEADS));
+      heads.add(CompletableFuture.supplyAsync(() -> direct.head(key), HEADS));
     }
     List<String> sums = new ArrayList<>();
     for (int n = 0; n < upload.chunks(); n++) {
       Optional<DirectObjects.Head> head;
       try {
         head = heads.get(n).join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         heads.forEach(h -> h.cancel(false));
         throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
       }
@@ -171,7 +181,7 @@ final class DirectChunks {
   }
 
   private static String requireSha256(int n, String sha256) {
-    String claimed = sha256 == null ? "" : sha256.strip().toLowerCase(java.util.Locale.ROOT);
+    String claimed = sha256 == null ? "" : sha256.strip().toLowerCase(Locale.ROOT);
     if (!SHA256.matcher(claimed).matches()) {
       throw ApiException.badRequest("Chunk " + n + "'s 'sha256' must be its SHA-256 as 64 hex digits.");
     }

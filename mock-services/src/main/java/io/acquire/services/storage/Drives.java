@@ -45,6 +45,8 @@ public final class Drives {
    * flight can take, so a sweep never deletes chunks that a version being published reads.
    */
   static final Duration SWEEP_MARGIN = Duration.ofHours(1);
+  /** How far apart the clocks of processes sharing a store may be, for {@link #find}. */
+  private static final Duration CLOCK_MARGIN = Duration.ofMinutes(10);
 
   /** How the names of jobs' output drives start; people cannot create drives so named. */
   public static final String OUTPUT_PREFIX = "job_";
@@ -368,12 +370,22 @@ public final class Drives {
     }
   }
 
-  /** The version an upload already became, so completing twice publishes once. */
+  /**
+   * The version an upload already became, so completing twice publishes once. Looked for
+   * newest first, back only to versions made before the upload began (less a margin for
+   * hosts' clocks): an upload's version is never older than the upload, so a path's long
+   * history costs one listing and a read or two, not a read of every version.
+   */
   Optional<Version> find(Upload upload) {
-    for (String key : store.list(versionsPrefix(upload.drive(), upload.path()))) {
-      Optional<Version> version = objects.get(key, Version.class);
+    List<String> keys = store.list(versionsPrefix(upload.drive(), upload.path()));
+    Instant older = upload.createdAt().minus(CLOCK_MARGIN);
+    for (int i = keys.size() - 1; i >= 0; i--) {
+      Optional<Version> version = objects.get(keys.get(i), Version.class);
       if (version.isPresent() && version.get().upload().equals(upload.id())) {
         return version;
+      }
+      if (version.isPresent() && version.get().createdAt().isBefore(older)) {
+        break;
       }
     }
     return Optional.empty();

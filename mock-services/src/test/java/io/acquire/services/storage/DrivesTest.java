@@ -3,6 +3,7 @@ package io.acquire.services.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acquire.client.wire.RequestSignature;
 import io.acquire.client.wire.StorageWire;
@@ -11,9 +12,11 @@ import io.acquire.services.http.ApiException;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.StoredObject;
 import io.acquire.services.testing.ForwardingStore;
+import io.acquire.services.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -211,8 +214,38 @@ class DrivesTest {
   }
 
   /** Counts reads of chunks; can make one chunk's write slow. */
+  @Test
+  void completingOnAPathWithALongHistoryReadsOnlyItsNewestVersionsAndCompletingTwiceStillFindsItsOwn() throws Exception {
+    MutableClock clock = MutableClock.ofNow();
+    Drives drives = new Drives(new JsonObjects(store), clock);
+    Drives.DriveRecord drive = drives.open("grace", "history");
+    Drives.Upload first = drives.startUpload(drive, "f.bin", file.length, null, CHUNK);
+    drives.write(drive, "g.bin", new ByteArrayInputStream(file), file.length); // elsewhere, to be skipped
+    for (int i = 0; i < 40; i++) { // a history from before the next upload began
+      assertEquals(i + 1, drives.write(drive, "f.bin", new ByteArrayInputStream(file), file.length).version());
+      clock.advance(Duration.ofMinutes(1));
+    }
+    Drives.Upload upload = drives.startUpload(drive, "f.bin", file.length, null, CHUNK);
+    for (Drives.Upload u : List.of(first, upload)) {
+      for (int n = 0; n < 4; n++) {
+        byte[] part = Arrays.copyOfRange(file, n * CHUNK, Math.min(file.length, (n + 1) * CHUNK));
+        String sha = RequestSignature.sha256Hex(part);
+        drives.putChunk(u, n, new ByteArrayInputStream(part), part.length, sha, sha);
+      }
+    }
+    store.versionReads.set(0);
+    assertEquals(41, drives.complete(upload, new CompleteUpload(sha256, null)).version());
+    assertTrue(store.versionReads.get() <= 25, "read " + store.versionReads.get() + " versions: back to 10 minutes "
+        + "before the upload began, twice, not all 40 twice");
+
+    assertEquals(42, drives.complete(first, new CompleteUpload(sha256, null)).version(), "an old upload completes late");
+    assertEquals(42, drives.complete(first, new CompleteUpload(sha256, null)).version(), "found by walking back");
+    assertEquals(41, drives.complete(upload, new CompleteUpload(sha256, null)).version(), "published once");
+  }
+
   private static final class CountingStore extends ForwardingStore {
     final AtomicInteger chunkReads = new AtomicInteger();
+    final AtomicInteger versionReads = new AtomicInteger();
     final AtomicInteger slowStarted = new AtomicInteger();
     final AtomicInteger chunkWrites = new AtomicInteger();
     volatile int slowChunk = -1;
@@ -221,6 +254,9 @@ class DrivesTest {
     public Optional<StoredObject> get(String key) {
       if (key.startsWith("storage/chunks/")) {
         chunkReads.incrementAndGet();
+      }
+      if (key.startsWith("storage/files/")) {
+        versionReads.incrementAndGet();
       }
       return super.get(key);
     }
