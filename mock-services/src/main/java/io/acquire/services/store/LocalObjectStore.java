@@ -19,9 +19,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +65,7 @@ public final class LocalObjectStore implements ObjectStore {
   /** Older temp files are a crash's leftovers; younger ones may be another process's write in flight. */
   static final Duration STALE_TEMP = Duration.ofMinutes(10);
   /** A writer retries when a concurrent delete removed the (then empty) directory it was about to write in. */
-  private static final int DIRECTORY_RACE_ATTEMPTS = 100;
+  private static final int DIRECTORY_RACE_ATTEMPTS = 1000;
 
   /**
    * One JVM may hold only one OS lock on a file at a time, so threads of this JVM exclude
@@ -376,10 +378,11 @@ public final class LocalObjectStore implements ObjectStore {
     String version = UUID.randomUUID().toString().replace("-", "");
     Path temp = directory.resolve(UUID.randomUUID().toString().replace("-", "") + TEMP);
     FileChannel out;
+    Set<Path> made = new LinkedHashSet<>();
     for (int attempt = 1; ; attempt++) {
       try {
-        if (!Files.isDirectory(directory)) {
-          createDirectories(directory);
+        if (attempt > 1 || !Files.isDirectory(directory)) {
+          makeDirectories(directory, made);
         }
         out = PrivateFiles.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         break;
@@ -389,6 +392,13 @@ public final class LocalObjectStore implements ObjectStore {
         if (attempt == DIRECTORY_RACE_ATTEMPTS) {
           throw e;
         }
+      }
+    }
+    if (durable) {
+      // Only now: our temp file pins every directory on its path, so none of these can
+      // vanish, and no fsync sat in the window in which a prune could take a new directory.
+      for (Path each : made) {
+        forceDirectory(each.getParent());
       }
     }
     boolean written = false;
@@ -457,18 +467,18 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
-  /** Creates missing directories, forcing each parent so the new entries survive a crash. */
-  private void createDirectories(Path directory) throws IOException {
+  /**
+   * Creates missing directories and adds each one asked for to {@code made}: its parent is
+   * forced later even if a concurrent writer created it, closing the window in which that
+   * writer has not yet made the entry durable.
+   */
+  private static void makeDirectories(Path directory, Set<Path> made) throws IOException {
     Path parent = directory.getParent();
     if (!Files.isDirectory(parent)) {
-      createDirectories(parent);
+      makeDirectories(parent, made);
     }
-    // Created concurrently if it exists; forcing the parent below is cheap and closes the
-    // window in which its creator has not yet made the entry durable.
     PrivateFiles.createDirectory(directory);
-    if (durable) {
-      forceDirectory(parent);
-    }
+    made.add(directory);
   }
 
   /**
