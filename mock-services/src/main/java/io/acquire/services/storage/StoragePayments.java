@@ -196,8 +196,10 @@ public final class StoragePayments {
   /**
    * Settles the upload's hold for the version it became (a year from now) and records what
    * paid for it. Doing it again changes nothing.
+   *
+   * @param upload the upload whose chunks are the version's bytes
    */
-  void paidUpload(DriveRecord drive, String key, FileVersion version) {
+  void paidUpload(DriveRecord drive, String key, FileVersion version, String upload) {
     String paidKey = paidKey(drive.id(), version.path(), version.version());
     if (drive.readOnly() || objects.get(paidKey, Paid.class).isPresent()) {
       return;
@@ -216,7 +218,7 @@ public final class StoragePayments {
           .minorUnits();
     }
     objects.putIfAbsent(paidKey, new Paid(drive.id(), version.path(), version.version(), version.size(),
-        drives.version(drive, version.path(), version.version()).upload(), STANDARD,
+        upload, STANDARD,
         List.of(new Segment("year", held.get().account(), from, until, charged, 0, null, "upload:" + key)), null,
         null));
     store.delete(holdKey(key));

@@ -182,11 +182,12 @@ public final class StorageService implements Service {
           ctx.json(chunks.uploadUrls(upload, Bodies.json(ctx, StorageWire.DirectRequest.class)));
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
-          Upload upload = upload(ctx, caller);
+          AccessRules.Access access = access(ctx, caller);
+          Upload upload = upload(ctx, access);
           // The body may be empty when the file's SHA-256 was announced at the start.
           CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
           StorageWire.FileVersion version = drives.complete(upload, claimed);
-          payments.paidUpload(access(ctx, caller).drive(), upload.id(), version);
+          payments.paidUpload(access.drive(), upload.id(), version, upload.id());
           waits.written(upload.drive(), upload.path());
           ctx.json(version);
         }))
@@ -311,7 +312,10 @@ public final class StorageService implements Service {
 
   /** The upload in the path, if the caller may write the file it will become. */
   private Upload upload(Context ctx, Caller caller) {
-    AccessRules.Access access = access(ctx, caller);
+    return upload(ctx, access(ctx, caller));
+  }
+
+  private Upload upload(Context ctx, AccessRules.Access access) {
     Upload upload = drives.upload(access.drive(), ctx.pathParam("upload"))
         .orElseThrow(() -> ApiException.notFound("No upload " + ctx.pathParam("upload") + " in this drive."));
     access.require(upload.path(), AccessRules.Role.WRITER);
