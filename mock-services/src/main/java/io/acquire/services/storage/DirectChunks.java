@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
@@ -120,7 +121,7 @@ final class DirectChunks {
   }
 
   /** URLs for each chunk of a version, in order; empty if one is not in the standard tier (the service sends those). */
-  Optional<DirectDownload> download(Version version, int chunkSize) {
+  Optional<DirectDownload> download(Version version, java.util.function.IntSupplier chunkSize) {
     Map<String, DirectObjects.Presigned> urls = direct.presignReadAll(Drives.chunksPrefix(version.upload()),
         expiry);
     List<DirectUrl> chunks = new ArrayList<>();
@@ -131,7 +132,7 @@ final class DirectChunks {
       }
       chunks.add(view(url));
     }
-    return Optional.of(new DirectDownload(version.size(), chunkSize, chunks));
+    return Optional.of(new DirectDownload(version.size(), chunkSize.getAsInt(), chunks));
   }
 
   /**
@@ -140,8 +141,8 @@ final class DirectChunks {
    * download end to end). Empty if any chunk lacks one (it came through the service, to
    * another process): then the chunks are read back and hashed as before.
    */
-  static Optional<RunningHashes.Sums> verified(DirectObjects direct, Upload upload, String claimedSha256) {
-    Map<String, DirectObjects.Head> heads = direct.headAll(Drives.chunksPrefix(upload.id()));
+  static Optional<RunningHashes.Sums> verified(Map<String, DirectObjects.Head> heads, Upload upload,
+      String claimedSha256) {
     List<String> sums = new ArrayList<>();
     for (int n = 0; n < upload.chunks(); n++) {
       DirectObjects.Head head = heads.get(Drives.chunkKey(upload.id(), n));
@@ -151,6 +152,11 @@ final class DirectChunks {
       sums.add(head.sha256());
     }
     return Optional.of(new RunningHashes.Sums(Optional.of(new FileSums(claimedSha256, null)), Optional.of(sums)));
+  }
+
+  /** The store's lengths and checksums of the upload's chunks ({@link DirectObjects#headAll}), asked for on a thread of their own. */
+  static CompletableFuture<Map<String, DirectObjects.Head>> heads(DirectObjects direct, Upload upload) {
+    return SideBySide.start(() -> direct.headAll(Drives.chunksPrefix(upload.id())));
   }
 
   private static long lengthOf(Upload upload, int n) {

@@ -5,6 +5,7 @@ import io.acquire.client.wire.StorageWire;
 import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.http.ApiException;
+import io.acquire.services.store.DirectObjects;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.ObjectKeys;
 import io.acquire.services.store.ObjectStore;
@@ -279,13 +280,26 @@ public final class Drives {
       throw ApiException.badRequest("Field 'sha256' is required: send the whole file's SHA-256 (or 'chunksSha256', "
           + "the SHA-256 of its chunks' SHA-256s) to complete an upload that did not announce it.");
     }
+    // Chunks the client put straight into the store are verified by their HEADs, asked for
+    // while the upload's version is looked for: both are round trips to the store.
+    Optional<java.util.concurrent.CompletableFuture<Map<String, DirectObjects.Head>>> heads =
+        store instanceof DirectObjects direct && expected != null && claimedChunks != null
+            ? Optional.of(DirectChunks.heads(direct, upload)) : Optional.empty();
     Optional<Version> already = find(upload);
     if (already.isPresent() && (expected == null || already.get().sha256().equals(expected))) {
+      heads.ifPresent(h -> h.cancel(false));
       return already.get().view(); // completing twice publishes once, and need not hash again
     }
     requireLive(upload);
     List<Integer> missing = new ArrayList<>();
-    java.util.Set<Integer> have = new java.util.HashSet<>(received(upload));
+    java.util.Set<Integer> have = new java.util.HashSet<>();
+    if (heads.isPresent()) {
+      for (String key : SideBySide.joined(heads.get()).keySet()) {
+        have.add(Integer.parseInt(key.substring(key.lastIndexOf('/') + 1)));
+      }
+    } else {
+      have.addAll(received(upload));
+    }
     int missingCount = 0;
     for (int n = 0; n < upload.chunks(); n++) {
       if (!have.contains(n)) {
@@ -304,9 +318,8 @@ public final class Drives {
     if (sums.file().isEmpty() || sums.chunkSha256().isEmpty()) {
       // Chunks the client put straight into the store were never seen here: their SHA-256s
       // are the ones the store verified, the file's is the client's (see DirectChunks).
-      Optional<RunningHashes.Sums> direct = store instanceof io.acquire.services.store.DirectObjects objectsDirect
-          && expected != null && claimedChunks != null
-          ? DirectChunks.verified(objectsDirect, upload, expected) : Optional.empty();
+      Optional<RunningHashes.Sums> direct = heads.isPresent()
+          ? DirectChunks.verified(SideBySide.joined(heads.get()), upload, expected) : Optional.empty();
       sums = direct.isPresent() ? direct.get() : readBack(upload);
     }
     if (claimedChunks != null && !claimedChunks.equals(StorageWire.chunksSha256(sums.chunkSha256().orElseThrow()))) {

@@ -201,10 +201,16 @@ public final class StoragePayments {
    */
   void paidUpload(DriveRecord drive, String key, FileVersion version, String upload) {
     String paidKey = paidKey(drive.id(), version.path(), version.version());
-    if (drive.readOnly() || objects.get(paidKey, Paid.class).isPresent()) {
+    if (drive.readOnly()) {
       return;
     }
-    Optional<UploadHold> held = objects.get(holdKey(key), UploadHold.class);
+    // Two reads, each a round trip to the store: side by side.
+    java.util.concurrent.CompletableFuture<Optional<UploadHold>> holding =
+        SideBySide.start(() -> objects.get(holdKey(key), UploadHold.class));
+    if (objects.get(paidKey, Paid.class).isPresent()) {
+      return;
+    }
+    Optional<UploadHold> held = SideBySide.joined(holding);
     if (held.isEmpty()) {
       return; // started before storage was paid for: nothing was held
     }

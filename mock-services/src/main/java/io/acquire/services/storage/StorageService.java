@@ -293,8 +293,16 @@ public final class StorageService implements Service {
     Version version = drives.version(drive, ctx.queryParam("path"), wanted);
     if (direct.isPresent() && ctx.header(StorageWire.DIRECT_HEADER) != null && ctx.header("Range") == null
         && version.size() > 0) {
-      payments.requireReadable(drive, version);
-      java.util.Optional<StorageWire.DirectDownload> urls = direct.get().download(version, drives.chunkSize(version));
+      // The payment's check, the chunk size and the chunks' listing are round trips to the
+      // store: side by side.
+      java.util.concurrent.CompletableFuture<Boolean> readable = SideBySide.start(() -> {
+        payments.requireReadable(drive, version);
+        return true;
+      });
+      java.util.concurrent.CompletableFuture<Integer> chunkSize = SideBySide.start(() -> drives.chunkSize(version));
+      java.util.Optional<StorageWire.DirectDownload> urls = direct.get().download(version,
+          () -> SideBySide.joined(chunkSize));
+      SideBySide.joined(readable);
       if (urls.isPresent()) {
         FileTransfers.fileHeaders(ctx, version);
         ctx.contentType(StorageWire.DIRECT_CONTENT_TYPE).result(io.acquire.client.wire.Json.write(urls.get()));
