@@ -86,8 +86,8 @@ public final class Drives {
   }
 
   /**
-   * Written before an upload's version is published ({@code version} null), then naming the
-   * version it became: finding it is one read, however long the path's history.
+   * Written before an upload's version is published, naming the version it is about to
+   * become: finding it is one read, however long the path's history.
    */
   record Publishing(Long version) {}
 
@@ -381,27 +381,32 @@ public final class Drives {
 
   /**
    * Publishes the upload, which {@link #find} saw unpublished, as the path's next version.
-   * The mark that it is being published goes first, so a later {@link #find} that sees no
-   * mark knows there is no version; a completion that finds the mark there already (another
-   * completing at once, or one that stopped half way) looks for the version first.
+   * Its mark, naming the version it is about to take, goes before each attempt, so a later
+   * {@link #find} that sees no mark knows there is no version, and one whose mark names a
+   * version of another upload (an attempt that lost its number, or stopped half way) walks
+   * the versions. A completion that finds the mark there already (another completing at
+   * once, or one that stopped half way) looks for the version first.
    */
   private FileVersion publish(Upload upload, FileSums sums) {
     boolean marked = Boolean.TRUE.equals(upload.marked());
-    if (!marked || !objects.putIfAbsent(publishingKey(upload.id()), new Publishing(null))) {
-      Optional<Version> already = walk(upload);
-      if (already.isPresent()) {
-        return already.get().view();
-      }
-    }
+    boolean first = true;
     while (true) {
       List<String> versions = store.list(versionsPrefix(upload.drive(), upload.path()));
       long next = versions.isEmpty() ? 1 : versionOf(versions.get(versions.size() - 1)) + 1;
+      boolean created = first && marked && objects.putIfAbsent(publishingKey(upload.id()), new Publishing(next));
+      if (first && !created) {
+        Optional<Version> already = walk(upload);
+        if (already.isPresent()) {
+          return already.get().view();
+        }
+      }
+      if (marked && !created) {
+        objects.put(publishingKey(upload.id()), new Publishing(next));
+      }
+      first = false;
       Version version = new Version(upload.path(), next, upload.size(), sums.sha256(), sums.crc32c(), upload.id(),
           upload.chunks(), clock.instant());
       if (objects.putIfAbsent(versionKey(upload.drive(), upload.path(), next), version)) {
-        if (marked) {
-          objects.put(publishingKey(upload.id()), new Publishing(next));
-        }
         return version.view();
       }
     }

@@ -258,9 +258,9 @@ class DrivesTest {
     assertEquals(31, drives.complete(upload, new CompleteUpload(sha256, null)).version(), "published once");
     assertEquals(1, store.versionReads.get(), "the mark names the version: one read");
 
-    // A completion that stopped between publishing and naming the version leaves its mark
-    // unnamed: the next completion walks the versions and still publishes nothing new.
-    new JsonObjects(store).put("storage/publishing/" + upload.id(), new Drives.Publishing(null));
+    // A mark naming another upload's version (an attempt that lost its number to another
+    // upload and stopped before trying the next): the versions are walked, nothing new published.
+    new JsonObjects(store).put("storage/publishing/" + upload.id(), new Drives.Publishing(5L));
     assertEquals(31, drives.complete(upload, new CompleteUpload(sha256, null)).version(), "found by walking");
     assertEquals(31, drives.versions(drive, "f.bin").size());
   }
