@@ -43,12 +43,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
@@ -76,6 +78,8 @@ public final class Drive {
   /** Chunks uploaded at once. */
   private static final int IN_FLIGHT = 4;
   private static final int SLICE = 64 * 1024;
+  /** The chunk size this client asks for (the service's default), so it can hash before the upload has started. */
+  private static final int CHUNK = 8 * 1024 * 1024;
 
   private final Transport storage;
   private final DriveInfo info;
@@ -343,9 +347,11 @@ public final class Drive {
       return FileVersion.from(encryption().get().upload(absolute, size, path, progress));
     }
     // No hash up front: completion carries the chunks' SHA-256s, computed as the chunks go out.
-    UploadStatus upload = storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null, null),
-        UploadStatus.class, Safety.UNSAFE);
-    return send(upload, file, progress);
+    // The client names the chunk size, so hashing starts while the service starts the upload.
+    UploadStatus layout = new UploadStatus(null, path, size, null, CHUNK, (int) Math.max(1, (size + CHUNK - 1) / CHUNK),
+        List.of(), false);
+    return send(layout, () -> storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null, CHUNK),
+        UploadStatus.class, Safety.UNSAFE), file, progress);
   }
 
   /**
@@ -372,35 +378,55 @@ public final class Drive {
       return FileVersion.from(encryption().get().resume(uploadId, file, progress));
     }
     UploadStatus upload = storage.get("/drives/" + id() + "/uploads/" + uploadId, UploadStatus.class);
-    return send(upload, file, progress);
+    return send(upload, () -> upload, file, progress);
   }
 
   /**
    * Sends the chunks the service lacks. One thread reads the file in order, hashing each
-   * chunk while its bytes are in the cache; {@value #IN_FLIGHT} senders stream the hashed
-   * chunks from the file, so that one crosses the network while the service stores and
-   * syncs another. No chunk is ever held in memory: each is read twice, from the page cache,
-   * in {@value #SLICE}-byte slices. If the file changes between the two reads, the service
-   * finds the chunk not matching its hash and keeps nothing of it. Completion sends the
-   * chunks' SHA-256 rather than the file's, which would cost a second hash of every byte;
-   * the service computes the file's SHA-256 as the chunks arrive and publishes that.
+   * chunk while its bytes are in the cache, from the moment the upload is being started
+   * ({@code start}, on this thread; {@code layout} has the chunks' sizes); {@value #IN_FLIGHT}
+   * senders stream the hashed chunks from the file, so that one crosses the network while
+   * the service stores and syncs another. Hashing runs ahead of the senders, so that the next
+   * chunks' store URLs are in hand before a sender is free. No chunk is ever held in memory:
+   * each is read twice, from the page cache, in {@value #SLICE}-byte slices. If the file
+   * changes between the two reads, the service (or the store) finds the chunk not matching
+   * its hash and keeps nothing of it. Completion sends the chunks' SHA-256 rather than the
+   * file's, which would cost a second hash of every byte, unless the chunks go straight to
+   * the store: then the file's SHA-256 is hashed on a thread of its own, beside the chunks'.
    */
-  private FileVersion send(UploadStatus upload, Path file, Progress progress) {
-    Set<Integer> received = new HashSet<>(upload.received());
-    long alreadyDone = 0;
-    for (int n : received) {
-      alreadyDone += chunkLength(upload, n);
-    }
+  private FileVersion send(UploadStatus layout, Callable<UploadStatus> start, Path file,
+      Progress progress) {
     AtomicBoolean stop = new AtomicBoolean();
-    AtomicLong done = new AtomicLong(alreadyDone);
-    BlockingQueue<HashedChunk> hashed = new ArrayBlockingQueue<>(IN_FLIGHT);
-    ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + 1, runnable -> {
-      Thread thread = new Thread(runnable, "acquire-upload-" + upload.id());
+    CompletableFuture<UploadStatus> started = new CompletableFuture<>();
+    BlockingQueue<HashedChunk> hashed = new LinkedBlockingQueue<>();
+    ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + 2, runnable -> {
+      Thread thread = new Thread(runnable, "acquire-upload");
       thread.setDaemon(true);
       return thread;
     });
     try {
-      Future<CompleteUpload> sums = threads.submit(() -> hashChunks(upload, file, received, hashed, stop));
+      Future<CompleteUpload> sums = threads.submit(() -> hashChunks(layout, started, file, hashed, stop));
+      Future<String> whole = threads.submit(() -> wholeSha256(layout, started, file, stop));
+      UploadStatus upload;
+      try {
+        upload = start.call();
+      } catch (Exception e) {
+        stop.set(true);
+        started.completeExceptionally(e);
+        throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+      }
+      if (upload.chunkSize() != layout.chunkSize() || upload.size() != layout.size()) {
+        stop.set(true);
+        started.completeExceptionally(new IllegalStateException("upload layout differs"));
+        throw new InvalidResponseException(200, "The service started upload " + upload.id() + " with chunks of "
+            + upload.chunkSize() + " bytes, not the " + layout.chunkSize() + " asked for.", null);
+      }
+      started.complete(upload);
+      long alreadyDone = 0;
+      for (int n : upload.received()) {
+        alreadyDone += chunkLength(upload, n);
+      }
+      AtomicLong done = new AtomicLong(alreadyDone);
       List<Future<?>> senders = new ArrayList<>();
       for (int i = 0; i < IN_FLIGHT; i++) {
         senders.add(threads.submit(() -> {
@@ -419,14 +445,17 @@ public final class Drive {
           failure = failure == null ? e : failure;
         }
       }
+      String fileSha256 = null;
       try {
         completion = await(sums, upload, stop);
+        fileSha256 = await(whole, upload, stop);
       } catch (RuntimeException e) {
         failure = failure == null ? e : failure;
       }
       if (failure != null) {
         throw failure;
       }
+      completion = new CompleteUpload(fileSha256, completion.chunksSha256());
       return FileVersion.from(storage.post("/drives/" + id() + "/uploads/" + upload.id() + "/complete",
           completion, StorageWire.FileVersion.class, Safety.SAFE));
     } finally {
@@ -444,39 +473,46 @@ public final class Drive {
 
   /** How many hashed chunks share one request for their store URLs (64 MiB of default chunks). */
   private static final int URL_BATCH = 2 * IN_FLIGHT;
+  /** The first request for URLs comes after this many chunks, so that sending starts soon. */
+  private static final int FIRST_BATCH = IN_FLIGHT / 2;
 
   /**
-   * Reads the file once, in order: hashes every chunk, hands those the service lacks to the
-   * senders, and returns what completion claims, or null if another thread failed first:
-   * the chunks' SHA-256 ({@link StorageWire#chunksSha256}), and the file's when the chunks
-   * go straight to the store, where the service never sees their bytes to hash them.
+   * Reads the file once, in order: hashes every chunk, hands those the service lacks (once
+   * the upload has {@code started}) to the senders, and returns the chunks' SHA-256 for
+   * completion ({@link StorageWire#chunksSha256}), or null if another thread failed first.
    */
-  private CompleteUpload hashChunks(UploadStatus upload, Path file, Set<Integer> received, BlockingQueue<HashedChunk> hashed,
-      AtomicBoolean stop) throws IOException, InterruptedException {
+  private CompleteUpload hashChunks(UploadStatus layout, Future<UploadStatus> started, Path file,
+      BlockingQueue<HashedChunk> hashed, AtomicBoolean stop) throws IOException, InterruptedException {
     List<String> sums = new ArrayList<>();
     byte[] slice = new byte[SLICE];
-    MessageDigest whole = upload.direct() ? sha256Digest() : null;
     List<StorageWire.ChunkSum> batch = new ArrayList<>();
+    UploadStatus upload = null;
+    Set<Integer> received = Set.of();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      for (int n = 0; n < upload.chunks() && !stop.get(); n++) {
+      for (int n = 0; n < layout.chunks() && !stop.get(); n++) {
         MessageDigest chunk = sha256Digest();
-        long position = (long) n * upload.chunkSize();
-        for (long at = 0, length = chunkLength(upload, n); at < length; ) {
-          int count = read(channel, slice, position + at, (int) Math.min(SLICE, length - at), file, upload);
+        long position = (long) n * layout.chunkSize();
+        for (long at = 0, length = chunkLength(layout, n); at < length; ) {
+          int count = read(channel, slice, position + at, (int) Math.min(SLICE, length - at), file, layout);
           chunk.update(slice, 0, count);
-          if (whole != null) {
-            whole.update(slice, 0, count);
-          }
           at += count;
         }
         sums.add(HexFormat.of().formatHex(chunk.digest()));
-        if (!received.contains(n)) {
-          batch.add(new StorageWire.ChunkSum(n, sums.get(n)));
-        }
-        // The first batch is just enough to keep every sender busy, so sending starts sooner.
-        int batchSize = n < IN_FLIGHT ? IN_FLIGHT : URL_BATCH;
-        if (batch.size() == batchSize || (n == upload.chunks() - 1 && !batch.isEmpty())) {
-          handOverBatch(upload, batch, hashed, stop);
+        batch.add(new StorageWire.ChunkSum(n, sums.get(n)));
+        int batchSize = n < FIRST_BATCH ? FIRST_BATCH : URL_BATCH;
+        if (batch.size() == batchSize || n == layout.chunks() - 1) {
+          if (upload == null) {
+            upload = startedOrNull(started);
+            if (upload == null) {
+              return null; // starting failed: the caller reports it
+            }
+            received = new HashSet<>(upload.received());
+          }
+          Set<Integer> have = received;
+          batch.removeIf(sum -> have.contains(sum.n()));
+          if (!batch.isEmpty()) {
+            handOverBatch(upload, batch, hashed, stop);
+          }
         }
       }
     } finally {
@@ -484,8 +520,38 @@ public final class Drive {
         handOver(hashed, HashedChunk.END, stop);
       }
     }
-    return stop.get() ? null : new CompleteUpload(whole == null ? null : HexFormat.of().formatHex(whole.digest()),
-        StorageWire.chunksSha256(sums));
+    return stop.get() ? null : new CompleteUpload(null, StorageWire.chunksSha256(sums));
+  }
+
+  /**
+   * The whole file's SHA-256 when the chunks go straight to the store, where the service
+   * never sees their bytes to hash them; null (and no hashing) when they go through it.
+   */
+  private static String wholeSha256(UploadStatus layout, CompletableFuture<UploadStatus> started,
+      Path file, AtomicBoolean stop) throws IOException, InterruptedException {
+    MessageDigest whole = sha256Digest();
+    byte[] slice = new byte[SLICE];
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (long at = 0; at < layout.size() && !stop.get(); ) {
+        if (started.isDone() && (started.isCompletedExceptionally() || !started.join().direct())) {
+          return null;
+        }
+        int count = read(channel, slice, at, (int) Math.min(SLICE, layout.size() - at), file, layout);
+        whole.update(slice, 0, count);
+        at += count;
+      }
+    }
+    UploadStatus upload = startedOrNull(started);
+    return upload == null || !upload.direct() || stop.get() ? null : HexFormat.of().formatHex(whole.digest());
+  }
+
+  /** The started upload, or null if starting it failed (the thread that started it reports why). */
+  private static UploadStatus startedOrNull(Future<UploadStatus> started) throws InterruptedException {
+    try {
+      return started.get();
+    } catch (ExecutionException e) {
+      return null;
+    }
   }
 
   /**

@@ -22,9 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +30,10 @@ import java.util.regex.Pattern;
  * is issued only for a live, unfinished upload the caller may write, and creates that
  * chunk's object once, with exactly the bytes of the SHA-256 the client announced (the store
  * checks them, refusing others). Completion is the confirmation: it takes each chunk's
- * length and SHA-256 as the store verified them (one HEAD each), checks them against the
- * chunks' SHA-256s the client hashed, and takes the file's SHA-256 from the client, who
- * computed it in the same pass: the service never sees the bytes. A store that kept no
+ * length and SHA-256 as the store verified them (one listing, then a HEAD each, side by
+ * side), checks them against the chunks' SHA-256s the client hashed, and takes the file's
+ * SHA-256 from the client, who hashed the file as it hashed the chunks: the service never
+ * sees the bytes. A store that kept no
  * checksum gets its chunks read back and hashed here, as chunks sent through the service
  * to another process are.
  */
@@ -48,12 +46,6 @@ final class DirectChunks {
    * completes meanwhile keeps its object (so the URL's create fails) until long after.
    */
   private static final Duration UNFINISHED_MEMO = Duration.ofSeconds(30);
-  /** The HEADs of an upload's chunks at completion run side by side: each is a round trip to the store. */
-  private static final ExecutorService HEADS = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "acquire-direct-heads");
-    thread.setDaemon(true);
-    return thread;
-  });
   private static final int MEMO_SIZE = 1024;
 
   private final DirectObjects direct;
@@ -129,7 +121,7 @@ final class DirectChunks {
   }
 
   /** URLs for each chunk of a version, in order; empty if one is not in the standard tier (the service sends those). */
-  Optional<DirectDownload> download(Version version, int chunkSize) {
+  Optional<DirectDownload> download(Version version, java.util.function.IntSupplier chunkSize) {
     Map<String, DirectObjects.Presigned> urls = direct.presignReadAll(Drives.chunksPrefix(version.upload()),
         expiry);
     List<DirectUrl> chunks = new ArrayList<>();
@@ -140,7 +132,7 @@ final class DirectChunks {
       }
       chunks.add(view(url));
     }
-    return Optional.of(new DirectDownload(version.size(), chunkSize, chunks));
+    return Optional.of(new DirectDownload(version.size(), chunkSize.getAsInt(), chunks));
   }
 
   /**
@@ -149,28 +141,22 @@ final class DirectChunks {
    * download end to end). Empty if any chunk lacks one (it came through the service, to
    * another process): then the chunks are read back and hashed as before.
    */
-  static Optional<RunningHashes.Sums> verified(DirectObjects direct, Upload upload, String claimedSha256) {
-    List<CompletableFuture<Optional<DirectObjects.Head>>> heads = new ArrayList<>();
-    for (int n = 0; n < upload.chunks(); n++) {
-      String key = Drives.chunkKey(upload.id(), n);
-      heads.add(CompletableFuture.supplyAsync(() -> direct.head(key), HEADS));
-    }
+  static Optional<RunningHashes.Sums> verified(Map<String, DirectObjects.Head> heads, Upload upload,
+      String claimedSha256) {
     List<String> sums = new ArrayList<>();
     for (int n = 0; n < upload.chunks(); n++) {
-      Optional<DirectObjects.Head> head;
-      try {
-        head = heads.get(n).join();
-      } catch (CompletionException e) {
-        heads.forEach(h -> h.cancel(false));
-        throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-      }
-      if (head.isEmpty() || head.get().sha256() == null || head.get().length() != upload.chunkLength(n)) {
-        heads.forEach(h -> h.cancel(false));
+      DirectObjects.Head head = heads.get(Drives.chunkKey(upload.id(), n));
+      if (head == null || head.sha256() == null || head.length() != upload.chunkLength(n)) {
         return Optional.empty();
       }
-      sums.add(head.get().sha256());
+      sums.add(head.sha256());
     }
     return Optional.of(new RunningHashes.Sums(Optional.of(new FileSums(claimedSha256, null)), Optional.of(sums)));
+  }
+
+  /** The store's lengths and checksums of the upload's chunks ({@link DirectObjects#headAll}), asked for on a thread of their own. */
+  static CompletableFuture<Map<String, DirectObjects.Head>> heads(DirectObjects direct, Upload upload) {
+    return SideBySide.start(() -> direct.headAll(Drives.chunksPrefix(upload.id())));
   }
 
   private static long lengthOf(Upload upload, int n) {

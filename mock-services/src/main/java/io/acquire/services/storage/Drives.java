@@ -5,6 +5,7 @@ import io.acquire.client.wire.StorageWire;
 import io.acquire.client.wire.StorageWire.CompleteUpload;
 import io.acquire.client.wire.StorageWire.FileVersion;
 import io.acquire.services.http.ApiException;
+import io.acquire.services.store.DirectObjects;
 import io.acquire.services.store.JsonObjects;
 import io.acquire.services.store.ObjectKeys;
 import io.acquire.services.store.ObjectStore;
@@ -69,7 +70,12 @@ public final class Drives {
     }
   }
 
-  record Upload(String id, String drive, String path, long size, String sha256, int chunkSize, Instant createdAt) {
+  /**
+   * @param marked true if its publishing is recorded under {@link #publishingKey} (see {@link #find}); null in
+   *     uploads started before that was written, which are found by their path's versions
+   */
+  record Upload(String id, String drive, String path, long size, String sha256, int chunkSize, Instant createdAt,
+      Boolean marked) {
     int chunks() {
       return (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
     }
@@ -78,6 +84,12 @@ public final class Drives {
       return size == 0 ? 0 : Math.min(chunkSize, size - (long) n * chunkSize);
     }
   }
+
+  /**
+   * Written before an upload's version is published, naming the version it is about to
+   * become: finding it is one read, however long the path's history.
+   */
+  record Publishing(Long version) {}
 
   /** @param crc32c the file's CRC32C ({@link FileSums}); null in versions stored before it was recorded */
   record Version(String path, long version, long size, String sha256, String crc32c, String upload, int chunks,
@@ -188,7 +200,7 @@ public final class Drives {
           + "'chunkSize' of at least " + ((size + MAX_CHUNKS - 1) / MAX_CHUNKS) + " bytes.");
     }
     Upload upload = new Upload("up_" + UUID.randomUUID().toString().replace("-", ""), drive.id(), normalised, size,
-        sha256, chunk, clock.instant());
+        sha256, chunk, clock.instant(), true);
     objects.put(uploadKey(upload.id()), upload);
     return upload;
   }
@@ -268,13 +280,26 @@ public final class Drives {
       throw ApiException.badRequest("Field 'sha256' is required: send the whole file's SHA-256 (or 'chunksSha256', "
           + "the SHA-256 of its chunks' SHA-256s) to complete an upload that did not announce it.");
     }
+    // Chunks the client put straight into the store are verified by their HEADs, asked for
+    // while the upload's version is looked for: both are round trips to the store.
+    Optional<java.util.concurrent.CompletableFuture<Map<String, DirectObjects.Head>>> heads =
+        store instanceof DirectObjects direct && expected != null && claimedChunks != null
+            ? Optional.of(DirectChunks.heads(direct, upload)) : Optional.empty();
     Optional<Version> already = find(upload);
     if (already.isPresent() && (expected == null || already.get().sha256().equals(expected))) {
+      heads.ifPresent(h -> h.cancel(false));
       return already.get().view(); // completing twice publishes once, and need not hash again
     }
     requireLive(upload);
     List<Integer> missing = new ArrayList<>();
-    java.util.Set<Integer> have = new java.util.HashSet<>(received(upload));
+    java.util.Set<Integer> have = new java.util.HashSet<>();
+    if (heads.isPresent()) {
+      for (String key : SideBySide.joined(heads.get()).keySet()) {
+        have.add(Integer.parseInt(key.substring(key.lastIndexOf('/') + 1)));
+      }
+    } else {
+      have.addAll(received(upload));
+    }
     int missingCount = 0;
     for (int n = 0; n < upload.chunks(); n++) {
       if (!have.contains(n)) {
@@ -293,9 +318,8 @@ public final class Drives {
     if (sums.file().isEmpty() || sums.chunkSha256().isEmpty()) {
       // Chunks the client put straight into the store were never seen here: their SHA-256s
       // are the ones the store verified, the file's is the client's (see DirectChunks).
-      Optional<RunningHashes.Sums> direct = store instanceof io.acquire.services.store.DirectObjects objectsDirect
-          && expected != null && claimedChunks != null
-          ? DirectChunks.verified(objectsDirect, upload, expected) : Optional.empty();
+      Optional<RunningHashes.Sums> direct = heads.isPresent()
+          ? DirectChunks.verified(SideBySide.joined(heads.get()), upload, expected) : Optional.empty();
       sums = direct.isPresent() ? direct.get() : readBack(upload);
     }
     if (claimedChunks != null && !claimedChunks.equals(StorageWire.chunksSha256(sums.chunkSha256().orElseThrow()))) {
@@ -336,6 +360,7 @@ public final class Drives {
       for (String chunk : store.list("storage/chunks/" + upload.get().id() + "/")) {
         store.delete(chunk);
       }
+      store.delete(publishingKey(upload.get().id()));
       store.delete(key);
       swept++;
     }
@@ -354,29 +379,68 @@ public final class Drives {
     return new RunningHashes.Sums(Optional.of(file.finish()), Optional.of(chunks));
   }
 
+  /**
+   * Publishes the upload, which {@link #find} saw unpublished, as the path's next version.
+   * Its mark, naming the version it is about to take, goes before each attempt, so a later
+   * {@link #find} that sees no mark knows there is no version, and one whose mark names a
+   * version of another upload (an attempt that lost its number, or stopped half way) walks
+   * the versions. A completion that finds the mark there already (another completing at
+   * once, or one that stopped half way) looks for the version first.
+   */
   private FileVersion publish(Upload upload, FileSums sums) {
-    Optional<Version> already = find(upload);
-    if (already.isPresent()) {
-      return already.get().view();
-    }
+    boolean marked = Boolean.TRUE.equals(upload.marked());
+    boolean first = true;
     while (true) {
       List<String> versions = store.list(versionsPrefix(upload.drive(), upload.path()));
       long next = versions.isEmpty() ? 1 : versionOf(versions.get(versions.size() - 1)) + 1;
+      boolean created = first && marked && objects.putIfAbsent(publishingKey(upload.id()), new Publishing(next));
+      if (first && !created) {
+        Optional<Version> already = walk(upload);
+        if (already.isPresent()) {
+          return already.get().view();
+        }
+      }
+      if (marked && !created) {
+        objects.put(publishingKey(upload.id()), new Publishing(next));
+      }
+      first = false;
       Version version = new Version(upload.path(), next, upload.size(), sums.sha256(), sums.crc32c(), upload.id(),
           upload.chunks(), clock.instant());
-      if (objects.putIfAbsent(versionsPrefix(upload.drive(), upload.path()) + String.format("%012d", next), version)) {
+      if (objects.putIfAbsent(versionKey(upload.drive(), upload.path(), next), version)) {
         return version.view();
       }
     }
   }
 
   /**
-   * The version an upload already became, so completing twice publishes once. Looked for
-   * newest first, back only to versions made before the upload began (less a margin for
-   * hosts' clocks): an upload's version is never older than the upload, so a path's long
-   * history costs one listing and a read or two, not a read of every version.
+   * The version an upload already became, so completing twice publishes once: by its
+   * {@link Publishing} mark, one read (none means never published); else, for an upload
+   * that was stopped half way or started before marks were written, by {@link #walk}.
    */
   Optional<Version> find(Upload upload) {
+    if (Boolean.TRUE.equals(upload.marked())) {
+      Optional<Publishing> mark = objects.get(publishingKey(upload.id()), Publishing.class);
+      if (mark.isEmpty()) {
+        return Optional.empty();
+      }
+      if (mark.get().version() != null) {
+        Optional<Version> version = objects.get(versionKey(upload.drive(), upload.path(), mark.get().version()),
+            Version.class).filter(v -> v.upload().equals(upload.id()));
+        if (version.isPresent()) {
+          return version;
+        }
+      }
+    }
+    return walk(upload);
+  }
+
+  /**
+   * The upload's version looked for among its path's versions, newest first, back only to
+   * versions made before the upload began (less a margin for hosts' clocks): an upload's
+   * version is never older than the upload, so a path's long history costs one listing and
+   * a read or two, not a read of every version.
+   */
+  private Optional<Version> walk(Upload upload) {
     List<String> keys = store.list(versionsPrefix(upload.drive(), upload.path()));
     Instant older = upload.createdAt().minus(CLOCK_MARGIN);
     for (int i = keys.size() - 1; i >= 0; i--) {
@@ -395,7 +459,7 @@ public final class Drives {
   public FileVersion write(DriveRecord drive, String path, InputStream in, long size) throws IOException {
     FileSums.Hasher digest = new FileSums.Hasher();
     Upload upload = new Upload("up_" + UUID.randomUUID().toString().replace("-", ""), drive.id(),
-        DrivePaths.normalise(path), size, "0".repeat(64), DEFAULT_CHUNK, clock.instant());
+        DrivePaths.normalise(path), size, "0".repeat(64), DEFAULT_CHUNK, clock.instant(), true);
     for (int n = 0; n < upload.chunks(); n++) {
       byte[] data = in.readNBytes((int) upload.chunkLength(n));
       if (data.length != upload.chunkLength(n)) {
@@ -406,7 +470,7 @@ public final class Drives {
     }
     FileSums sums = digest.finish();
     Upload sealed = new Upload(upload.id(), upload.drive(), upload.path(), size, sums.sha256(), upload.chunkSize(),
-        upload.createdAt());
+        upload.createdAt(), true);
     objects.put(uploadKey(sealed.id()), sealed);
     return publish(sealed, sums);
   }
@@ -422,6 +486,7 @@ public final class Drives {
     for (String chunk : store.list("storage/chunks/" + upload.id() + "/")) {
       store.delete(chunk);
     }
+    store.delete(publishingKey(upload.id()));
     store.delete(uploadKey(upload.id()));
   }
 
@@ -444,6 +509,7 @@ public final class Drives {
     for (String chunk : store.list(archivePrefix(version.upload()))) {
       store.delete(chunk);
     }
+    store.delete(publishingKey(version.upload()));
     store.delete(uploadKey(version.upload()));
   }
 
@@ -580,6 +646,14 @@ public final class Drives {
 
   private static String archivePrefix(String upload) {
     return "storage/archive/" + upload + "/";
+  }
+
+  private static String publishingKey(String upload) {
+    return "storage/publishing/" + upload;
+  }
+
+  private static String versionKey(String drive, String path, long version) {
+    return versionsPrefix(drive, path) + String.format("%012d", version);
   }
 
   private static String uploadKey(String id) {

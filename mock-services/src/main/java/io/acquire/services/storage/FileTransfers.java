@@ -39,7 +39,7 @@ final class FileTransfers {
       payments.release(drive, key);
       throw failed;
     }
-    payments.paidUpload(drive, key, version);
+    payments.paidUpload(drive, key, version, drives.version(drive, path, version.version()).upload());
     return version;
   }
 

@@ -196,13 +196,21 @@ public final class StoragePayments {
   /**
    * Settles the upload's hold for the version it became (a year from now) and records what
    * paid for it. Doing it again changes nothing.
+   *
+   * @param upload the upload whose chunks are the version's bytes
    */
-  void paidUpload(DriveRecord drive, String key, FileVersion version) {
+  void paidUpload(DriveRecord drive, String key, FileVersion version, String upload) {
     String paidKey = paidKey(drive.id(), version.path(), version.version());
-    if (drive.readOnly() || objects.get(paidKey, Paid.class).isPresent()) {
+    if (drive.readOnly()) {
       return;
     }
-    Optional<UploadHold> held = objects.get(holdKey(key), UploadHold.class);
+    // Two reads, each a round trip to the store: side by side.
+    java.util.concurrent.CompletableFuture<Optional<UploadHold>> holding =
+        SideBySide.start(() -> objects.get(holdKey(key), UploadHold.class));
+    if (objects.get(paidKey, Paid.class).isPresent()) {
+      return;
+    }
+    Optional<UploadHold> held = SideBySide.joined(holding);
     if (held.isEmpty()) {
       return; // started before storage was paid for: nothing was held
     }
@@ -216,7 +224,7 @@ public final class StoragePayments {
           .minorUnits();
     }
     objects.putIfAbsent(paidKey, new Paid(drive.id(), version.path(), version.version(), version.size(),
-        drives.version(drive, version.path(), version.version()).upload(), STANDARD,
+        upload, STANDARD,
         List.of(new Segment("year", held.get().account(), from, until, charged, 0, null, "upload:" + key)), null,
         null));
     store.delete(holdKey(key));

@@ -182,11 +182,12 @@ public final class StorageService implements Service {
           ctx.json(chunks.uploadUrls(upload, Bodies.json(ctx, StorageWire.DirectRequest.class)));
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
-          Upload upload = upload(ctx, caller);
+          AccessRules.Access access = access(ctx, caller);
+          Upload upload = upload(ctx, access);
           // The body may be empty when the file's SHA-256 was announced at the start.
           CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
           StorageWire.FileVersion version = drives.complete(upload, claimed);
-          payments.paidUpload(access(ctx, caller).drive(), upload.id(), version);
+          payments.paidUpload(access.drive(), upload.id(), version, upload.id());
           waits.written(upload.drive(), upload.path());
           ctx.json(version);
         }))
@@ -292,8 +293,16 @@ public final class StorageService implements Service {
     Version version = drives.version(drive, ctx.queryParam("path"), wanted);
     if (direct.isPresent() && ctx.header(StorageWire.DIRECT_HEADER) != null && ctx.header("Range") == null
         && version.size() > 0) {
-      payments.requireReadable(drive, version);
-      java.util.Optional<StorageWire.DirectDownload> urls = direct.get().download(version, drives.chunkSize(version));
+      // The payment's check, the chunk size and the chunks' listing are round trips to the
+      // store: side by side.
+      java.util.concurrent.CompletableFuture<Boolean> readable = SideBySide.start(() -> {
+        payments.requireReadable(drive, version);
+        return true;
+      });
+      java.util.concurrent.CompletableFuture<Integer> chunkSize = SideBySide.start(() -> drives.chunkSize(version));
+      java.util.Optional<StorageWire.DirectDownload> urls = direct.get().download(version,
+          () -> SideBySide.joined(chunkSize));
+      SideBySide.joined(readable);
       if (urls.isPresent()) {
         FileTransfers.fileHeaders(ctx, version);
         ctx.contentType(StorageWire.DIRECT_CONTENT_TYPE).result(io.acquire.client.wire.Json.write(urls.get()));
@@ -311,7 +320,10 @@ public final class StorageService implements Service {
 
   /** The upload in the path, if the caller may write the file it will become. */
   private Upload upload(Context ctx, Caller caller) {
-    AccessRules.Access access = access(ctx, caller);
+    return upload(ctx, access(ctx, caller));
+  }
+
+  private Upload upload(Context ctx, AccessRules.Access access) {
     Upload upload = drives.upload(access.drive(), ctx.pathParam("upload"))
         .orElseThrow(() -> ApiException.notFound("No upload " + ctx.pathParam("upload") + " in this drive."));
     access.require(upload.path(), AccessRules.Role.WRITER);

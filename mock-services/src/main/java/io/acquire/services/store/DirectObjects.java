@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What a store that clients can reach themselves (S3) offers beyond {@link ObjectStore}:
@@ -55,8 +54,12 @@ public interface DirectObjects {
    */
   Map<String, Presigned> presignReadAll(String prefix, Duration expiry);
 
-  /** The newest version's length and verified checksum; empty if {@code key} has none. */
-  Optional<Head> head(String key);
+  /**
+   * The newest version's length and verified checksum of every key under {@code prefix}
+   * (which ends with {@code /}) that has one, by key: one listing, then the HEADs side by
+   * side, instead of a listing and a HEAD per key.
+   */
+  Map<String, Head> headAll(String prefix);
 
   /** A URL without its query string (where presigned URLs keep their signatures), for messages and logs. */
   static String masked(URI url) {

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +118,12 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
   private final Duration grace;
   private final Clock clock;
   private final ScheduledExecutorService sweeper;
+  /** Runs {@link #headAll}'s HEADs side by side: each is a round trip. */
+  private static final ExecutorService HEADS = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "acquire-s3-heads");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final Map<String, ObjectLog> logs = new java.util.concurrent.ConcurrentHashMap<>();
   /**
    * The newest live generation this process last saw of recently used keys, and when: for a
@@ -563,8 +572,39 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
 
   @Override
   public Map<String, Presigned> presignReadAll(String prefix, Duration expiry) {
-    ObjectKeys.checkPrefix(prefix);
     Map<String, Presigned> urls = new HashMap<>();
+    newestUnder(prefix).forEach((key, object) -> {
+      var signed = presigner.presignGetObject(b -> b.signatureDuration(expiry)
+          .getObjectRequest(o -> o.bucket(bucket).key(object.key())));
+      urls.put(key, presigned(signed.url(), signed.signedHeaders(), signed.expiration()));
+    });
+    return urls;
+  }
+
+  @Override
+  public Map<String, Head> headAll(String prefix) {
+    Map<String, CompletableFuture<Optional<Head>>> heads = new TreeMap<>();
+    newestUnder(prefix).forEach((key, object) -> heads.put(key, CompletableFuture.supplyAsync(() ->
+        absentIf404(() -> s3.headObject(b -> b.bucket(bucket).key(object.key())
+            .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED)), object.key())
+            .map(head -> new Head(head.metadata().containsKey(EMPTY) ? 0 : head.contentLength(),
+                head.checksumSHA256() == null ? null
+                    : java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(head.checksumSHA256())))),
+        HEADS)));
+    Map<String, Head> found = new TreeMap<>();
+    try {
+      heads.forEach((key, head) -> head.join().ifPresent(h -> found.put(key, h)));
+    } catch (java.util.concurrent.CompletionException e) {
+      heads.values().forEach(head -> head.cancel(false));
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+    }
+    return found;
+  }
+
+  /** The newest slot of every key under {@code prefix} that is not deleted, by key: one listing. */
+  private Map<String, S3Object> newestUnder(String prefix) {
+    ObjectKeys.checkPrefix(prefix);
+    Map<String, S3Object> newest = new TreeMap<>();
     String group = null;
     for (S3Object object : listAll(objectsPrefix + prefix)) {
       String key = logicalKey(object.key());
@@ -572,28 +612,11 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
         continue; // not a slot, or an older generation of the key just seen (the newest sorts first)
       }
       group = key;
-      if (object.size() == 0) {
-        continue; // a tombstone
+      if (object.size() > 0) { // else a tombstone
+        newest.put(key, object);
       }
-      var signed = presigner.presignGetObject(b -> b.signatureDuration(expiry)
-          .getObjectRequest(o -> o.bucket(bucket).key(object.key())));
-      urls.put(key, presigned(signed.url(), signed.signedHeaders(), signed.expiration()));
     }
-    return urls;
-  }
-
-  @Override
-  public Optional<Head> head(String key) {
-    ObjectKeys.check(key);
-    Optional<Slot> top = top(key);
-    if (top.isEmpty() || isTombstone(top.get())) {
-      return Optional.empty();
-    }
-    return absentIf404(() -> s3.headObject(b -> b.bucket(bucket).key(top.get().s3Key())
-        .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED)), top.get().s3Key())
-        .map(head -> new Head(head.metadata().containsKey(EMPTY) ? 0 : head.contentLength(),
-            head.checksumSHA256() == null ? null
-                : java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(head.checksumSHA256()))));
+    return newest;
   }
 
   /** The headers a client must send as signed, less those its HTTP client sets itself (host, length). */

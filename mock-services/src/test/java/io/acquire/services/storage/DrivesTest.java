@@ -243,6 +243,28 @@ class DrivesTest {
     assertEquals(41, drives.complete(upload, new CompleteUpload(sha256, null)).version(), "published once");
   }
 
+  @Test
+  void completingKnowsByTheUploadsMarkWhetherItWasPublishedWithoutReadingThePathsRecentVersions() throws Exception {
+    for (int i = 0; i < 30; i++) { // a history within the clock margin: walking it would read every version
+      drives.write(drive, "f.bin", new ByteArrayInputStream(file), file.length);
+    }
+    Drives.Upload upload = start();
+    for (int n = 0; n < 4; n++) {
+      put(upload, n);
+    }
+    store.versionReads.set(0);
+    assertEquals(31, drives.complete(upload, new CompleteUpload(sha256, null)).version());
+    assertEquals(0, store.versionReads.get(), "no mark, so never published: no version read");
+    assertEquals(31, drives.complete(upload, new CompleteUpload(sha256, null)).version(), "published once");
+    assertEquals(1, store.versionReads.get(), "the mark names the version: one read");
+
+    // A mark naming another upload's version (an attempt that lost its number to another
+    // upload and stopped before trying the next): the versions are walked, nothing new published.
+    new JsonObjects(store).put("storage/publishing/" + upload.id(), new Drives.Publishing(5L));
+    assertEquals(31, drives.complete(upload, new CompleteUpload(sha256, null)).version(), "found by walking");
+    assertEquals(31, drives.versions(drive, "f.bin").size());
+  }
+
   private static final class CountingStore extends ForwardingStore {
     final AtomicInteger chunkReads = new AtomicInteger();
     final AtomicInteger versionReads = new AtomicInteger();

@@ -65,7 +65,7 @@ class StoragePaymentsTest {
       String key = "w_" + (writes++);
       payments.holdFor(drive, key, path, size, clock.instant().plus(Duration.ofHours(1)));
       FileVersion version = drives.write(drive, path, new ByteArrayInputStream(new byte[size]), size);
-      payments.paidUpload(drive, key, version);
+      payments.paidUpload(drive, key, version, drives.version(drive, path, version.version()).upload());
       return version;
     }
 
