@@ -1,12 +1,12 @@
 package io.acquire.notebook;
 
 import io.acquire.notebook.internal.BaseLibraryLogging;
+import io.acquire.notebook.internal.BlockingShellConnection;
 import io.acquire.notebook.internal.CellError;
 import io.acquire.notebook.internal.CellHistory;
 import io.acquire.notebook.internal.JavaEvaluator;
 import io.acquire.notebook.internal.KernelInfo;
 import io.acquire.notebook.internal.Magics;
-import io.acquire.notebook.internal.ShellPolling;
 import io.acquire.notebook.internal.StartTimes;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.channels.ShellHandler;
@@ -47,8 +47,6 @@ public final class AcquireKernel extends BaseKernel {
       "import static io.acquire.notebook.Display.*;", "import static io.acquire.notebook.Plots.*;");
 
   static final String VERSION = "0.1.0";
-  /** How long the shell loop sleeps when idle: short enough not to pad a cell, long enough to idle cheaply. */
-  static final long SHELL_POLL_MILLIS = 5;
 
   private static volatile AcquireKernel running;
 
@@ -192,7 +190,6 @@ public final class AcquireKernel extends BaseKernel {
       env.setBusyDeferIdle();
       env.reply(history.answer(message.getContent()));
     });
-    ShellPolling.setSleep(connection, SHELL_POLL_MILLIS);
     BaseLibraryLogging.quietBeforeConnect();
     connection.connect();
     StartTimes.mark("sockets bound");
@@ -238,7 +235,7 @@ public final class AcquireKernel extends BaseKernel {
     AcquireKernel kernel = new AcquireKernel();
     // Bound and left open: the JVM exits after training, and closing a JeroMQ context from
     // a thread other than its loops' can hang.
-    kernel.connect(new JupyterConnection(KernelConnectionProperties.parse(TRAINING_CONNECTION)));
+    kernel.connect(new BlockingShellConnection(KernelConnectionProperties.parse(TRAINING_CONNECTION)));
     kernel.evaluator.warmUp(WARM_UP_SNIPPETS);
     for (String cell : List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
         "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()")) {
@@ -263,6 +260,6 @@ public final class AcquireKernel extends BaseKernel {
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     AcquireKernel kernel = new AcquireKernel();
     kernel.warmUpInBackground();
-    kernel.serve(new JupyterConnection(properties));
+    kernel.serve(new BlockingShellConnection(properties));
   }
 }
