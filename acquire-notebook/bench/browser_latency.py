@@ -23,11 +23,8 @@ import tempfile
 import time
 import urllib.request
 
-import jupyter_client
-from jupyter_core.paths import jupyter_runtime_dir
-
 from kernel_startup import timed_cell
-from notebook_latency import free_port, request
+from notebook_latency import direct_client, free_port, start_notebook_server
 
 CELLS = 20
 WARM_UP_CELLS = 5
@@ -129,23 +126,13 @@ def main():
                        "metadata": {"kernelspec": {"name": "acquire-java", "display_name": "Java (Acquire)",
                                                    "language": "java"}},
                        "nbformat": 4, "nbformat_minor": 5}, notebook)
-        server = subprocess.Popen(
-            ["jupyter", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             f"--NotebookApp.token={token}", f"--notebook-dir={notebooks}", "--allow-root"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "JUPYTER_PATH": os.environ.get("JUPYTER_DATA_DIR", "")})
+        server = start_notebook_server(port, token, notebooks)
         driver_port = free_port()
         driver = subprocess.Popen(["/usr/bin/chromedriver", f"--port={driver_port}"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         browser = None
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    request(f"{base}/api/status?token={token}")
-                    break
-                except OSError:
-                    time.sleep(0.1)
             browser = WebDriver(driver_port)
             browser.open(f"{base}/notebooks/latency.ipynb?token={token}")
             kernel = None
@@ -155,11 +142,7 @@ def main():
                     break
                 time.sleep(0.1)
             assert kernel, "the notebook's kernel never connected"
-            client = jupyter_client.BlockingKernelClient(
-                connection_file=os.path.join(jupyter_runtime_dir(), f"kernel-{kernel}.json"))
-            client.load_connection_file()
-            client.start_channels()
-            client.wait_for_ready(timeout=60)
+            client = direct_client(kernel)
             for _ in range(WARM_UP_CELLS):
                 assert browser.run_async(RUN_CELL, "1 + 1")["text"] == "2"
                 timed_cell(client, "1 + 1")

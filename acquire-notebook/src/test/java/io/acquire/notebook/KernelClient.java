@@ -105,16 +105,7 @@ final class KernelClient implements AutoCloseable {
 
   /** Sends a request on the control socket, as a front end sends interrupts, and waits for its reply. */
   JsonNode requestOnControl(String type, Map<String, ?> content) throws IOException {
-    String id = send(control, type, JSON.valueToTree(content));
-    while (true) {
-      Message message = receive(control);
-      if (message == null) {
-        throw new IllegalStateException("no reply from the kernel's control socket in 30 s");
-      }
-      if (id.equals(message.parent().path("msg_id").asText())) {
-        return message.content();
-      }
-    }
+    return receiveReply(control, "control", send(control, type, JSON.valueToTree(content)));
   }
 
   /** The shell reply to the request {@code id}. */
@@ -142,10 +133,14 @@ final class KernelClient implements AutoCloseable {
   }
 
   private JsonNode receiveReply(String id) throws IOException {
+    return receiveReply(shell, "shell", id);
+  }
+
+  private static JsonNode receiveReply(ZMQ.Socket socket, String name, String id) throws IOException {
     while (true) {
-      Message message = receive(shell);
+      Message message = receive(socket);
       if (message == null) {
-        throw new IllegalStateException("no reply from the kernel's shell in 30 s");
+        throw new IllegalStateException("no reply from the kernel's " + name + " socket in 30 s");
       }
       if (id.equals(message.parent().path("msg_id").asText())) {
         return message.content();
