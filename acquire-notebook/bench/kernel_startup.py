@@ -13,8 +13,9 @@ median and max of cold start (kernel process start to the first cell's result), 
 trivial cell (1 + 1) on the warm kernel (median of the 20 cells right after the first), of
 20 more after a pause of 3 s (a person typing the next cell), and of the same cell once
 the kernel has settled (median of 20 after 100 more: its JIT has compiled javac's paths
-by then), the kernel process's CPU for the start and per cell (from /proc), and the ratios
-to the first kernel and to jshell.
+by then), the round trip of an empty request (kernel_info, median of 50: the kernel's
+message loop without JShell), the kernel process's CPU for the start and per cell (from
+/proc), and the ratios to the first kernel and to jshell.
 Needs jupyter_client (Debian's python3-jupyter-client: run it with /usr/bin/python3).
 """
 import os
@@ -29,6 +30,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 ROUNDS = 5
 CELLS = 20
 SETTLING_CELLS = 100
+EMPTY_REQUESTS = 50
 PAUSE_SECONDS = 3
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -63,6 +65,16 @@ def cells_of_one_plus_one(client, pid):
     return statistics.median(times), (cpu_seconds(pid) - before) / CELLS
 
 
+def empty_request(client):
+    """The median round trip of kernel_info, the request that does least in the kernel."""
+    times = []
+    for _ in range(EMPTY_REQUESTS):
+        start = time.perf_counter()
+        client.kernel_info(reply=True, timeout=60)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
@@ -93,10 +105,11 @@ def kernel_round(data_dir):
     for _ in range(SETTLING_CELLS):
         run_cell(client, "1 + 1")
     settled, settled_cpu = cells_of_one_plus_one(client, pid)
+    empty = empty_request(client)
     client.stop_channels()
     manager.shutdown_kernel(now=True)
     return {"cold": cold, "cold_cpu": cold_cpu, "cell": cell, "cell_cpu": cell_cpu,
-            "paused": paused, "paused_cpu": paused_cpu, "settled": settled, "settled_cpu": settled_cpu}
+            "paused": paused, "paused_cpu": paused_cpu, "settled": settled, "settled_cpu": settled_cpu, "empty": empty}
 
 
 def jshell_round():
@@ -130,7 +143,8 @@ def main():
             print(f"round {r} {label:>12}: cold start {result['cold']:.2f} s (CPU {result['cold_cpu']:.2f} s), "
                   f"1 + 1 {result['cell'] * 1000:.1f} ms (CPU {result['cell_cpu'] * 1000:.1f} ms per cell), "
                   f"after a pause {result['paused'] * 1000:.1f} ms (CPU {result['paused_cpu'] * 1000:.1f} ms), "
-                  f"settled {result['settled'] * 1000:.1f} ms (CPU {result['settled_cpu'] * 1000:.1f} ms)", flush=True)
+                  f"settled {result['settled'] * 1000:.1f} ms (CPU {result['settled_cpu'] * 1000:.1f} ms), "
+                  f"kernel_info {result['empty'] * 1000:.2f} ms", flush=True)
         result = jshell_round()
         results["plain jshell"].append(result)
         print(f"round {r} {'plain jshell':>12}: start, 1 + 1, exit {result['cold']:.2f} s", flush=True)
@@ -155,6 +169,7 @@ def main():
               f"CPU per cell, median {statistics.median(r['paused_cpu'] for r in rounds) * 1000:.1f} ms")
         print(f"{label}: 1 + 1 settled {spread([r['settled'] for r in rounds], 1000, 'ms', 1)}; CPU per cell, median "
               f"{statistics.median(r['settled_cpu'] for r in rounds) * 1000:.1f} ms")
+        print(f"{label}: kernel_info round trip {spread([r['empty'] for r in rounds], 1000, 'ms', 2)}")
         print(f"{label}: ratio cold start / plain jshell {cold / jshell:.2f}"
               + (f"; cold start / {first} {cold / first_cold:.2f}, 1 + 1 / {first} {cell / first_cell:.2f}, "
                  f"settled / {first} {settled / first_settled:.2f}"

@@ -96,30 +96,42 @@ class WebSocket:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
+def start_notebook_server(port, token, notebooks):
+    """The classic Notebook server on a loopback port, once it answers; kernels from $JUPYTER_DATA_DIR."""
+    server = subprocess.Popen(
+        ["jupyter", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--NotebookApp.token={token}", f"--notebook-dir={notebooks}", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "JUPYTER_PATH": os.environ.get("JUPYTER_DATA_DIR", "")})
+    for _ in range(300):
+        try:
+            request(f"http://127.0.0.1:{port}/api/status?token={token}")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
+def direct_client(kernel):
+    """A jupyter_client on the notebook server's kernel by its id, over ZeroMQ, ready."""
+    client = jupyter_client.BlockingKernelClient(
+        connection_file=os.path.join(jupyter_runtime_dir(), f"kernel-{kernel}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return client
+
+
 def main():
     port, token = free_port(), uuid.uuid4().hex
     with tempfile.TemporaryDirectory() as notebooks:
-        server = subprocess.Popen(
-            ["jupyter", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             f"--NotebookApp.token={token}", f"--notebook-dir={notebooks}", "--allow-root"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "JUPYTER_PATH": os.environ.get("JUPYTER_DATA_DIR", "")})
+        server = start_notebook_server(port, token, notebooks)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    request(f"{base}/api/status?token={token}")
-                    break
-                except OSError:
-                    time.sleep(0.1)
             kernel = request(f"{base}/api/kernels?token={token}", "POST", {"name": "acquire-java"})["id"]
             session = uuid.uuid4().hex
             ws = WebSocket(f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?session_id={session}&token={token}")
-            client = jupyter_client.BlockingKernelClient(
-                connection_file=os.path.join(jupyter_runtime_dir(), f"kernel-{kernel}.json"))
-            client.load_connection_file()
-            client.start_channels()
-            client.wait_for_ready(timeout=60)
+            client = direct_client(kernel)
             for _ in range(WARM_UP_CELLS):
                 ws.run(websocket_cell(ws.ws, session, "1 + 1"))
                 timed_cell(client, "1 + 1")

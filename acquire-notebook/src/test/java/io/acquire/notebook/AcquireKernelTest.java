@@ -64,4 +64,20 @@ class AcquireKernelTest {
       assertEquals("ok", info.path("status").asText());
     }
   }
+
+  @Test
+  void anInterruptOnControlStopsACellStillRunningOnShellAndTheNextCellRuns() throws Exception {
+    try (KernelClient kernel = new KernelClient()) {
+      kernel.execute("1 + 1"); // the shell is built: the next cell is under way within the pause below
+      String running = kernel.sendWithoutWaiting("execute_request", java.util.Map.of("code", "Thread.sleep(60_000);",
+          "silent", false, "store_history", true, "user_expressions", java.util.Map.of(),
+          "allow_stdin", false, "stop_on_error", true));
+      Thread.sleep(1000); // the cell is compiling or sleeping: either way the interrupt must stop it
+      long start = System.nanoTime();
+      kernel.requestOnControl("interrupt_request", java.util.Map.of()); // the base library's reply has no status
+      assertEquals("error", kernel.reply(running).path("status").asText());
+      assertTrue(System.nanoTime() - start < 20_000_000_000L, "the interrupted cell ran on");
+      assertEquals("ok", kernel.execute("1 + 1").reply().path("status").asText());
+    }
+  }
 }

@@ -3,7 +3,7 @@ package io.acquire.notebook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.acquire.notebook.internal.BlockingShellConnection;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.messages.HMACGenerator;
 import java.io.IOException;
@@ -27,11 +27,12 @@ final class KernelClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] DELIMITER = "<IDS|MSG>".getBytes(StandardCharsets.US_ASCII);
 
-  private final JupyterConnection connection;
+  private final BlockingShellConnection connection;
   private final AcquireKernel kernel;
   private final Thread server;
   private final ZContext context = new ZContext();
   private final ZMQ.Socket shell;
+  private final ZMQ.Socket control;
   private final ZMQ.Socket iopub;
   private final HMACGenerator hmac;
   private final String session = UUID.randomUUID().toString();
@@ -54,7 +55,7 @@ final class KernelClient implements AutoCloseable {
         "shell_port", ports[0], "iopub_port", ports[1], "stdin_port", ports[2], "control_port", ports[3],
         "hb_port", ports[4])));
     hmac = properties.createHMACGenerator();
-    connection = new JupyterConnection(properties);
+    connection = new BlockingShellConnection(properties);
     kernel = new AcquireKernel();
     server = new Thread(() -> kernel.serve(connection), "test-kernel");
     server.setDaemon(true);
@@ -66,6 +67,9 @@ final class KernelClient implements AutoCloseable {
     shell = context.createSocket(SocketType.DEALER);
     shell.setReceiveTimeOut(30_000);
     shell.connect("tcp://127.0.0.1:" + ports[0]);
+    control = context.createSocket(SocketType.DEALER);
+    control.setReceiveTimeOut(30_000);
+    control.connect("tcp://127.0.0.1:" + ports[3]);
     // A SUB socket only receives what is published after it has joined: wait until a
     // kernel_info exchange shows up on iopub before trusting it.
     for (int attempt = 0; attempt < 50; attempt++) {
@@ -94,26 +98,49 @@ final class KernelClient implements AutoCloseable {
         "user_expressions", Map.of(), "allow_stdin", false, "stop_on_error", true));
   }
 
+  /** Sends a request without waiting for its reply; {@link #reply} takes the reply. */
+  String sendWithoutWaiting(String type, Map<String, ?> content) throws IOException {
+    return send(shell, type, JSON.valueToTree(content));
+  }
+
+  /** Sends a request on the control socket, as a front end sends interrupts, and waits for its reply. */
+  JsonNode requestOnControl(String type, Map<String, ?> content) throws IOException {
+    return receiveReply(control, "control", send(control, type, JSON.valueToTree(content)));
+  }
+
+  /** The shell reply to the request {@code id}. */
+  JsonNode reply(String id) throws IOException {
+    return receiveReply(id);
+  }
+
   private String send(String type, JsonNode content) throws IOException {
+    return send(shell, type, content);
+  }
+
+  private String send(ZMQ.Socket socket, String type, JsonNode content) throws IOException {
     String id = UUID.randomUUID().toString();
     ObjectNode header = JSON.createObjectNode().put("msg_id", id).put("username", "test").put("session", session)
         .put("date", Instant.now().toString()).put("msg_type", type).put("version", "5.3");
     byte[][] parts = {JSON.writeValueAsBytes(header), "{}".getBytes(StandardCharsets.UTF_8),
         "{}".getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(content)};
-    shell.sendMore(DELIMITER);
-    shell.sendMore(hmac.calculateSignature(parts).getBytes(StandardCharsets.US_ASCII));
-    shell.sendMore(parts[0]);
-    shell.sendMore(parts[1]);
-    shell.sendMore(parts[2]);
-    shell.send(parts[3]);
+    socket.sendMore(DELIMITER);
+    socket.sendMore(hmac.calculateSignature(parts).getBytes(StandardCharsets.US_ASCII));
+    socket.sendMore(parts[0]);
+    socket.sendMore(parts[1]);
+    socket.sendMore(parts[2]);
+    socket.send(parts[3]);
     return id;
   }
 
   private JsonNode receiveReply(String id) throws IOException {
+    return receiveReply(shell, "shell", id);
+  }
+
+  private static JsonNode receiveReply(ZMQ.Socket socket, String name, String id) throws IOException {
     while (true) {
-      Message message = receive(shell);
+      Message message = receive(socket);
       if (message == null) {
-        throw new IllegalStateException("no reply from the kernel's shell in 30 s");
+        throw new IllegalStateException("no reply from the kernel's " + name + " socket in 30 s");
       }
       if (id.equals(message.parent().path("msg_id").asText())) {
         return message.content();
