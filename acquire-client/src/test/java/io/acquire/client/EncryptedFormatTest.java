@@ -121,6 +121,50 @@ class EncryptedFormatTest {
   }
 
   @Test
+  void theSdkReadsWhatTinkWritesAtEverySegmentBoundaryAndRefusesAnyChange() throws Exception {
+    byte[] aad = "chunk 2 of 3".getBytes(StandardCharsets.UTF_8);
+    int first = (1 << 20) - 40 - 16;
+    for (int size : new int[] {0, 1, first - 1, first, first + 1, first + (1 << 20) - 16, 2_500_000}) {
+      byte[] plain = plaintext(size);
+      ByteArrayOutputStream stored = new ByteArrayOutputStream();
+      stored.write(new byte[] {9, 9}); // the ciphertext need not start the array
+      try (OutputStream encrypting = tink().newEncryptingStream(stored, aad)) {
+        encrypting.write(plain);
+      }
+      byte[] cipher = stored.toByteArray();
+      int length = cipher.length - 2;
+      byte[] out = new byte[size + 1];
+      assertEquals(size, SegmentedEncryption.decrypt(KEY, aad, 1 << 20, cipher, 2, length, out), "size " + size);
+      assertArrayEquals(plain, Arrays.copyOf(out, size), "size " + size);
+
+      assertThrows(GeneralSecurityException.class, () -> SegmentedEncryption.decrypt(KEY,
+          "chunk 3 of 3".getBytes(StandardCharsets.UTF_8), 1 << 20, cipher, 2, length, out), "other associated data");
+      assertThrows(GeneralSecurityException.class,
+          () -> SegmentedEncryption.decrypt(KEY, aad, 1 << 20, cipher, 2, length - 1, out), "cut by a byte");
+      if (length > 1 << 20) {
+        assertThrows(GeneralSecurityException.class, () -> SegmentedEncryption.decrypt(KEY, aad, 1 << 20, cipher, 2,
+            (1 << 20), out), "cut at the first segment's end: it was not the last");
+      }
+      // A flipped bit in each segment's first byte (when it has one before its tag) and in its tag's last.
+      for (int start = 2 + 40, end = 2 + (1 << 20); start < cipher.length; start = end, end += 1 << 20) {
+        int segmentEnd = Math.min(end, cipher.length);
+        for (int at : segmentEnd - start > 16 ? new int[] {start, segmentEnd - 1} : new int[] {segmentEnd - 1}) {
+          byte[] changed = cipher.clone();
+          changed[at] ^= 1;
+          Arrays.fill(out, (byte) 7);
+          assertThrows(GeneralSecurityException.class,
+              () -> SegmentedEncryption.decrypt(KEY, aad, 1 << 20, changed, 2, length, out), "size " + size + ", byte " + at);
+          for (int i = 0; i < out.length; i++) {
+            if (out[i] != 0 && out[i] != 7) {
+              throw new AssertionError("plaintext left in the output at " + i + " after byte " + at + " was changed");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void chunksThatTinksOwnStreamEncryptedStillDecrypt() throws Exception {
     byte[] plain = plaintext(EncryptedFormat.PLAIN_CHUNK + 5);
     Header header = new Header(1, plain.length, "written-before");
