@@ -114,7 +114,26 @@ class ConsoleBrowserTest {
   private static void clickAndLoad(ChromeDriver browser, By what) {
     WebElement page = browser.findElement(By.tagName("html"));
     browser.findElement(what).click();
-    waiting(browser, 30).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+    waiting(browser, 30).until(driver -> isGone(page));
+  }
+
+  /**
+   * Whether the page {@code element} belongs to has been replaced. Mid-navigation Chromium
+   * sometimes answers that the node "does not belong to the document" instead of calling
+   * it stale: its document is gone all the same.
+   */
+  private static boolean isGone(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private static WebDriverWait waiting(ChromeDriver browser, int seconds) {
