@@ -75,9 +75,7 @@ public final class ColdDownloadBenchmark {
       System.out.printf("ratio encrypted / plain drive, first download of a fresh JVM: %.2f%n",
           plainWall / encryptedWall);
     } finally {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      DriveBenchmark.deleteTree(dir);
     }
   }
 
@@ -114,12 +112,12 @@ public final class ColdDownloadBenchmark {
     try (User user = User.builder().username("bench").identityUrl(identity).wallet(Wallet.inDirectory(wallet))
         .build()) {
       Drive opened = encrypted ? Drive.openEncrypted(user, drive) : Drive.open(user, drive);
-      var threads = ManagementFactory.getOperatingSystemMXBean();
-      long cpu = ((com.sun.management.OperatingSystemMXBean) threads).getProcessCpuTime();
+      var process = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu = process.getProcessCpuTime();
       long start = System.nanoTime();
       opened.download("file.bin", target);
       long wall = System.nanoTime() - start;
-      cpu = ((com.sun.management.OperatingSystemMXBean) threads).getProcessCpuTime() - cpu;
+      cpu = process.getProcessCpuTime() - cpu;
       System.out.println("took " + wall / 1e6 + " " + cpu / 1e6);
     }
   }

@@ -309,7 +309,7 @@ public final class DriveBenchmark {
     }
   }
 
-  private static void deleteTree(Path root) throws java.io.IOException {
+  static void deleteTree(Path root) throws java.io.IOException {
     if (Files.notExists(root)) {
       return;
     }
