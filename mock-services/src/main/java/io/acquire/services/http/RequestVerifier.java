@@ -139,7 +139,8 @@ public final class RequestVerifier {
   /** Claims the request's nonce with a conditional put, so it is accepted once across all processes. */
   public void claimNonce(Caller caller) {
     byte[] seenAt = Long.toString(caller.signedAt()).getBytes(StandardCharsets.US_ASCII);
-    if (store.putIfAbsent(SessionKeys.nonce(caller.sessionId(), caller.nonce()), seenAt).isEmpty()) {
+    // Claimed once and deleted only when too old to verify (NonceSweeper): a key putNew may take.
+    if (store.putNew(SessionKeys.nonce(caller.sessionId(), caller.nonce()), seenAt).isEmpty()) {
       throw ApiException.unauthorized("Nonce was already used: this request is a replay.");
     }
   }

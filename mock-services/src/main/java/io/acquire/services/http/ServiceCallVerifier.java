@@ -96,7 +96,7 @@ public final class ServiceCallVerifier {
           + service + " (or its grace period after a rotation has ended).");
     }
     byte[] seenAt = Long.toString(timestamp).getBytes(StandardCharsets.US_ASCII);
-    if (store.putIfAbsent(SessionKeys.nonce("service:" + service, nonce), seenAt).isEmpty()) {
+    if (store.putNew(SessionKeys.nonce("service:" + service, nonce), seenAt).isEmpty()) {
       throw ApiException.unauthorized("Nonce was already used: this request is a replay.");
     }
     return service;

@@ -108,6 +108,11 @@ final class DirectChunks {
     return new DirectUrls(urls);
   }
 
+  /** An upload this process just started is unfinished: the URLs of its first chunks need no look. */
+  void started(Upload upload) {
+    unfinished.put(upload.id(), clock.instant());
+  }
+
   private void requireUnfinished(Upload upload) {
     Instant now = clock.instant();
     Instant seen = unfinished.get(upload.id());

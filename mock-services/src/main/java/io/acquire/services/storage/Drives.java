@@ -201,15 +201,18 @@ public final class Drives {
     }
     Upload upload = new Upload("up_" + UUID.randomUUID().toString().replace("-", ""), drive.id(), normalised, size,
         sha256, chunk, clock.instant(), true);
-    objects.put(uploadKey(upload.id()), upload);
+    if (!objects.putNew(uploadKey(upload.id()), upload)) {
+      throw new IllegalStateException("upload id " + upload.id() + " was drawn twice");
+    }
     return upload;
   }
 
-  Optional<Upload> upload(DriveRecord drive, String id) {
+  /** The upload {@code id} in whichever drive; the caller checks it is the drive it means. */
+  Optional<Upload> upload(String id) {
     if (id == null || !id.matches("up_[0-9a-f]{32}")) {
       return Optional.empty();
     }
-    return objects.get(uploadKey(id), Upload.class).filter(u -> u.drive().equals(drive.id()));
+    return objects.get(uploadKey(id), Upload.class);
   }
 
   /**

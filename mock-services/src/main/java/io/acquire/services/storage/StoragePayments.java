@@ -180,7 +180,10 @@ public final class StoragePayments {
     }
     String hold = amount == 0 ? null : billing.storageHold(drive.owner(), drive.account(), money(amount), expiresAt,
         "storage held: drive " + drive.name() + ", " + path + ", " + size + " bytes for 1 year", "storage-upload:" + key);
-    objects.put(holdKey(key), new UploadHold(key, hold, drive.account(), amount));
+    // key names one upload or write, drawn at random.
+    if (!objects.putNew(holdKey(key), new UploadHold(key, hold, drive.account(), amount))) {
+      throw new IllegalStateException("upload " + key + " was held for twice");
+    }
   }
 
   /** Gives back an unfinished upload's hold (aborted, or failed before it was published). */

@@ -19,6 +19,9 @@ import io.acquire.services.storage.Drives.DriveRecord;
 import io.acquire.services.storage.Drives.Upload;
 import io.acquire.services.storage.Drives.Version;
 import io.javalin.http.Context;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +54,7 @@ public final class StorageService implements Service {
   private final ScheduledExecutorService sweeper;
   private final FileWaits waits;
   /** Present when chunks move straight between clients and the store (S3); see {@link DirectChunks}. */
-  private final java.util.Optional<DirectChunks> direct;
+  private final Optional<DirectChunks> direct;
   /** Answers reads whose wait ended, off the thread that noticed (it checks every waiter). */
   private final java.util.concurrent.ExecutorService responder;
 
@@ -142,22 +145,33 @@ public final class StorageService implements Service {
           StartUpload request = Bodies.json(ctx, StartUpload.class);
           access.require(DrivePaths.normalise(request.path()), AccessRules.Role.WRITER);
           DriveRecord drive = access.drive();
-          payments.requireWritable(drive);
-          Upload upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(),
-              request.chunkSize());
+          // The drive's payment standing reads its payment records: beside the upload's record,
+          // which a frozen drive's refusal then aborts. The hold waits for both.
+          CompletableFuture<Boolean> writable = SideBySide.start(() -> {
+            payments.requireWritable(drive);
+            return true;
+          });
+          Upload upload;
           try {
+            upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(), request.chunkSize());
+          } finally {
+            writable.exceptionally(failed -> false).join();
+          }
+          try {
+            SideBySide.joined(writable);
             payments.holdFor(drive, upload.id(), upload.path(), upload.size(),
                 upload.createdAt().plus(Drives.UPLOAD_LIFETIME).plus(Drives.SWEEP_MARGIN));
           } catch (RuntimeException refused) {
             drives.abort(upload);
             throw refused;
           }
-          ctx.status(201).json(status(upload));
+          direct.ifPresent(chunks -> chunks.started(upload));
+          ctx.status(201).json(status(upload, List.of()));
         }))
         .delete("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) -> {
-          Upload upload = upload(ctx, caller);
-          drives.abort(upload);
-          payments.release(access(ctx, caller).drive(), upload.id());
+          Writing writing = writing(ctx, caller);
+          drives.abort(writing.upload());
+          payments.release(writing.access().drive(), writing.upload().id());
           ctx.status(204);
         }))
         .get("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) ->
@@ -182,8 +196,9 @@ public final class StorageService implements Service {
           ctx.json(chunks.uploadUrls(upload, Bodies.json(ctx, StorageWire.DirectRequest.class)));
         }))
         .post("/drives/{drive}/uploads/{upload}/complete", routes.signed((ctx, caller) -> {
-          AccessRules.Access access = access(ctx, caller);
-          Upload upload = upload(ctx, access);
+          Writing writing = writing(ctx, caller);
+          AccessRules.Access access = writing.access();
+          Upload upload = writing.upload();
           // The body may be empty when the file's SHA-256 was announced at the start.
           CompleteUpload claimed = RequestVerifier.body(ctx).length == 0 ? null : Bodies.json(ctx, CompleteUpload.class);
           StorageWire.FileVersion version = drives.complete(upload, claimed);
@@ -252,7 +267,7 @@ public final class StorageService implements Service {
       serve(ctx, drive);
       return;
     }
-    java.util.concurrent.CompletableFuture<FileWaits.Outcome> waited =
+    CompletableFuture<FileWaits.Outcome> waited =
         waits.await(drive.id(), DrivePaths.normalise(path), wait);
     if (waited == null) {
       serve(ctx, drive); // too many reads waiting already: answer now, as without a wait
@@ -295,12 +310,12 @@ public final class StorageService implements Service {
         && version.size() > 0) {
       // The payment's check, the chunk size and the chunks' listing are round trips to the
       // store: side by side.
-      java.util.concurrent.CompletableFuture<Boolean> readable = SideBySide.start(() -> {
+      CompletableFuture<Boolean> readable = SideBySide.start(() -> {
         payments.requireReadable(drive, version);
         return true;
       });
-      java.util.concurrent.CompletableFuture<Integer> chunkSize = SideBySide.start(() -> drives.chunkSize(version));
-      java.util.Optional<StorageWire.DirectDownload> urls = direct.get().download(version,
+      CompletableFuture<Integer> chunkSize = SideBySide.start(() -> drives.chunkSize(version));
+      Optional<StorageWire.DirectDownload> urls = direct.get().download(version,
           () -> SideBySide.joined(chunkSize));
       SideBySide.joined(readable);
       if (urls.isPresent()) {
@@ -320,19 +335,35 @@ public final class StorageService implements Service {
 
   /** The upload in the path, if the caller may write the file it will become. */
   private Upload upload(Context ctx, Caller caller) {
-    return upload(ctx, access(ctx, caller));
+    return writing(ctx, caller).upload();
   }
 
-  private Upload upload(Context ctx, AccessRules.Access access) {
-    Upload upload = drives.upload(access.drive(), ctx.pathParam("upload"))
-        .orElseThrow(() -> ApiException.notFound("No upload " + ctx.pathParam("upload") + " in this drive."));
+  /** An upload and what its writer may do on its drive. */
+  private record Writing(AccessRules.Access access, Upload upload) {}
+
+  /** {@link #upload}, with the caller's access: the upload's record and the drive's read side by side. */
+  private Writing writing(Context ctx, Caller caller) {
+    String id = ctx.pathParam("upload");
+    CompletableFuture<Optional<Upload>> found = SideBySide.start(() -> drives.upload(id));
+    AccessRules.Access access;
+    try {
+      access = access(ctx, caller);
+    } finally {
+      found.exceptionally(failed -> Optional.empty()).join();
+    }
+    Upload upload = SideBySide.joined(found).filter(u -> u.drive().equals(access.drive().id()))
+        .orElseThrow(() -> ApiException.notFound("No upload " + id + " in this drive."));
     access.require(upload.path(), AccessRules.Role.WRITER);
-    return upload;
+    return new Writing(access, upload);
   }
 
   private UploadStatus status(Upload upload) {
+    return status(upload, drives.received(upload));
+  }
+
+  private UploadStatus status(Upload upload, List<Integer> received) {
     return new UploadStatus(upload.id(), upload.path(), upload.size(), upload.sha256(), upload.chunkSize(),
-        upload.chunks(), drives.received(upload), direct.isPresent() && upload.size() > 0);
+        upload.chunks(), received, direct.isPresent() && upload.size() > 0);
   }
 
   private DriveInfo info(DriveRecord drive) {

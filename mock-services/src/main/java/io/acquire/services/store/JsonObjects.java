@@ -38,6 +38,11 @@ public final class JsonObjects {
     return store.putIfAbsent(key, Json.write(value)).isPresent();
   }
 
+  /** {@link ObjectStore#putNew}: true if written. */
+  public boolean putNew(String key, Object value) {
+    return store.putNew(key, Json.write(value)).isPresent();
+  }
+
   /** True if written, false if the object changed since {@code version} was read. */
   public boolean putIfVersion(String key, Object value, String version) {
     return store.putIfVersion(key, Json.write(value), version).isPresent();

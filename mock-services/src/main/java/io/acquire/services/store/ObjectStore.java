@@ -33,6 +33,17 @@ public interface ObjectStore extends AutoCloseable {
   Optional<String> putIfAbsent(String key, byte[] data);
 
   /**
+   * {@link #putIfAbsent(String, byte[])} for the first write of a key named once: by a fresh
+   * random id, or a nonce. A store may then create it without looking for earlier versions
+   * (on S3 one request instead of two). Exact for a key that was never written, or only
+   * through this method and not deleted since (a second claim of a nonce answers empty); for
+   * any other key a store may answer as though the key were new.
+   */
+  default Optional<String> putNew(String key, byte[] data) {
+    return putIfAbsent(key, data);
+  }
+
+  /**
    * {@link #putIfAbsent(String, byte[])} for exactly {@code length} bytes read from {@code in}:
    * for large objects arriving over the network, which a store may write as they come instead
    * of holding them. If reading fails or {@code in} ends early, nothing is stored and the

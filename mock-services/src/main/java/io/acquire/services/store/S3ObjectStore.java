@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -104,6 +106,9 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
   private static final int READ_ATTEMPTS = 5;
   private static final int DELETE_BATCH = 1000;
   private static final int RECENT_VERSIONS = 4096;
+  /** Listings kept for {@link #recentlyAbsent}, and the most keys one may hold to be kept. */
+  private static final int RECENT_LISTINGS = 256;
+  private static final int LISTING_KEYS = 256;
   /** The largest object whose bytes {@link Newest} keeps: records, not chunks (at most 32 MiB in all). */
   private static final int CACHED_BYTES = 8 * 1024;
 
@@ -137,6 +142,32 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
           return size() > RECENT_VERSIONS;
         }
       });
+
+  /**
+   * Keys this process recently found with no slot at all, and when: for a while after, slot 0
+   * cannot have been swept from below a newer one, so a put-if-absent just creates it.
+   */
+  private final Map<String, Instant> absent = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+          return size() > RECENT_VERSIONS;
+        }
+      });
+
+  /**
+   * Recent listings of a folder ({@link #list} of a prefix ending in {@code /}): every key
+   * under it that had any slot, so that a key missing from it counts as recently absent.
+   */
+  private final Map<String, Listing> listings = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Listing> eldest) {
+          return size() > RECENT_LISTINGS;
+        }
+      });
+
+  private record Listing(Instant listed, Set<String> slotted) {}
 
   /**
    * {@code data} is the newest version's bytes when they are small (else null): a slot never
@@ -204,6 +235,7 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
       Instant listed = clock.instant();
       Optional<Slot> top = top(key);
       if (top.isEmpty()) {
+        absent.put(key, listed);
         return Optional.empty();
       }
       Optional<ResponseBytes<GetObjectResponse>> read = getObject(top.get().s3Key());
@@ -232,6 +264,22 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
     Newest known = newest.get(key);
     return known != null && known.seen().plus(grace.dividedBy(8)).isAfter(clock.instant())
         ? Optional.of(known) : Optional.empty();
+  }
+
+  /**
+   * When this process found {@code key} without slots (read alone, or missing from a listing
+   * of its prefix), if within the window of {@link #recent}; else null.
+   */
+  private Instant recentlyAbsent(String key) {
+    Instant window = clock.instant().minus(grace.dividedBy(8));
+    Instant seen = absent.remove(key);
+    if (seen != null && seen.isAfter(window)) {
+      return seen;
+    }
+    int slash = key.lastIndexOf('/');
+    Listing listing = slash < 0 ? null : listings.get(key.substring(0, slash + 1));
+    return listing != null && listing.listed().isAfter(window) && !listing.slotted().contains(key)
+        ? listing.listed() : null;
   }
 
   /** Reads the slots after a recently newest one until one is missing; empty if that cannot settle it. */
@@ -273,6 +321,8 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
   public List<String> list(String prefix) {
     ObjectKeys.checkPrefix(prefix);
     TreeSet<String> keys = new TreeSet<>();
+    Set<String> slotted = new HashSet<>();
+    Instant listed = clock.instant();
     String group = null;
     for (S3Object object : listAll(objectsPrefix + prefix)) {
       String key = logicalKey(object.key());
@@ -283,11 +333,15 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
         continue; // the slots of key a/b are under a/b/, so listing a/b/ meets them
       }
       group = key;
+      slotted.add(key);
       // Tombstones are empty, so only an empty newest version needs a closer look.
       if (object.size() == 0) {
         continue;
       }
       keys.add(key);
+    }
+    if (!prefix.isEmpty() && slotted.size() <= LISTING_KEYS) {
+      listings.put(prefix, new Listing(listed, slotted));
     }
     return List.copyOf(keys);
   }
@@ -315,6 +369,33 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
     Objects.requireNonNull(data, "data == null");
     ObjectKeys.check(key);
     checkLength(key);
+    Instant seen = recentlyAbsent(key);
+    if (seen != null) {
+      // No slot at all moments ago, and none can have been swept since: slot 0 is free
+      // exactly if the key is still absent, so creating it is the whole check.
+      Optional<String> written = create(key, 0, RequestBody::fromBytes, data, false, seen);
+      if (written.isPresent()) {
+        return written;
+      }
+    }
+    return putIfAbsentLooking(key, data);
+  }
+
+  /**
+   * Creates the key's first slot without listing: one request. Slot 0 taken (the key exists,
+   * or existed) falls back to {@link #putIfAbsent}, so the answer is exact unless slot 0 was
+   * swept from below newer slots, which needs a write that is not a first one.
+   */
+  @Override
+  public Optional<String> putNew(String key, byte[] data) {
+    Objects.requireNonNull(data, "data == null");
+    ObjectKeys.check(key);
+    checkLength(key);
+    Optional<String> written = create(key, 0, RequestBody::fromBytes, data, false, clock.instant());
+    return written.isPresent() ? written : putIfAbsentLooking(key, data);
+  }
+
+  private Optional<String> putIfAbsentLooking(String key, byte[] data) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Instant read = clock.instant();
       Optional<Long> next = nextGenerationIfAbsent(key, read);
@@ -398,6 +479,11 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
   @Override
   public boolean delete(String key) {
     ObjectKeys.check(key);
+    Optional<Newest> known = recent(key);
+    if (known.isPresent() && create(key, known.get().generation() + 1, RequestBody::fromBytes, new byte[0], true,
+        known.get().seen()).isPresent()) {
+      return true; // as putIfVersion: the slot after a recently newest one is free only if it still is
+    }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Instant read = clock.instant();
       Optional<Slot> top = top(key);

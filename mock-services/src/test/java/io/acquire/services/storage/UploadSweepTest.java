@@ -42,7 +42,7 @@ class UploadSweepTest {
     assertEquals(1, drives.sweepAbandoned());
     assertTrue(store.get("storage/uploads/" + abandoned.id()).isEmpty(), "the upload's record is gone");
     assertEquals(0, store.list("storage/chunks/" + abandoned.id() + "/").size(), "and its chunks");
-    assertTrue(drives.upload(drive, abandoned.id()).isEmpty());
+    assertTrue(drives.upload(abandoned.id()).isEmpty());
   }
 
   @Test

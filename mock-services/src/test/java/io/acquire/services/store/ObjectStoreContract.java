@@ -282,6 +282,31 @@ abstract class ObjectStoreContract {
   }
 
   @Test
+  void aKeyPutNewIsCreatedOnceAndClaimedAgainIsRefused() {
+    assertTrue(store.putNew("nonce/a", bytes("first")).isPresent());
+    assertTrue(store.putNew("nonce/a", bytes("replayed")).isEmpty());
+    assertEquals("first", new String(store.get("nonce/a").orElseThrow().data(), StandardCharsets.UTF_8));
+    store.put("written", bytes("by a put"));
+    assertTrue(store.putNew("written", bytes("new?")).isEmpty(), "a key just put is taken");
+  }
+
+  @Test
+  void concurrentPutNewHasExactlyOneWinnerPerKey() throws Exception {
+    int threads = 16;
+    int keys = 30;
+    AtomicInteger wins = new AtomicInteger();
+    runConcurrently(threads, thread -> {
+      for (int k = 0; k < keys; k++) {
+        if (store.putNew("claims/" + k, bytes("thread " + thread)).isPresent()) {
+          wins.incrementAndGet();
+        }
+      }
+    });
+    assertEquals(keys, wins.get());
+    assertEquals(keys, store.list("claims/").size());
+  }
+
+  @Test
   void concurrentConditionalIncrementsLoseNothing() throws Exception {
     int threads = 16;
     int increments = 40;

@@ -194,6 +194,60 @@ class S3ObjectStoreTest extends ObjectStoreContract {
   }
 
   @Test
+  void aFirstWriteIsOneRequestWhenTheKeyIsNewOrWasJustSeenMissing() {
+    try (CountingS3Client counting = new CountingS3Client(s3);
+         S3ObjectStore counted = s3.storeBuilder(BUCKET, prefix).client(counting.client()).sweepEvery(Duration.ZERO)
+             .build()) {
+      counting.take(); // the bucket's check at the start
+      assertTrue(counted.putNew("nonces/n1", bytes("1")).isPresent());
+      assertEquals(java.util.Map.of("PutObject 200", 1L), counting.take(), "putNew creates the first slot directly");
+      assertTrue(counted.get("paid/v1").isEmpty());
+      counting.take();
+      assertTrue(counted.putIfAbsent("paid/v1", bytes("paid")).isPresent());
+      assertEquals(java.util.Map.of("PutObject 200", 1L), counting.take(), "no second listing after a read found nothing");
+      assertTrue(counted.delete("paid/v1"));
+      assertEquals(java.util.Map.of("PutObject 200", 1L), counting.take(), "the tombstone above the version just written");
+      assertTrue(counted.get("paid/v1").isEmpty());
+      counted.put("versions/1", bytes("v1"));
+      assertEquals(List.of("versions/1"), counted.list("versions/"));
+      counting.take();
+      assertTrue(counted.putIfAbsent("versions/2", bytes("v2")).isPresent());
+      assertEquals(java.util.Map.of("PutObject 200", 1L), counting.take(), "missing from its folder's listing just made");
+      assertTrue(counted.putIfAbsent("versions/1", bytes("again")).isEmpty());
+    }
+  }
+
+  @Test
+  void shortcutsFromWhatThisProcessSawStillLoseToWhatAnotherWroteSince() {
+    try (S3ObjectStore other = s3.storeBuilder(BUCKET, prefix).sweepEvery(Duration.ZERO).build()) {
+      assertTrue(store.get("late").isEmpty());
+      assertTrue(store.get("late-deleted").isEmpty());
+      other.put("late", bytes("theirs"));
+      other.put("late", bytes("theirs again"));
+      other.put("late-deleted", bytes("x"));
+      assertTrue(other.delete("late-deleted"));
+      assertTrue(store.putIfAbsent("late", bytes("mine")).isEmpty(), "written meanwhile by another process");
+      assertEquals("theirs again", new String(other.get("late").orElseThrow().data(), StandardCharsets.UTF_8));
+      assertTrue(store.putIfAbsent("late-deleted", bytes("mine")).isPresent(), "deleted meanwhile: absent again");
+      assertEquals("mine", new String(other.get("late-deleted").orElseThrow().data(), StandardCharsets.UTF_8));
+
+      store.put("shared", bytes("a"));
+      other.put("shared", bytes("b"));
+      assertTrue(store.delete("shared"), "the newer version written by the other is deleted too");
+      assertTrue(other.get("shared").isEmpty());
+      store.put("twice", bytes("a"));
+      assertTrue(other.delete("twice"));
+      assertFalse(store.delete("twice"), "already deleted by the other");
+      assertEquals(List.of(), store.list("folder/"));
+      other.put("folder/k", bytes("theirs"));
+      other.put("folder/k", bytes("theirs again"));
+      assertTrue(store.putIfAbsent("folder/k", bytes("mine")).isEmpty(), "written since the folder was listed");
+      assertTrue(other.putNew("nonces/x", bytes("1")).isPresent());
+      assertTrue(store.putNew("nonces/x", bytes("1")).isEmpty(), "a nonce claimed by another process is taken");
+    }
+  }
+
+  @Test
   void theSweepDeletesOldVersionsAndDeletedObjectsOnlyAfterTheGracePeriod() {
     MutableClock clock = MutableClock.ofNow();
     try (S3ObjectStore swept = s3.storeBuilder(BUCKET, prefix).clock(clock).grace(Duration.ofMinutes(10))
