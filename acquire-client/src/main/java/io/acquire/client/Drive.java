@@ -37,6 +37,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +45,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -346,12 +346,14 @@ public final class Drive {
     if (encryption().isPresent()) {
       return FileVersion.from(encryption().get().upload(absolute, size, path, progress));
     }
-    // No hash up front: completion carries the chunks' SHA-256s, computed as the chunks go out.
-    // The client names the chunk size, so hashing starts while the service starts the upload.
+    // No hash of the file up front: completion carries it, computed as the chunks go out. The
+    // client names the chunk size, so hashing starts at once; the start waits only for the
+    // first chunk's, so that its store URL comes with the answer.
     UploadStatus layout = new UploadStatus(null, path, size, null, CHUNK, (int) Math.max(1, (size + CHUNK - 1) / CHUNK),
         List.of(), false);
-    return send(layout, () -> storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null, CHUNK),
-        UploadStatus.class, Safety.UNSAFE), file, progress);
+    return send(layout, firstChunk -> storage.post("/drives/" + id() + "/uploads", new StartUpload(path, size, null,
+        CHUNK, List.of(new StorageWire.ChunkSum(0, firstChunk.get()))), UploadStatus.class, Safety.UNSAFE), file,
+        progress);
   }
 
   /**
@@ -378,7 +380,7 @@ public final class Drive {
       return FileVersion.from(encryption().get().resume(uploadId, file, progress));
     }
     UploadStatus upload = storage.get("/drives/" + id() + "/uploads/" + uploadId, UploadStatus.class);
-    return send(upload, () -> upload, file, progress);
+    return send(upload, firstChunk -> upload, file, progress);
   }
 
   /**
@@ -394,9 +396,9 @@ public final class Drive {
    * file's, which would cost a second hash of every byte, unless the chunks go straight to
    * the store: then the file's SHA-256 is hashed on a thread of its own, beside the chunks'.
    */
-  private FileVersion send(UploadStatus layout, Callable<UploadStatus> start, Path file,
-      Progress progress) {
+  private FileVersion send(UploadStatus layout, Start start, Path file, Progress progress) {
     AtomicBoolean stop = new AtomicBoolean();
+    CompletableFuture<String> firstChunk = new CompletableFuture<>();
     CompletableFuture<UploadStatus> started = new CompletableFuture<>();
     BlockingQueue<HashedChunk> hashed = new LinkedBlockingQueue<>();
     ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + 2, runnable -> {
@@ -405,15 +407,18 @@ public final class Drive {
       return thread;
     });
     try {
-      Future<CompleteUpload> sums = threads.submit(() -> hashChunks(layout, started, file, hashed, stop));
+      Future<CompleteUpload> sums = threads.submit(() -> hashChunks(layout, firstChunk, started, file, hashed, stop));
       Future<String> whole = threads.submit(() -> wholeSha256(layout, started, file, stop));
       UploadStatus upload;
       try {
-        upload = start.call();
+        upload = start.call(firstChunk);
       } catch (Exception e) {
         stop.set(true);
         started.completeExceptionally(e);
-        throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        Throwable cause = e instanceof ExecutionException hashing ? hashing.getCause() : e;
+        throw cause instanceof RuntimeException runtime ? runtime
+            : cause instanceof IOException io ? new UncheckedIOException("Cannot read " + file + ": " + io.getMessage(), io)
+            : new IllegalStateException(cause);
       }
       if (upload.chunkSize() != layout.chunkSize() || upload.size() != layout.size()) {
         stop.set(true);
@@ -471,23 +476,33 @@ public final class Drive {
     static final HashedChunk END = new HashedChunk(-1, null, null);
   }
 
+  /** Starts the upload, given the first chunk's SHA-256 once it is hashed, or resumes it. */
+  private interface Start {
+    UploadStatus call(Future<String> firstChunkSha256) throws Exception;
+  }
+
   /** How many hashed chunks share one request for their store URLs (64 MiB of default chunks). */
   private static final int URL_BATCH = 2 * IN_FLIGHT;
-  /** The first request for URLs comes after this many chunks, so that sending starts soon. */
-  private static final int FIRST_BATCH = IN_FLIGHT / 2;
+  /**
+   * The first request for URLs covers the chunks up to this one, so that every sender has one
+   * soon; chunk 0's URL comes with the start.
+   */
+  private static final int FIRST_BATCH = IN_FLIGHT;
 
   /**
    * Reads the file once, in order: hashes every chunk, hands those the service lacks (once
    * the upload has {@code started}) to the senders, and returns the chunks' SHA-256 for
    * completion ({@link StorageWire#chunksSha256}), or null if another thread failed first.
    */
-  private CompleteUpload hashChunks(UploadStatus layout, Future<UploadStatus> started, Path file,
-      BlockingQueue<HashedChunk> hashed, AtomicBoolean stop) throws IOException, InterruptedException {
+  private CompleteUpload hashChunks(UploadStatus layout, CompletableFuture<String> firstChunk,
+      Future<UploadStatus> started, Path file, BlockingQueue<HashedChunk> hashed, AtomicBoolean stop)
+      throws IOException, InterruptedException {
     List<String> sums = new ArrayList<>();
     byte[] slice = new byte[SLICE];
     List<StorageWire.ChunkSum> batch = new ArrayList<>();
     UploadStatus upload = null;
     Set<Integer> received = Set.of();
+    Map<Integer, StorageWire.DirectUrl> given = Map.of();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       for (int n = 0; n < layout.chunks() && !stop.get(); n++) {
         MessageDigest chunk = sha256Digest();
@@ -498,24 +513,30 @@ public final class Drive {
           at += count;
         }
         sums.add(HexFormat.of().formatHex(chunk.digest()));
+        firstChunk.complete(sums.get(0));
         batch.add(new StorageWire.ChunkSum(n, sums.get(n)));
-        int batchSize = n < FIRST_BATCH ? FIRST_BATCH : URL_BATCH;
-        if (batch.size() == batchSize || n == layout.chunks() - 1) {
+        if (n == 0 || n == FIRST_BATCH || (n > FIRST_BATCH && (n - FIRST_BATCH) % URL_BATCH == 0)
+            || n == layout.chunks() - 1) {
           if (upload == null) {
             upload = startedOrNull(started);
             if (upload == null) {
               return null; // starting failed: the caller reports it
             }
             received = new HashSet<>(upload.received());
+            given = upload.urls().isEmpty() ? Map.of() : Map.of(0, upload.urls().get(0));
           }
           Set<Integer> have = received;
           batch.removeIf(sum -> have.contains(sum.n()));
           if (!batch.isEmpty()) {
-            handOverBatch(upload, batch, hashed, stop);
+            handOverBatch(upload, batch, given, hashed, stop);
           }
         }
       }
+    } catch (IOException | RuntimeException e) {
+      firstChunk.completeExceptionally(e);
+      throw e;
     } finally {
+      firstChunk.completeExceptionally(new IllegalStateException("the upload stopped before its first chunk was hashed"));
       for (int i = 0; i < IN_FLIGHT; i++) {
         handOver(hashed, HashedChunk.END, stop);
       }
@@ -558,20 +579,26 @@ public final class Drive {
    * Queues hashed chunks for the senders; with one request for their store URLs first when
    * they go there directly, instead of one per chunk.
    */
-  private void handOverBatch(UploadStatus upload, List<StorageWire.ChunkSum> batch, BlockingQueue<HashedChunk> hashed,
-      AtomicBoolean stop) throws InterruptedException {
-    List<StorageWire.DirectUrl> urls = null;
-    if (upload.direct() && !stop.get()) {
+  private void handOverBatch(UploadStatus upload, List<StorageWire.ChunkSum> batch,
+      Map<Integer, StorageWire.DirectUrl> given, BlockingQueue<HashedChunk> hashed, AtomicBoolean stop)
+      throws InterruptedException {
+    Map<Integer, StorageWire.DirectUrl> urls = new HashMap<>(given);
+    List<StorageWire.ChunkSum> asked = batch.stream().filter(sum -> !given.containsKey(sum.n())).toList();
+    if (upload.direct() && !asked.isEmpty() && !stop.get()) {
       try {
-        urls = ChunkPuts.urls(storage, "/drives/" + id() + "/uploads/" + upload.id(), batch);
+        List<StorageWire.DirectUrl> answered = ChunkPuts.urls(storage, "/drives/" + id() + "/uploads/" + upload.id(),
+            asked);
+        for (int i = 0; i < asked.size(); i++) {
+          urls.put(asked.get(i).n(), answered.get(i));
+        }
       } catch (AcquireException e) {
         throw new UploadInterruptedException(upload.id(), "Upload " + upload.id() + " of " + upload.path()
-            + " stopped before chunk " + batch.get(0).n() + " (" + e.getMessage() + "); call resumeUpload(\""
+            + " stopped before chunk " + asked.get(0).n() + " (" + e.getMessage() + "); call resumeUpload(\""
             + upload.id() + "\", file, progress) to finish it.", e);
       }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      handOver(hashed, new HashedChunk(batch.get(i).n(), batch.get(i).sha256(), urls == null ? null : urls.get(i)), stop);
+    for (StorageWire.ChunkSum sum : batch) {
+      handOver(hashed, new HashedChunk(sum.n(), sum.sha256(), upload.direct() ? urls.get(sum.n()) : null), stop);
     }
     batch.clear();
   }

@@ -84,9 +84,15 @@ public final class StorageWire {
 
   /**
    * {@code POST /drives/{id}/uploads}: announce a file of {@code size} bytes; its SHA-256
-   * now, or null to send it with {@link CompleteUpload}.
+   * now, or null to send it with {@link CompleteUpload}; and, optionally, the SHA-256s of its
+   * first chunks, whose store URLs then come with the answer ({@link UploadStatus#urls}), as
+   * {@link DirectRequest} would give them, saving that request.
    */
-  public record StartUpload(String path, long size, String sha256, Integer chunkSize) {}
+  public record StartUpload(String path, long size, String sha256, Integer chunkSize, List<ChunkSum> chunks) {
+    public StartUpload(String path, long size, String sha256, Integer chunkSize) {
+      this(path, size, sha256, chunkSize, null);
+    }
+  }
 
   /**
    * {@code POST /drives/{id}/uploads/{upload}/complete}: the file's SHA-256, or its chunks'
@@ -115,7 +121,17 @@ public final class StorageWire {
    * resumes; {@code direct} if the store takes chunks straight from the client ({@link DirectUrl}).
    */
   public record UploadStatus(String id, String path, long size, String sha256, int chunkSize, int chunks,
-      List<Integer> received, boolean direct) {}
+      List<Integer> received, boolean direct, List<DirectUrl> urls) {
+    /** {@code urls}: the store URLs of the chunks a {@link StartUpload} named, in its order; else empty. */
+    public UploadStatus {
+      urls = urls == null ? List.of() : List.copyOf(urls);
+    }
+
+    public UploadStatus(String id, String path, long size, String sha256, int chunkSize, int chunks,
+        List<Integer> received, boolean direct) {
+      this(id, path, size, sha256, chunkSize, chunks, received, direct, List.of());
+    }
+  }
 
   /**
    * Sent by a client that can fetch a download's chunks from the store itself: when the store

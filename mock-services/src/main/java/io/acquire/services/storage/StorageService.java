@@ -165,8 +165,20 @@ public final class StorageService implements Service {
             drives.abort(upload);
             throw refused;
           }
-          direct.ifPresent(chunks -> chunks.started(upload));
-          ctx.status(201).json(status(upload, List.of()));
+          List<StorageWire.DirectUrl> urls = List.of();
+          if (direct.isPresent()) {
+            direct.get().started(upload);
+            if (request.chunks() != null && !request.chunks().isEmpty() && upload.size() > 0) {
+              try {
+                urls = direct.get().uploadUrls(upload, new StorageWire.DirectRequest(request.chunks())).urls();
+              } catch (RuntimeException refused) {
+                drives.abort(upload);
+                payments.release(drive, upload.id());
+                throw refused;
+              }
+            }
+          }
+          ctx.status(201).json(status(upload, List.of(), urls));
         }))
         .delete("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) -> {
           Writing writing = writing(ctx, caller);
@@ -358,12 +370,12 @@ public final class StorageService implements Service {
   }
 
   private UploadStatus status(Upload upload) {
-    return status(upload, drives.received(upload));
+    return status(upload, drives.received(upload), List.of());
   }
 
-  private UploadStatus status(Upload upload, List<Integer> received) {
+  private UploadStatus status(Upload upload, List<Integer> received, List<StorageWire.DirectUrl> urls) {
     return new UploadStatus(upload.id(), upload.path(), upload.size(), upload.sha256(), upload.chunkSize(),
-        upload.chunks(), received, direct.isPresent() && upload.size() > 0);
+        upload.chunks(), received, direct.isPresent() && upload.size() > 0, urls);
   }
 
   private DriveInfo info(DriveRecord drive) {

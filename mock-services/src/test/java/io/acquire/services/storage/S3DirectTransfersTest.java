@@ -131,6 +131,32 @@ class S3DirectTransfersTest {
   }
 
   @Test
+  void theStartAnswersTheFirstChunksUrlsAndRefusesABadSumWithoutLeavingAnUpload() throws Exception {
+    try (RawBackend raw = new RawBackend("first", 300)) {
+      byte[] file = random(3 * CHUNK + 10, 3);
+      String first = RequestSignature.sha256Hex(chunk(file, 0));
+      JsonNode started = json(raw.session.send("POST", raw.drivePath() + "/uploads", "{\"path\":\"first.bin\",\"size\":"
+          + file.length + ",\"chunkSize\":" + CHUNK + ",\"chunks\":[{\"n\":0,\"sha256\":\"" + first + "\"}]}"));
+      assertEquals(1, started.get("urls").size(), started.toString());
+      StorageWire.DirectUrl url = Json.mapper().treeToValue(started.get("urls").get(0), StorageWire.DirectUrl.class);
+      assertEquals(200, put(url, chunk(file, 0)).statusCode(), "chunk 0 goes straight to the store with the start's URL");
+      String id = started.get("id").asText();
+      for (int n = 1; n * CHUNK < file.length; n++) {
+        assertEquals(200, put(raw.directUrl(id, n, RequestSignature.sha256Hex(chunk(file, n))), chunk(file, n)).statusCode());
+      }
+      assertEquals(200, raw.complete(id, file).status());
+
+      Reply refused = raw.session.send("POST", raw.drivePath() + "/uploads", "{\"path\":\"bad.bin\",\"size\":"
+          + file.length + ",\"chunkSize\":" + CHUNK + ",\"chunks\":[{\"n\":7,\"sha256\":\"" + first + "\"}]}");
+      assertEquals(400, refused.status(), refused.body());
+      assertTrue(refused.body().contains("out of range"), refused.body());
+      assertTrue(raw.store.list("storage/uploads/").stream().allMatch(key -> key.endsWith(id)),
+          "only the completed upload's record is left: " + raw.store.list("storage/uploads/"));
+      assertTrue(raw.store.list("storage/upload-holds/").isEmpty(), "no hold is left behind");
+    }
+  }
+
+  @Test
   void anExpiredUrlIsRefusedAndTheUploadResumesWithNewOnes() throws Exception {
     try (RawBackend raw = new RawBackend("quick", 2)) {
       byte[] file = random(300_000, 3);
