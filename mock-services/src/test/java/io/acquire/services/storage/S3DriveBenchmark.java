@@ -77,10 +77,10 @@ public final class S3DriveBenchmark {
       System.out.printf("%d MiB file, %d rounds (after a warm-up of each), %d cores%n", mib, rounds,
           Runtime.getRuntime().availableProcessors());
       for (int r = 0; r <= rounds; r++) {
-        double[] b = bareRound(http, presigner, file, dir.resolve("bare-back.bin"), mib);
+        double[] b = bareRound(http, presigner, file, dir.resolve("bare-back.bin"), mib, s3);
         double[] p = plainRound(plain, file, dir.resolve("plain-back.bin"), mib);
         counter.take();
-        double[] d = driveRound(drive, file, dir.resolve("drive-back.bin"), mib);
+        double[] d = driveRound(drive, file, dir.resolve("drive-back.bin"), mib, s3);
         if (r == 0) {
           continue; // warm-up
         }
@@ -89,6 +89,9 @@ public final class S3DriveBenchmark {
         driveRounds.add(d);
         System.out.printf("  round %d  bare PUT %6.1f GET %6.1f   SDK PUT %6.1f GET %6.1f   Drive upload %6.1f "
             + "download %6.1f MiB/s%n", r, b[0], b[1], p[0], p[1], d[0], d[1]);
+        System.out.printf("           CPU s per GiB, S3Proxy + this JVM (client and backend): bare PUT %.2f + %.2f, "
+            + "GET %.2f + %.2f; Drive upload %.2f + %.2f, download %.2f + %.2f%n", b[2], b[3], b[4], b[5], d[2], d[3],
+            d[4], d[5]);
       }
       presigner.close();
       double bareUp = median(bareRounds, 0);
@@ -111,28 +114,49 @@ public final class S3DriveBenchmark {
   }
 
   /** A presigned PUT and GET of the file with the JDK's HttpClient: the bytes as they are, nothing else. */
-  private static double[] bareRound(HttpClient http, S3Presigner presigner, Path file, Path back, int mib) throws Exception {
+  /** CPU seconds of S3Proxy and of this JVM since {@code from} ({@link #cpuNow}), per GiB moved, into {@code into}. */
+  private static void cpuPerGib(double[] from, S3Proxy s3, int mib, double[] into, int at) {
+    double[] now = cpuNow(s3);
+    into[at] = (now[0] - from[0]) * 1024 / mib;
+    into[at + 1] = (now[1] - from[1]) * 1024 / mib;
+  }
+
+  private static double[] cpuNow(S3Proxy s3) {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return new double[] {s3.cpu().toNanos() / 1e9, os.getProcessCpuTime() / 1e9};
+  }
+
+  /** Rates of the PUT and GET, then CPU per GiB: S3Proxy's and this JVM's for the PUT, the same for the GET. */
+  private static double[] bareRound(HttpClient http, S3Presigner presigner, Path file, Path back, int mib, S3Proxy s3)
+      throws Exception {
+    double[] result = new double[6];
     Duration valid = Duration.ofMinutes(10);
     URI put = presigner.presignPutObject(b -> b.signatureDuration(valid)
         .putObjectRequest(o -> o.bucket("plain").key("bare.bin"))).url().toURI();
     URI get = presigner.presignGetObject(b -> b.signatureDuration(valid)
         .getObjectRequest(o -> o.bucket("plain").key("bare.bin"))).url().toURI();
+    double[] cpu = cpuNow(s3);
     long start = System.nanoTime();
     HttpResponse<Void> stored = http.send(HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
         HttpResponse.BodyHandlers.discarding());
     double up = mib / ((System.nanoTime() - start) / 1e9);
+    cpuPerGib(cpu, s3, mib, result, 2);
     if (stored.statusCode() != 200) {
       throw new AssertionError("bare PUT answered " + stored.statusCode());
     }
     Files.deleteIfExists(back);
+    cpu = cpuNow(s3);
     start = System.nanoTime();
     HttpResponse<Path> read = http.send(HttpRequest.newBuilder(get).GET().build(), HttpResponse.BodyHandlers.ofFile(back));
     double down = mib / ((System.nanoTime() - start) / 1e9);
+    cpuPerGib(cpu, s3, mib, result, 4);
     if (read.statusCode() != 200) {
       throw new AssertionError("bare GET answered " + read.statusCode());
     }
     check(file, back);
-    return new double[] {up, down};
+    result[0] = up;
+    result[1] = down;
+    return result;
   }
 
   private static double[] plainRound(S3Client s3, Path file, Path back, int mib) throws Exception {
@@ -147,18 +171,25 @@ public final class S3DriveBenchmark {
     return new double[] {up, down};
   }
 
-  private static double[] driveRound(Drive drive, Path file, Path back, int mib) throws Exception {
+  private static double[] driveRound(Drive drive, Path file, Path back, int mib, S3Proxy s3) throws Exception {
+    double[] result = new double[6];
+    double[] cpu = cpuNow(s3);
     long start = System.nanoTime();
     drive.upload(file, "file.bin");
     double up = mib / ((System.nanoTime() - start) / 1e9);
+    cpuPerGib(cpu, s3, mib, result, 2);
     System.out.println("    the backend's S3 requests for the upload: " + counter.take());
     Files.deleteIfExists(back);
+    cpu = cpuNow(s3);
     start = System.nanoTime();
     drive.download("file.bin", back);
     double down = mib / ((System.nanoTime() - start) / 1e9);
+    cpuPerGib(cpu, s3, mib, result, 4);
     System.out.println("    the backend's S3 requests for the download: " + counter.take());
     check(file, back);
-    return new double[] {up, down};
+    result[0] = up;
+    result[1] = down;
+    return result;
   }
 
   private static void check(Path file, Path back) throws Exception {
