@@ -564,11 +564,7 @@ public final class StoragePayments {
   // Helpers -------------------------------------------------------------------------------
 
   private List<Paid> paidOf(DriveRecord drive) {
-    List<Paid> all = new ArrayList<>();
-    for (String key : store.list(PAID + drive.id() + "/")) {
-      objects.get(key, Paid.class).ifPresent(all::add);
-    }
-    return all;
+    return new ArrayList<>(objects.getAll(PAID + drive.id() + "/", Paid.class).values());
   }
 
   /** The record of a version nothing paid for (stored before storage was paid, or free). */

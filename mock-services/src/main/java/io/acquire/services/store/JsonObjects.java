@@ -25,6 +25,13 @@ public final class JsonObjects {
     return store.get(key).map(o -> Json.read(o.data(), type));
   }
 
+  /** {@link ObjectStore#getAll}, each object read as {@code type}. */
+  public <T> java.util.SortedMap<String, T> getAll(String prefix, Class<T> type) {
+    java.util.SortedMap<String, T> all = new java.util.TreeMap<>();
+    store.getAll(prefix).forEach((key, object) -> all.put(key, Json.read(object.data(), type)));
+    return all;
+  }
+
   public <T> Optional<Versioned<T>> getVersioned(String key, Class<T> type) {
     return store.get(key).map(o -> new Versioned<>(Json.read(o.data(), type), o.version()));
   }

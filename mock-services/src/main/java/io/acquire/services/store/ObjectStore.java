@@ -73,6 +73,18 @@ public interface ObjectStore extends AutoCloseable {
   /** Keys starting with {@code prefix}, in ascending order. */
   List<String> list(String prefix);
 
+  /**
+   * Every object under {@code prefix}, by key in ascending order: {@link #list} and
+   * {@link #get} of each, which a store may do in fewer round trips.
+   */
+  default java.util.SortedMap<String, StoredObject> getAll(String prefix) {
+    java.util.SortedMap<String, StoredObject> all = new java.util.TreeMap<>();
+    for (String key : list(prefix)) {
+      get(key).ifPresent(object -> all.put(key, object));
+    }
+    return all;
+  }
+
   /** Deletes; true if there was an object. */
   boolean delete(String key);
 

@@ -123,7 +123,7 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
   private final Duration grace;
   private final Clock clock;
   private final ScheduledExecutorService sweeper;
-  /** Runs {@link #headAll}'s HEADs side by side: each is a round trip. */
+  /** Runs {@link #headAll}'s HEADs and {@link #getAll}'s reads side by side: each is a round trip. */
   private static final ExecutorService HEADS = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "acquire-s3-heads");
     thread.setDaemon(true);
@@ -685,6 +685,51 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
       throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
     }
     return found;
+  }
+
+  /**
+   * One listing names each key's newest slot; a slot never changes, so one whose bytes this
+   * process holds (it wrote or read that generation) needs no request, and the others are
+   * read side by side.
+   */
+  @Override
+  public java.util.SortedMap<String, StoredObject> getAll(String prefix) {
+    Instant listed = clock.instant();
+    java.util.SortedMap<String, StoredObject> found = new TreeMap<>();
+    Map<String, CompletableFuture<Optional<StoredObject>>> reads = new TreeMap<>();
+    newestUnder(prefix).forEach((key, slot) -> {
+      long generation = generation(slot.key());
+      Newest known = newest.get(key);
+      if (known != null && known.generation() == generation && known.data() != null) {
+        newest.put(key, new Newest(generation, known.version(), listed, known.data()));
+        found.put(key, new StoredObject(key, known.data().clone(), known.version()));
+      } else {
+        reads.put(key, CompletableFuture.supplyAsync(() -> readSlot(key, generation, slot.key(), listed), HEADS));
+      }
+    });
+    try {
+      reads.forEach((key, read) -> read.join().ifPresent(object -> found.put(key, object)));
+    } catch (java.util.concurrent.CompletionException e) {
+      reads.values().forEach(read -> read.cancel(false));
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+    }
+    return found;
+  }
+
+  /** A listed slot's object; if it was swept since (a newer one was written), the key's newest. */
+  private Optional<StoredObject> readSlot(String key, long generation, String s3Key, Instant listed) {
+    Optional<ResponseBytes<GetObjectResponse>> read = getObject(s3Key);
+    if (read.isEmpty()) {
+      return get(key);
+    }
+    GetObjectResponse response = read.get().response();
+    if (response.metadata().containsKey(DELETED)) {
+      return Optional.empty();
+    }
+    String version = version(generation, response.eTag());
+    byte[] data = bytes(read.get());
+    newest.put(key, new Newest(generation, version, listed, data));
+    return Optional.of(new StoredObject(key, data, version));
   }
 
   /** The newest slot of every key under {@code prefix} that is not deleted, by key: one listing. */

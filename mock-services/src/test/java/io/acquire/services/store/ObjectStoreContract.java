@@ -282,6 +282,23 @@ abstract class ObjectStoreContract {
   }
 
   @Test
+  void getAllReadsTheNewestVersionOfEveryLiveKeyUnderAPrefix() {
+    store.put("all/1", bytes("one"));
+    store.put("all/2", bytes("two"));
+    String two = store.put("all/2", bytes("two again"));
+    store.put("all/3", bytes("gone"));
+    store.delete("all/3");
+    store.put("all/sub/4", bytes("four"));
+    store.put("other/5", bytes("five"));
+    java.util.SortedMap<String, StoredObject> all = store.getAll("all/");
+    assertEquals(List.of("all/1", "all/2", "all/sub/4"), List.copyOf(all.keySet()));
+    assertEquals("two again", new String(all.get("all/2").data(), StandardCharsets.UTF_8));
+    assertEquals(two, all.get("all/2").version());
+    assertEquals(store.get("all/1").orElseThrow().version(), all.get("all/1").version());
+    assertTrue(store.getAll("none/").isEmpty());
+  }
+
+  @Test
   void aKeyPutNewIsCreatedOnceAndClaimedAgainIsRefused() {
     assertTrue(store.putNew("nonce/a", bytes("first")).isPresent());
     assertTrue(store.putNew("nonce/a", bytes("replayed")).isEmpty());

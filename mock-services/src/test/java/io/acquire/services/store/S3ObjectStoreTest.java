@@ -218,6 +218,30 @@ class S3ObjectStoreTest extends ObjectStoreContract {
   }
 
   @Test
+  void getAllIsOneListingForObjectsThisProcessHoldsAndReadsTheRestWhateverAnotherWrote() {
+    try (CountingS3Client counting = new CountingS3Client(s3);
+         S3ObjectStore counted = s3.storeBuilder(BUCKET, prefix).client(counting.client()).sweepEvery(Duration.ZERO)
+             .build();
+         S3ObjectStore other = s3.storeBuilder(BUCKET, prefix).sweepEvery(Duration.ZERO).build()) {
+      for (int i = 0; i < 5; i++) {
+        counted.put("paid/" + i, bytes("v" + i));
+      }
+      counting.take();
+      assertEquals(5, counted.getAll("paid/").size());
+      assertEquals(java.util.Map.of("ListObjectsV2 200", 1L), counting.take(), "every newest slot's bytes were known");
+      other.put("paid/2", bytes("changed"));
+      assertTrue(other.delete("paid/4"));
+      other.put("paid/5", bytes("new"));
+      java.util.SortedMap<String, StoredObject> all = counted.getAll("paid/");
+      assertEquals(List.of("paid/0", "paid/1", "paid/2", "paid/3", "paid/5"), List.copyOf(all.keySet()));
+      assertEquals("changed", new String(all.get("paid/2").data(), StandardCharsets.UTF_8));
+      assertEquals("new", new String(all.get("paid/5").data(), StandardCharsets.UTF_8));
+      assertEquals(java.util.Map.of("ListObjectsV2 200", 1L, "GetObject 200", 2L), counting.take(),
+          "only the two slots another process wrote were read");
+    }
+  }
+
+  @Test
   void shortcutsFromWhatThisProcessSawStillLoseToWhatAnotherWroteSince() {
     try (S3ObjectStore other = s3.storeBuilder(BUCKET, prefix).sweepEvery(Duration.ZERO).build()) {
       assertTrue(store.get("late").isEmpty());
