@@ -231,24 +231,36 @@ public final class AcquireKernel extends BaseKernel {
       + "\"shell_port\": 0, \"iopub_port\": 0, \"stdin_port\": 0, \"control_port\": 0, \"hb_port\": 0, "
       + "\"key\": \"" + UUID.randomUUID() + "\", \"signature_scheme\": \"hmac-sha256\"}";
 
+  /** The training run's cells: a declaration, expressions whose values render, a stream. */
+  static final List<String> TRAINING_CELLS = List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
+      "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()");
+
   /**
    * A training run for the class cache the installer builds: loads what a kernel loads
    * until its first cells have run and shown their values (the sockets and the base
-   * library, JShell, javac, the SDK, the renderers), then exits, when the JVM writes the cache.
+   * library, JShell, javac, the SDK, the renderers), then exits, when the JVM writes the
+   * cache. The cells come from a client connected over loopback, as from a front end, so
+   * the kernel's side of a connection (JeroMQ's handshake, the base library's parsing and
+   * replies) is in the cache too.
    */
   static void train() throws Exception {
+    KernelConnectionProperties properties = KernelConnectionProperties.parse(TRAINING_CONNECTION);
+    BlockingShellConnection connection = new BlockingShellConnection(properties);
     AcquireKernel kernel = new AcquireKernel();
     // Bound and left open: the JVM exits after training, and closing a JeroMQ context from
     // a thread other than its loops' can hang.
-    kernel.connect(new BlockingShellConnection(KernelConnectionProperties.parse(TRAINING_CONNECTION)));
+    kernel.connect(connection);
     kernel.evaluator.warmUp(WARM_UP_SNIPPETS);
-    for (String cell : List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
-        "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()")) {
-      Object value = kernel.evaluator.eval(cell);
-      if (value != JavaEvaluator.NO_VALUE) {
-        kernel.getRenderer().render(value);
+    try (TrainingClient client = new TrainingClient(connection.shellEndpoint(), connection.iopubEndpoint(),
+        properties.createHMACGenerator())) {
+      client.awaitReady();
+      for (String cell : TRAINING_CELLS) {
+        if (!client.execute(cell).equals("ok")) {
+          throw new IllegalStateException("A training cell failed: " + cell);
+        }
       }
     }
+    System.out.println("Training: " + TRAINING_CELLS.size() + " cells answered over loopback sockets.");
     kernel.evaluator.close();
   }
 
