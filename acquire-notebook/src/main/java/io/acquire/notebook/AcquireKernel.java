@@ -62,7 +62,14 @@ public final class AcquireKernel extends BaseKernel {
   private final Map<String, ShellReplyEnvironment> displays = new ConcurrentHashMap<>();
 
   public AcquireKernel() {
-    this(new JavaEvaluator(STARTUP));
+    this(new JavaEvaluator(STARTUP, compileJar()));
+  }
+
+  /** The jar the installer wrote for cells to compile against, if this JVM was given one that exists. */
+  static Path compileJar() {
+    String configured = System.getProperty(KernelInstaller.COMPILE_JAR_PROPERTY);
+    Path jar = configured == null || configured.isBlank() ? null : Path.of(configured);
+    return jar != null && Files.isRegularFile(jar) ? jar : null;
   }
 
   /** A kernel on {@code evaluator}, which may already be building its shell (see {@link #main}). */
@@ -276,7 +283,7 @@ public final class AcquireKernel extends BaseKernel {
     StartTimes.mark("main");
     // JShell's build is the longest way to the first result: it starts first, and the kernel
     // object (about 0.1 s: the base library, renderers) and the sockets are made alongside it.
-    JavaEvaluator evaluator = new JavaEvaluator(STARTUP);
+    JavaEvaluator evaluator = new JavaEvaluator(STARTUP, compileJar());
     warmUpInBackground(evaluator);
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     new AcquireKernel(evaluator).serve(new BlockingShellConnection(properties));
