@@ -62,7 +62,14 @@ public final class AcquireKernel extends BaseKernel {
   private final Map<String, ShellReplyEnvironment> displays = new ConcurrentHashMap<>();
 
   public AcquireKernel() {
-    this(new JavaEvaluator(STARTUP));
+    this(new JavaEvaluator(STARTUP, compileJar()));
+  }
+
+  /** The jar the installer wrote for cells to compile against, if this JVM was given one that exists. */
+  static Path compileJar() {
+    String configured = System.getProperty(KernelInstaller.COMPILE_JAR_PROPERTY);
+    Path jar = configured == null || configured.isBlank() ? null : Path.of(configured);
+    return jar != null && Files.isRegularFile(jar) ? jar : null;
   }
 
   /** A kernel on {@code evaluator}, which may already be building its shell (see {@link #main}). */
@@ -231,24 +238,36 @@ public final class AcquireKernel extends BaseKernel {
       + "\"shell_port\": 0, \"iopub_port\": 0, \"stdin_port\": 0, \"control_port\": 0, \"hb_port\": 0, "
       + "\"key\": \"" + UUID.randomUUID() + "\", \"signature_scheme\": \"hmac-sha256\"}";
 
+  /** The training run's cells: a declaration, expressions whose values render, a stream. */
+  static final List<String> TRAINING_CELLS = List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
+      "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()");
+
   /**
    * A training run for the class cache the installer builds: loads what a kernel loads
    * until its first cells have run and shown their values (the sockets and the base
-   * library, JShell, javac, the SDK, the renderers), then exits, when the JVM writes the cache.
+   * library, JShell, javac, the SDK, the renderers), then exits, when the JVM writes the
+   * cache. The cells come from a client connected over loopback, as from a front end, so
+   * the kernel's side of a connection (JeroMQ's handshake, the base library's parsing and
+   * replies) is in the cache too.
    */
   static void train() throws Exception {
+    KernelConnectionProperties properties = KernelConnectionProperties.parse(TRAINING_CONNECTION);
+    BlockingShellConnection connection = new BlockingShellConnection(properties);
     AcquireKernel kernel = new AcquireKernel();
     // Bound and left open: the JVM exits after training, and closing a JeroMQ context from
     // a thread other than its loops' can hang.
-    kernel.connect(new BlockingShellConnection(KernelConnectionProperties.parse(TRAINING_CONNECTION)));
+    kernel.connect(connection);
     kernel.evaluator.warmUp(WARM_UP_SNIPPETS);
-    for (String cell : List.of("1 + 1", "var total = Money.of(\"1.50\", \"GBP\");", "total",
-        "List.of(1, 2, 3).stream().mapToInt(i -> i).sum()")) {
-      Object value = kernel.evaluator.eval(cell);
-      if (value != JavaEvaluator.NO_VALUE) {
-        kernel.getRenderer().render(value);
+    try (TrainingClient client = new TrainingClient(connection.shellEndpoint(), connection.iopubEndpoint(),
+        properties.createHMACGenerator())) {
+      client.awaitReady();
+      for (String cell : TRAINING_CELLS) {
+        if (!client.execute(cell).equals("ok")) {
+          throw new IllegalStateException("A training cell failed: " + cell);
+        }
       }
     }
+    System.out.println("Training: " + TRAINING_CELLS.size() + " cells answered over loopback sockets.");
     kernel.evaluator.close();
   }
 
@@ -264,7 +283,7 @@ public final class AcquireKernel extends BaseKernel {
     StartTimes.mark("main");
     // JShell's build is the longest way to the first result: it starts first, and the kernel
     // object (about 0.1 s: the base library, renderers) and the sockets are made alongside it.
-    JavaEvaluator evaluator = new JavaEvaluator(STARTUP);
+    JavaEvaluator evaluator = new JavaEvaluator(STARTUP, compileJar());
     warmUpInBackground(evaluator);
     KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     new AcquireKernel(evaluator).serve(new BlockingShellConnection(properties));

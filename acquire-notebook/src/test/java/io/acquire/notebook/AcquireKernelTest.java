@@ -3,7 +3,10 @@ package io.acquire.notebook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -79,5 +82,17 @@ class AcquireKernelTest {
       assertTrue(System.nanoTime() - start < 20_000_000_000L, "the interrupted cell ran on");
       assertEquals("ok", kernel.execute("1 + 1").reply().path("status").asText());
     }
+  }
+
+  @Test
+  void theTrainingRunAnswersItsCellsToAClientOverLoopbackSockets() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process training = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        AcquireKernel.class.getName(), AcquireKernel.TRAIN).redirectErrorStream(true).start();
+    assertTrue(training.waitFor(2, TimeUnit.MINUTES), "the training run did not end");
+    String output = new String(training.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, training.exitValue(), output);
+    assertTrue(output.contains("Training: " + AcquireKernel.TRAINING_CELLS.size()
+        + " cells answered over loopback sockets."), output);
   }
 }

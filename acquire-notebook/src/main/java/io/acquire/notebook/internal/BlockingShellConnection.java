@@ -65,6 +65,16 @@ public final class BlockingShellConnection extends JupyterConnection {
     loops.add(start(control, "acquire-control"));
   }
 
+  /** Where the shell socket listens, once bound (its port is the system's pick when the properties said 0). */
+  public String shellEndpoint() {
+    return shell.getLastEndpoint();
+  }
+
+  /** Where the iopub socket publishes, once bound. */
+  public String iopubEndpoint() {
+    return getIOPub().getLastEndpoint();
+  }
+
   private String address(int port) {
     return properties.getTransport() + "://" + properties.getIp() + ":" + port;
   }

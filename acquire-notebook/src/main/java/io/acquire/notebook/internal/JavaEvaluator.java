@@ -1,6 +1,9 @@
 package io.acquire.notebook.internal;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +27,7 @@ import jdk.jshell.VarSnippet;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
+import javax.tools.StandardLocation;
 
 /**
  * Java cells on JShell: splits a cell into snippets, runs them in this JVM, and reports
@@ -52,15 +56,27 @@ public final class JavaEvaluator implements AutoCloseable {
 
   /** Cheap: the shell is built on first use, so a kernel can answer the front end while javac starts. */
   public JavaEvaluator(List<String> startupImports) {
+    this(startupImports, null);
+  }
+
+  /**
+   * As {@link #JavaEvaluator(List)}, with cells compiled against {@code compileJar} instead
+   * of this JVM's class path: one jar holding the same classes (the installer writes it),
+   * since javac looks packages up in every jar of its class path at each of the several
+   * compiler runs a cell takes. Null compiles against the JVM's class path.
+   */
+  public JavaEvaluator(List<String> startupImports, Path compileJar) {
     this.startupImports = List.copyOf(startupImports);
+    this.compileJar = compileJar;
   }
 
   /**
    * A shell running snippets in this JVM through {@code control}. It compiles against this
-   * JVM's class path, JShell's default: passing it again as a compiler option would make
-   * javac re-index every jar on it for each of the several compiler runs a cell takes.
+   * JVM's class path, JShell's default, or {@code compileJar}, set once on its file manager:
+   * a class-path compiler option would make javac re-index every jar on it for each of the
+   * several compiler runs a cell takes.
    */
-  private static JShell newShell(CellExecutionControl control) {
+  private static JShell newShell(CellExecutionControl control, Path compileJar) {
     ExecutionControlProvider provider = new ExecutionControlProvider() {
       @Override
       public String name() {
@@ -72,7 +88,18 @@ public final class JavaEvaluator implements AutoCloseable {
         return control;
       }
     };
-    return JShell.builder().executionEngine(provider, Map.of()).build();
+    JShell.Builder builder = JShell.builder().executionEngine(provider, Map.of());
+    if (compileJar != null) {
+      builder.fileManager(files -> {
+        try {
+          files.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(compileJar));
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot compile cells against " + compileJar, e);
+        }
+        return files;
+      });
+    }
+    return builder.build();
   }
 
   /** The cells' shell, built with the start-up imports on first use; the caller holds the lock. */
@@ -81,7 +108,7 @@ public final class JavaEvaluator implements AutoCloseable {
       throw new IllegalStateException("The evaluator is closed.");
     }
     if (shell == null) {
-      JShell built = newShell(control);
+      JShell built = newShell(control, compileJar);
       try {
         for (String line : startupImports) {
           built.eval(line);
@@ -98,6 +125,8 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   private final List<String> startupImports;
+  /** The jar cells compile against, or null for this JVM's class path. */
+  private final Path compileJar;
 
   /** Set by the first request, so a warm-up in progress stops after its current snippet. */
   private volatile boolean asked;
@@ -153,6 +182,8 @@ public final class JavaEvaluator implements AutoCloseable {
     if (!new File(path).exists()) {
       throw new IllegalArgumentException("No such jar or directory: " + path);
     }
+    // JShell then compiles against this JVM's class path and the addition (the compile jar's
+    // classes, from their own jars): slower per cell, the same classes.
     shell().addToClasspath(path);
   }
 
