@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Streamed downloads keep the client's read timeout (1 s here) though OkHttp's per-read
  * timeout is off for them: a server that stops sending fails the read, one that keeps
- * sending slowly does not. A raw socket server plays the stalling service.
+ * sending slowly does not, nor does a reader that pauses. A raw socket server plays the
+ * stalling service.
  */
 class StreamTimeoutTest {
   private static final int PIECES = 5;
@@ -95,6 +96,18 @@ class StreamTimeoutTest {
     release.countDown();
     try (Response response = transport.openStream("/file", Map.of())) {
       assertEquals(PIECE.length * PIECES, response.body().bytes().length);
+    }
+  }
+
+  @Test
+  void aReaderThatPausesLongerThanTheTimeoutBetweenReadsIsNotCutOff() throws Exception {
+    Transport transport = serve(false, 100, false);
+    release.countDown();
+    try (Response response = transport.openStream("/file", Map.of())) {
+      InputStream body = response.body().byteStream();
+      assertArrayEquals(PIECE, body.readNBytes(PIECE.length));
+      Thread.sleep(1600); // the rest arrives meanwhile, unread: only a read's own wait counts
+      assertEquals(PIECE.length * (PIECES - 1), body.readAllBytes().length);
     }
   }
 

@@ -204,6 +204,7 @@ public final class Transport {
     Response answer;
     try {
       answer = call.execute();
+      watch.idle();
     } catch (IOException e) {
       watch.stop();
       IOException reported = watch.explain(e);
