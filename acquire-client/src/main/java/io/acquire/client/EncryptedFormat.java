@@ -31,7 +31,7 @@ final class EncryptedFormat {
   /** What the store holds per chunk, header included: the plain drives' default chunk. */
   static final int CHUNK = 8 * 1024 * 1024;
   static final int HEADER = 128;
-  private static final int SEGMENT = 1 << 20;
+  static final int SEGMENT = 1 << 20;
   private static final byte[] MAGIC = "ACQE".getBytes(StandardCharsets.US_ASCII);
   private static final byte FORMAT = 1;
   /** Any instance answers sizes alike; this one's key is never used. */
@@ -174,21 +174,47 @@ final class EncryptedFormat {
      * @throws InvalidResponseException if the chunk is not this file's, in this place, unchanged
      */
     int decrypt(long n, byte[] in, int length, byte[] out) {
-      int expected = header.plainLength(n);
-      if (length != header.chunkLength(n) || !Arrays.equals(in, 0, HEADER, headerBytes, 0, HEADER)) {
-        throw tampered(n, null);
-      }
+      checkFrame(n, in, length);
       // Straight from the received bytes into {@code out}; see SegmentedEncryption#decrypt for why not Tink's.
       try {
-        int plain = SegmentedEncryption.decrypt(fileKey, header.associatedData(n), SEGMENT, in, HEADER, length - HEADER,
-            out);
-        if (plain != expected) {
-          throw tampered(n, null);
-        }
-        return expected;
+        return checkLength(n, SegmentedEncryption.decrypt(fileKey, header.associatedData(n), SEGMENT, in, HEADER,
+            length - HEADER, out));
       } catch (GeneralSecurityException | RuntimeException e) {
         throw e instanceof InvalidResponseException invalid ? invalid : tampered(n, e);
       }
+    }
+
+    /**
+     * Decrypts stored chunk {@code n} segment by segment into {@code segment} (at least
+     * {@link #SEGMENT} bytes), handing each segment's plaintext to {@code sink} once it has
+     * checked ({@link SegmentedEncryption#decryptSegments}); returns the plaintext's length. A chunk that fails may have handed on its first segments, each authentic: the
+     * caller writes where a failure is discarded whole.
+     *
+     * @throws InvalidResponseException if the chunk is not this file's, in this place, unchanged
+     * @throws IOException as {@code sink} throws it
+     */
+    int decryptSegments(long n, byte[] in, int length, byte[] segment, SegmentedEncryption.Plaintext sink)
+        throws IOException {
+      checkFrame(n, in, length);
+      try {
+        return checkLength(n, SegmentedEncryption.decryptSegments(fileKey, header.associatedData(n), SEGMENT, in,
+            HEADER, length - HEADER, segment, sink));
+      } catch (GeneralSecurityException | RuntimeException e) {
+        throw e instanceof InvalidResponseException invalid ? invalid : tampered(n, e);
+      }
+    }
+
+    private void checkFrame(long n, byte[] in, int length) {
+      if (length != header.chunkLength(n) || !Arrays.equals(in, 0, HEADER, headerBytes, 0, HEADER)) {
+        throw tampered(n, null);
+      }
+    }
+
+    private int checkLength(long n, int plain) {
+      if (plain != header.plainLength(n)) {
+        throw tampered(n, null);
+      }
+      return plain;
     }
 
     /** The cipher's own reason is left out: it says no more than that authentication failed. */

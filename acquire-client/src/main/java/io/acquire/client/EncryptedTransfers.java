@@ -433,10 +433,12 @@ final class EncryptedTransfers {
    * connection it resumes at the start of the chunk it was reading.
    */
   static final class Decryptor {
+    private static final int SLICE = 256 * 1024;
     private final Function<Header, byte[]> keyFor;
     private final String what;
     private byte[] in = new byte[EncryptedFormat.CHUNK];
-    private final byte[] plain = new byte[EncryptedFormat.PLAIN_CHUNK];
+    /** One segment's plaintext at a time, written while it is in the processor's cache. */
+    private final byte[] segment = new byte[EncryptedFormat.SEGMENT];
     private byte[] spare;
     long storedSize = -1;
     FileCipher cipher;
@@ -543,11 +545,24 @@ final class EncryptedTransfers {
       }
     }
 
-    /** Decrypts chunk {@link #next}, writes it, and moves on. */
+    /**
+     * Decrypts chunk {@link #next}, writes it segment by segment as each checks (in slices, as
+     * the plain drive's download writes: the JDK copies a write into a native buffer of its
+     * size first), and moves on.
+     */
     private void write(byte[] buffer, OutputStream out, Drive.Progress progress) throws IOException {
       Header header = cipher.header();
-      int plainLength = cipher.decrypt(next, buffer, header.chunkLength(next), plain);
-      out.write(plain, 0, plainLength);
+      int plainLength;
+      try {
+        plainLength = cipher.decryptSegments(next, buffer, header.chunkLength(next), segment,
+            (bytes, offset, length) -> {
+              for (int at = 0; at < length; at += SLICE) {
+                out.write(bytes, offset + at, Math.min(SLICE, length - at));
+              }
+            });
+      } catch (IOException e) { // the file's, not the connection's: not a reason to fetch the chunk again
+        throw new UncheckedIOException("Cannot write the download: " + e.getMessage(), e);
+      }
       plainDone += plainLength;
       progress.update(plainDone, header.plainSize());
       next++;

@@ -165,6 +165,45 @@ class EncryptedFormatTest {
   }
 
   @Test
+  void segmentwiseDecryptionHandsOnOnlySegmentsWhoseTagsCheckedAndRefusesAChangedCiphertextTagOrLength()
+      throws Exception {
+    byte[] aad = "chunk 0 of 1".getBytes(StandardCharsets.UTF_8);
+    int size = 3 * (1 << 20); // four segments, the last short
+    byte[] plain = plaintext(size);
+    ByteArrayOutputStream stored = new ByteArrayOutputStream();
+    try (OutputStream encrypting = tink().newEncryptingStream(stored, aad)) {
+      encrypting.write(plain);
+    }
+    byte[] cipher = stored.toByteArray();
+    ByteArrayOutputStream back = new ByteArrayOutputStream();
+    byte[] segment = new byte[1 << 20];
+    assertEquals(size, SegmentedEncryption.decryptSegments(KEY, aad, 1 << 20, cipher, 0, cipher.length, segment,
+        back::write));
+    assertArrayEquals(plain, back.toByteArray(), "Tink's plaintext, segment after segment");
+
+    int second = 1 << 20; // where the second segment starts (Tink's header shares the first one's room)
+    int[] changes = {second + 5, 2 * second - 1}; // a ciphertext byte of the second segment, its tag's last byte
+    for (int at : changes) {
+      byte[] changed = cipher.clone();
+      changed[at] ^= 1;
+      ByteArrayOutputStream handed = new ByteArrayOutputStream();
+      assertThrows(GeneralSecurityException.class, () -> SegmentedEncryption.decryptSegments(KEY, aad, 1 << 20,
+          changed, 0, changed.length, segment, handed::write), "byte " + at + " changed");
+      assertArrayEquals(Arrays.copyOf(plain, second - 40 - 16), handed.toByteArray(),
+          "only the first segment, which checked, was handed on (byte " + at + " changed)");
+      for (int i = 0; i < segment.length; i++) {
+        if (segment[i] != 0) {
+          throw new AssertionError("the failing segment's plaintext was left in the buffer at " + i);
+        }
+      }
+    }
+    for (int cut : new int[] {1, 16, cipher.length - second}) { // a byte, a tag, all but the first segment
+      assertThrows(GeneralSecurityException.class, () -> SegmentedEncryption.decryptSegments(KEY, aad, 1 << 20,
+          cipher, 0, cipher.length - cut, segment, (bytes, offset, length) -> { }), "cut by " + cut + " bytes");
+    }
+  }
+
+  @Test
   void chunksThatTinksOwnStreamEncryptedStillDecrypt() throws Exception {
     byte[] plain = plaintext(EncryptedFormat.PLAIN_CHUNK + 5);
     Header header = new Header(1, plain.length, "written-before");

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -41,6 +42,8 @@ public final class Transport {
   public enum Safety { SAFE, UNSAFE }
 
   private final OkHttpClient http;
+  /** {@link #http} for streamed downloads, made when first needed. */
+  private volatile OkHttpClient streaming;
   private volatile HttpUrl base;
   /** The base URL without trailing slashes, worked out once rather than per call. */
   private volatile String root;
@@ -196,15 +199,22 @@ public final class Transport {
 
   private Response openStream(String path, Map<String, String> headers, boolean relocated) {
     HttpUrl url = resolve(path);
-    Response response;
+    Call call = streaming().newCall(request("GET", url, null, EMPTY_SHA256, headers));
+    StallWatch watch = StallWatch.start(call, http.readTimeoutMillis());
+    Response answer;
     try {
-      response = http.newCall(request("GET", url, null, EMPTY_SHA256, headers)).execute();
+      answer = call.execute();
+      watch.idle();
     } catch (IOException e) {
-      if (!relocated && isRefused(e) && relocate()) {
+      watch.stop();
+      IOException reported = watch.explain(e);
+      if (!relocated && isRefused(reported) && relocate()) {
         return openStream(path, headers, true);
       }
-      throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + "." + hint(url, e), e);
+      throw new TransportException("Cannot reach " + url.redact() + ": " + describe(reported) + "."
+          + hint(url, reported), reported);
     }
+    Response response = answer.newBuilder().body(watch.watch(answer.body())).build();
     if (!relocated && isGone(response.code()) && relocate()) {
       response.close();
       return openStream(path, headers, true);
@@ -217,6 +227,16 @@ public final class Transport {
       }
     }
     return response;
+  }
+
+  /** This transport's client without OkHttp's per-read timeout, which {@link StallWatch} replaces for streams. */
+  private OkHttpClient streaming() {
+    OkHttpClient client = streaming;
+    if (client == null) { // a race builds two, alike; either will do
+      client = http.newBuilder().readTimeout(Duration.ZERO).build();
+      streaming = client;
+    }
+    return client;
   }
 
   /**

@@ -221,8 +221,23 @@ public final class DriveBenchmark {
         median[4].megabytesPerSecond, median[5].megabytesPerSecond,
         median[4].megabytesPerSecond / median[1].megabytesPerSecond,
         median[5].megabytesPerSecond / median[3].megabytesPerSecond, medianRatio(rows, 4, 1), medianRatio(rows, 5, 3));
+    // Each leg across the counted rounds, so a run shows whether a ratio came from one slow round (noise) or
+    // from CPU spent: a leg whose CPU per GiB held while its rate fell was waiting for a core.
+    System.out.printf("per leg over %d rounds: MB/s min, median, max; CPU s per GiB (median) client, server%n", rounds);
+    for (int i = 0; i < 6; i++) {
+      int column = i;
+      double[] rates = rows.stream().mapToDouble(r -> r[column].megabytesPerSecond).sorted().toArray();
+      System.out.printf("  %-18s %5.0f %5.0f %5.0f;  client %.2f, server %.2f%n", legs[i], rates[0],
+          rates[(rates.length - 1) / 2], rates[rates.length - 1], medianOf(rows, column, Leg::clientCpuPerGib),
+          medianOf(rows, column, Leg::serverCpuPerGib));
+    }
     System.out.printf("client heap: at most %d MiB in use before a collection, at most %d MiB live after one%n",
         heap.beforeGc() >> 20, heap.afterGc() >> 20);
+  }
+
+  private static double medianOf(List<Leg[]> rows, int column, java.util.function.ToDoubleFunction<Leg> figure) {
+    double[] values = rows.stream().mapToDouble(r -> figure.applyAsDouble(r[column])).sorted().toArray();
+    return values[(values.length - 1) / 2];
   }
 
   private static double medianRatio(List<Leg[]> rows, int drive, int plain) {
