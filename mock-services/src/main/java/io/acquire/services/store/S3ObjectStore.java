@@ -678,13 +678,18 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
                     : java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(head.checksumSHA256())))),
         HEADS)));
     Map<String, Head> found = new TreeMap<>();
+    joinAll(heads, found);
+    return found;
+  }
+
+  /** Waits for each of {@code pending} and puts what it found into {@code found}; the first failure cancels the rest. */
+  private static <T> void joinAll(Map<String, CompletableFuture<Optional<T>>> pending, Map<String, T> found) {
     try {
-      heads.forEach((key, head) -> head.join().ifPresent(h -> found.put(key, h)));
+      pending.forEach((key, result) -> result.join().ifPresent(value -> found.put(key, value)));
     } catch (java.util.concurrent.CompletionException e) {
-      heads.values().forEach(head -> head.cancel(false));
+      pending.values().forEach(result -> result.cancel(false));
       throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
     }
-    return found;
   }
 
   /**
@@ -707,12 +712,7 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
         reads.put(key, CompletableFuture.supplyAsync(() -> readSlot(key, generation, slot.key(), listed), HEADS));
       }
     });
-    try {
-      reads.forEach((key, read) -> read.join().ifPresent(object -> found.put(key, object)));
-    } catch (java.util.concurrent.CompletionException e) {
-      reads.values().forEach(read -> read.cancel(false));
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-    }
+    joinAll(reads, found);
     return found;
   }
 

@@ -267,18 +267,27 @@ abstract class ObjectStoreContract {
 
   @Test
   void concurrentPutIfAbsentHasExactlyOneWinnerPerKey() throws Exception {
-    int threads = 16;
-    int keys = 50;
+    assertOneWinnerPerKey("race/", 50, (key, data) -> store.putIfAbsent(key, data));
+  }
+
+  @Test
+  void concurrentPutNewHasExactlyOneWinnerPerKey() throws Exception {
+    assertOneWinnerPerKey("claims/", 30, (key, data) -> store.putNew(key, data));
+  }
+
+  /** Sixteen threads race {@code create} on each of {@code keys} keys under {@code prefix}. */
+  private void assertOneWinnerPerKey(String prefix, int keys,
+      java.util.function.BiFunction<String, byte[], java.util.Optional<String>> create) throws Exception {
     AtomicInteger wins = new AtomicInteger();
-    runConcurrently(threads, thread -> {
+    runConcurrently(16, thread -> {
       for (int k = 0; k < keys; k++) {
-        if (store.putIfAbsent("race/" + k, bytes("thread " + thread)).isPresent()) {
+        if (create.apply(prefix + k, bytes("thread " + thread)).isPresent()) {
           wins.incrementAndGet();
         }
       }
     });
     assertEquals(keys, wins.get());
-    assertEquals(keys, store.list("race/").size());
+    assertEquals(keys, store.list(prefix).size());
   }
 
   @Test
@@ -305,22 +314,6 @@ abstract class ObjectStoreContract {
     assertEquals("first", new String(store.get("nonce/a").orElseThrow().data(), StandardCharsets.UTF_8));
     store.put("written", bytes("by a put"));
     assertTrue(store.putNew("written", bytes("new?")).isEmpty(), "a key just put is taken");
-  }
-
-  @Test
-  void concurrentPutNewHasExactlyOneWinnerPerKey() throws Exception {
-    int threads = 16;
-    int keys = 30;
-    AtomicInteger wins = new AtomicInteger();
-    runConcurrently(threads, thread -> {
-      for (int k = 0; k < keys; k++) {
-        if (store.putNew("claims/" + k, bytes("thread " + thread)).isPresent()) {
-          wins.incrementAndGet();
-        }
-      }
-    });
-    assertEquals(keys, wins.get());
-    assertEquals(keys, store.list("claims/").size());
   }
 
   @Test
