@@ -91,6 +91,18 @@ class StreamTimeoutTest {
   }
 
   @Test
+  void aChunkFromTheStoreThatStopsSendingFailsAsATimeoutToo() throws Exception {
+    Transport transport = serve(false, 0, true);
+    try (Response response = transport.direct("GET", "http://127.0.0.1:" + server.getLocalPort() + "/chunk?X-Amz-Signature=s",
+        null, Map.of())) {
+      InputStream body = response.body().byteStream();
+      assertArrayEquals(PIECE, body.readNBytes(PIECE.length));
+      IOException e = assertThrows(IOException.class, () -> body.readNBytes(PIECE.length * PIECES));
+      assertInstanceOf(SocketTimeoutException.class, e, e.toString());
+    }
+  }
+
+  @Test
   void aStreamThatKeepsSendingSlowlyOutlastsTheReadTimeout() throws Exception {
     Transport transport = serve(false, 400, false); // 2 s in all, twice the timeout, never 1 s without a byte
     release.countDown();

@@ -199,22 +199,15 @@ public final class Transport {
 
   private Response openStream(String path, Map<String, String> headers, boolean relocated) {
     HttpUrl url = resolve(path);
-    Call call = streaming().newCall(request("GET", url, null, EMPTY_SHA256, headers));
-    StallWatch watch = StallWatch.start(call, http.readTimeoutMillis());
-    Response answer;
+    Response response;
     try {
-      answer = call.execute();
-      watch.idle();
+      response = executeWatched(streaming().newCall(request("GET", url, null, EMPTY_SHA256, headers)));
     } catch (IOException e) {
-      watch.stop();
-      IOException reported = watch.explain(e);
-      if (!relocated && isRefused(reported) && relocate()) {
+      if (!relocated && isRefused(e) && relocate()) {
         return openStream(path, headers, true);
       }
-      throw new TransportException("Cannot reach " + url.redact() + ": " + describe(reported) + "."
-          + hint(url, reported), reported);
+      throw new TransportException("Cannot reach " + url.redact() + ": " + describe(e) + "." + hint(url, e), e);
     }
-    Response response = answer.newBuilder().body(watch.watch(answer.body())).build();
     if (!relocated && isGone(response.code()) && relocate()) {
       response.close();
       return openStream(path, headers, true);
@@ -227,6 +220,23 @@ public final class Transport {
       }
     }
     return response;
+  }
+
+  /**
+   * Executes {@code call}, made on {@link #streaming}, with this transport's read timeout kept
+   * by a {@link StallWatch}, which also watches each read of the answer's body.
+   */
+  private Response executeWatched(Call call) throws IOException {
+    StallWatch watch = StallWatch.start(call, http.readTimeoutMillis());
+    Response answer;
+    try {
+      answer = call.execute();
+    } catch (IOException e) {
+      watch.stop();
+      throw watch.explain(e);
+    }
+    watch.idle();
+    return answer.newBuilder().body(watch.watch(answer.body())).build();
   }
 
   /** This transport's client without OkHttp's per-read timeout, which {@link StallWatch} replaces for streams. */
@@ -252,7 +262,9 @@ public final class Transport {
     Request.Builder request = new Request.Builder().url(url).method(method, body).header("User-Agent", USER_AGENT);
     headers.forEach(request::header);
     try {
-      return http.newCall(request.build()).execute();
+      // A GET streams a chunk: its read timeout is watched as a download's (see openStream).
+      return body == null && method.equals("GET") ? executeWatched(streaming().newCall(request.build()))
+          : http.newCall(request.build()).execute();
     } catch (IOException e) {
       throw new TransportException("Cannot reach the store at " + url.redact() + ": " + describe(e) + ".", e);
     }
