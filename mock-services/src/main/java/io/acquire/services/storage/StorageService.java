@@ -140,46 +140,7 @@ public final class StorageService implements Service {
         .get("/drives", routes.forPeople((ctx, caller) ->
             ctx.json(new DriveList(drives.of(caller.username()).stream().map(this::info).toList()))))
         .get("/drives/{drive}", routes.signed((ctx, caller) -> ctx.json(info(access(ctx, caller).drive()))))
-        .post("/drives/{drive}/uploads", routes.signed((ctx, caller) -> {
-          AccessRules.Access access = access(ctx, caller);
-          StartUpload request = Bodies.json(ctx, StartUpload.class);
-          access.require(DrivePaths.normalise(request.path()), AccessRules.Role.WRITER);
-          DriveRecord drive = access.drive();
-          // The drive's payment standing reads its payment records: beside the upload's record,
-          // which a frozen drive's refusal then aborts. The hold waits for both.
-          CompletableFuture<Boolean> writable = SideBySide.start(() -> {
-            payments.requireWritable(drive);
-            return true;
-          });
-          Upload upload;
-          try {
-            upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(), request.chunkSize());
-          } finally {
-            writable.exceptionally(failed -> false).join();
-          }
-          try {
-            SideBySide.joined(writable);
-            payments.holdFor(drive, upload.id(), upload.path(), upload.size(),
-                upload.createdAt().plus(Drives.UPLOAD_LIFETIME).plus(Drives.SWEEP_MARGIN));
-          } catch (RuntimeException refused) {
-            drives.abort(upload);
-            throw refused;
-          }
-          List<StorageWire.DirectUrl> urls = List.of();
-          if (direct.isPresent()) {
-            direct.get().started(upload);
-            if (request.chunks() != null && !request.chunks().isEmpty() && upload.size() > 0) {
-              try {
-                urls = direct.get().uploadUrls(upload, new StorageWire.DirectRequest(request.chunks())).urls();
-              } catch (RuntimeException refused) {
-                drives.abort(upload);
-                payments.release(drive, upload.id());
-                throw refused;
-              }
-            }
-          }
-          ctx.status(201).json(status(upload, List.of(), urls));
-        }))
+        .post("/drives/{drive}/uploads", routes.signed(this::startUpload))
         .delete("/drives/{drive}/uploads/{upload}", routes.signed((ctx, caller) -> {
           Writing writing = writing(ctx, caller);
           drives.abort(writing.upload());
@@ -345,6 +306,41 @@ public final class StorageService implements Service {
     return access.of(ctx.pathParam("drive"), caller);
   }
 
+  /**
+   * Starts an upload: its record is written beside the drive's payment standing (a read of
+   * its payment records), then the storage is held; with the store URLs of the chunks the
+   * client named, when chunks go straight to the store. A refusal after the record is written
+   * aborts the upload and releases what was held.
+   */
+  private void startUpload(Context ctx, Caller caller) {
+    AccessRules.Access access = access(ctx, caller);
+    StartUpload request = Bodies.json(ctx, StartUpload.class);
+    access.require(DrivePaths.normalise(request.path()), AccessRules.Role.WRITER);
+    DriveRecord drive = access.drive();
+    CompletableFuture<Boolean> writable = SideBySide.start(() -> {
+      payments.requireWritable(drive);
+      return true;
+    });
+    Upload upload = drives.startUpload(drive, request.path(), request.size(), request.sha256(), request.chunkSize());
+    List<StorageWire.DirectUrl> urls = List.of();
+    try {
+      SideBySide.joined(writable);
+      payments.holdFor(drive, upload.id(), upload.path(), upload.size(),
+          upload.createdAt().plus(Drives.UPLOAD_LIFETIME).plus(Drives.SWEEP_MARGIN));
+      if (direct.isPresent()) {
+        direct.get().started(upload);
+        if (request.chunks() != null && !request.chunks().isEmpty() && upload.size() > 0) {
+          urls = direct.get().uploadUrls(upload, new StorageWire.DirectRequest(request.chunks())).urls();
+        }
+      }
+    } catch (RuntimeException refused) {
+      drives.abort(upload);
+      payments.release(drive, upload.id());
+      throw refused;
+    }
+    ctx.status(201).json(status(upload, List.of(), urls));
+  }
+
   /** The upload in the path, if the caller may write the file it will become. */
   private Upload upload(Context ctx, Caller caller) {
     return writing(ctx, caller).upload();
@@ -357,12 +353,7 @@ public final class StorageService implements Service {
   private Writing writing(Context ctx, Caller caller) {
     String id = ctx.pathParam("upload");
     CompletableFuture<Optional<Upload>> found = SideBySide.start(() -> drives.upload(id));
-    AccessRules.Access access;
-    try {
-      access = access(ctx, caller);
-    } finally {
-      found.exceptionally(failed -> Optional.empty()).join();
-    }
+    AccessRules.Access access = access(ctx, caller);
     Upload upload = SideBySide.joined(found).filter(u -> u.drive().equals(access.drive().id()))
         .orElseThrow(() -> ApiException.notFound("No upload " + id + " in this drive."));
     access.require(upload.path(), AccessRules.Role.WRITER);
