@@ -135,37 +135,19 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
    * while after, slots above it cannot have been swept, so reads probe the next slots instead
    * of listing, and a compare-and-set needs no look first (see {@link #recent}).
    */
-  private final Map<String, Newest> newest = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Newest> eldest) {
-          return size() > RECENT_VERSIONS;
-        }
-      });
+  private final Map<String, Newest> newest = recentlyUsed(RECENT_VERSIONS);
 
   /**
    * Keys this process recently found with no slot at all, and when: for a while after, slot 0
    * cannot have been swept from below a newer one, so a put-if-absent just creates it.
    */
-  private final Map<String, Instant> absent = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-          return size() > RECENT_VERSIONS;
-        }
-      });
+  private final Map<String, Instant> absent = recentlyUsed(RECENT_VERSIONS);
 
   /**
    * Recent listings of a folder ({@link #list} of a prefix ending in {@code /}): every key
    * under it that had any slot, so that a key missing from it counts as recently absent.
    */
-  private final Map<String, Listing> listings = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Listing> eldest) {
-          return size() > RECENT_LISTINGS;
-        }
-      });
+  private final Map<String, Listing> listings = recentlyUsed(RECENT_LISTINGS);
 
   private record Listing(Instant listed, Set<String> slotted) {}
 
@@ -264,6 +246,16 @@ public final class S3ObjectStore implements ObjectStore, DirectObjects {
     Newest known = newest.get(key);
     return known != null && known.seen().plus(grace.dividedBy(8)).isAfter(clock.instant())
         ? Optional.of(known) : Optional.empty();
+  }
+
+  /** A thread-safe map that keeps its {@code most} most recently used entries. */
+  private static <V> Map<String, V> recentlyUsed(int most) {
+    return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > most;
+      }
+    });
   }
 
   /**
