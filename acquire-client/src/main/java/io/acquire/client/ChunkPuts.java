@@ -18,7 +18,10 @@ import okhttp3.Response;
 /**
  * Sends one chunk of an upload, the one way plain and encrypted drives share: straight to
  * the store through a presigned URL when the service offers it ({@link UploadStatus#direct}),
- * else through the service. A URL that has expired (403) is asked for again.
+ * else through the service. A URL that has expired (403) is asked for again; a lost
+ * connection or a store's 5xx is tried again, with a new URL, under the transport's
+ * {@link RetryPolicy} (a chunk's PUT is safe to repeat: a second one of the same bytes
+ * changes nothing).
  * A URL is asked for before the chunk goes, ideally several at once ({@link #urls}).
  */
 final class ChunkPuts {
@@ -47,23 +50,46 @@ final class ChunkPuts {
     for (int attempt = 1; ; attempt++) {
       DirectUrl url = attempt == 1 && given != null ? given
           : urls(storage, uploadPath, List.of(new ChunkSum(n, sha256))).get(0);
-      int status;
-      String code;
+      int status = 0;
+      String code = null;
+      TransportException lost = null;
       try (Response response = storage.direct("PUT", url.url(), body, url.headers())) {
         status = response.code();
         code = status / 100 == 2 ? null : s3Code(response);
+      } catch (TransportException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        lost = e; // a store may close the connection as soon as it refuses, before the answer is read
       }
       // 412: the chunk is in the store already (an answer lost on the way); completion checks its bytes.
-      if (status / 100 == 2 || status == 412) {
+      if (lost == null && (status / 100 == 2 || status == 412)) {
         return;
       }
       if (status == 403 && attempt < URL_ATTEMPTS) {
         continue; // expired, or the clocks disagree: a new URL
       }
+      // A lost connection or a store's 503 SlowDown: again, after the backoff the service's calls wait.
+      if ((lost != null || RetryPolicy.isRetryableStatus(status)) && attempt < storage.retry().maxAttempts()) {
+        pause(storage.retry(), attempt);
+        continue;
+      }
+      if (lost != null) {
+        throw lost;
+      }
       throw new InvalidResponseException(status, "The store refused chunk " + n + " of upload " + upload.id()
           + " (HTTP " + status + (code == null ? "" : " " + code) + ")"
           + ("BadDigest".equals(code) ? ": its bytes are not the ones hashed; if the file changed, start a new upload."
               : "."), null);
+    }
+  }
+
+  private static void pause(RetryPolicy retry, int attempt) {
+    try {
+      retry.sleeper().sleep(retry.delayAfter(attempt, null));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("Interrupted while waiting to send a chunk again.", e);
     }
   }
 

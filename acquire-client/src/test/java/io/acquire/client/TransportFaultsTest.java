@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockRuntimeInfo;
 import com.github.tomakehurst.wiremock.junit5.WireMockTest;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -28,6 +29,7 @@ import io.acquire.client.wire.ServiceInfo;
 import io.acquire.client.wire.SessionCertificate;
 import io.acquire.client.wire.SessionClaims;
 import io.acquire.client.wire.SigningKey;
+import io.acquire.client.wire.StorageWire;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -197,5 +199,68 @@ class TransportFaultsTest {
       assertTrue(sessionKey.verifyingKey().verify(
           Base64Url.decode(request.getHeader(RequestSignature.SIGNATURE_HEADER)), canonical));
     }
+  }
+
+  @Test
+  void aChunkPutStraightToTheStoreIsSentAgainWithANewUrlAfterASlowDownAndALostConnection(WireMockRuntimeInfo wm) {
+    stubFor(WireMock.put(urlEqualTo("/store/c0")).inScenario("store").whenScenarioStateIs(STARTED)
+        .willReturn(aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code></Error>")).willSetStateTo("reset"));
+    stubFor(WireMock.put(urlEqualTo("/store/c0")).inScenario("store").whenScenarioStateIs("reset")
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("ok"));
+    stubFor(WireMock.put(urlEqualTo("/store/c0")).inScenario("store").whenScenarioStateIs("ok")
+        .willReturn(aResponse().withStatus(200)));
+    stubFor(post(urlEqualTo("/t/identity/drives/d/uploads/u/direct"))
+        .willReturn(okJson("{\"urls\":[{\"url\":\"" + wm.getHttpBaseUrl() + "/store/c0\",\"headers\":{}}]}")));
+
+    ChunkPuts.put(noSilentRetries(), "/drives/d/uploads/u", directUpload(), 0, "00", storeUrl(wm), chunk());
+
+    WireMock.verify(3, WireMock.putRequestedFor(urlEqualTo("/store/c0")));
+    WireMock.verify(2, postRequestedFor(urlEqualTo("/t/identity/drives/d/uploads/u/direct")));
+    assertEquals(2, sleeps.size(), "each attempt after a failure waits its backoff");
+  }
+
+  @Test
+  void aChunkTheStoreFindsCorruptIsNotSentAgain(WireMockRuntimeInfo wm) {
+    stubFor(WireMock.put(urlEqualTo("/store/c0"))
+        .willReturn(aResponse().withStatus(400).withBody("<Error><Code>BadDigest</Code><Key>secret</Key></Error>")));
+
+    InvalidResponseException e = assertThrows(InvalidResponseException.class,
+        () -> ChunkPuts.put(noSilentRetries(), "/drives/d/uploads/u", directUpload(), 0, "00", storeUrl(wm), chunk()));
+
+    WireMock.verify(1, WireMock.putRequestedFor(urlEqualTo("/store/c0")));
+    assertTrue(e.getMessage().contains("BadDigest") && e.getMessage().contains("start a new upload"), e.getMessage());
+    assertTrue(!e.getMessage().contains("secret"), "the store's body is not echoed: " + e.getMessage());
+    assertTrue(sleeps.isEmpty());
+  }
+
+  @Test
+  void aStoreThatKeepsDroppingTheConnectionFailsTheChunkAfterTheRetryPolicysAttempts(WireMockRuntimeInfo wm) {
+    stubFor(WireMock.put(urlEqualTo("/store/c0")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    stubFor(post(urlEqualTo("/t/identity/drives/d/uploads/u/direct"))
+        .willReturn(okJson("{\"urls\":[{\"url\":\"" + wm.getHttpBaseUrl() + "/store/c0\",\"headers\":{}}]}")));
+
+    TransportException e = assertThrows(TransportException.class,
+        () -> ChunkPuts.put(noSilentRetries(), "/drives/d/uploads/u", directUpload(), 0, "00", storeUrl(wm), chunk()));
+
+    WireMock.verify(3, WireMock.putRequestedFor(urlEqualTo("/store/c0")));
+    assertTrue(e.getMessage().startsWith("Cannot reach the store at " + wm.getHttpBaseUrl()), e.getMessage());
+  }
+
+  /** The transport without OkHttp's own quiet retry of a reset connection, so that the attempts counted are ours. */
+  private Transport noSilentRetries() {
+    return new Transport(http.newBuilder().retryOnConnectionFailure(false).build(), base, retry, () -> null,
+        Clock.systemUTC());
+  }
+
+  private static StorageWire.UploadStatus directUpload() {
+    return new StorageWire.UploadStatus("u", "f.bin", 4, null, 4, 1, List.of(), true, List.of());
+  }
+
+  private static StorageWire.DirectUrl storeUrl(WireMockRuntimeInfo wm) {
+    return new StorageWire.DirectUrl(wm.getHttpBaseUrl() + "/store/c0", Map.of(), null);
+  }
+
+  private static okhttp3.RequestBody chunk() {
+    return okhttp3.RequestBody.create(new byte[] {1, 2, 3, 4});
   }
 }

@@ -249,6 +249,11 @@ public final class Transport {
     return client;
   }
 
+  /** When calls are tried again; callers that retry on their own (a direct chunk PUT) follow it too. */
+  public RetryPolicy retry() {
+    return retry;
+  }
+
   /**
    * An unsigned request to a presigned URL of the store ({@code StorageWire.DirectUrl}), with
    * the headers its signature covers; the caller closes the response. Failures name the URL

@@ -309,8 +309,13 @@ class S3DirectTransfersTest {
     }
   }
 
+  /**
+   * Sends the body only once the store has accepted the URL (100 Continue): a store that
+   * refuses it at once may close the connection on the unread body, and lose its answer.
+   */
   private static HttpResponse<String> put(StorageWire.DirectUrl url, byte[] body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.url())).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.url())).expectContinue(true)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
     url.headers().forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
