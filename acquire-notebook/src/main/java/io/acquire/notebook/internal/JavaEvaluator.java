@@ -39,6 +39,8 @@ import javax.tools.StandardLocation;
 public final class JavaEvaluator implements AutoCloseable {
   /** The result of a cell that ends in a statement or declaration rather than an expression. */
   public static final Object NO_VALUE = new Object();
+  /** What {@link #evalDeclared} gives when the snippet must be evaluated as it stands. */
+  private static final Object NOT_DECLARED = new Object();
 
   private final CellExecutionControl control = new CellExecutionControl();
   /** Built with the start-up imports by the first call that needs it (at start, the warm-up's); guarded by this. */
@@ -228,6 +230,14 @@ public final class JavaEvaluator implements AutoCloseable {
   }
 
   private Object evalSnippet(String source, String cell, int firstLine) throws CellError {
+    // As in other notebooks, a trailing semicolon hides an expression's value: display(x); shows x only.
+    String stripped = source.strip();
+    boolean shown = !stripped.endsWith(";");
+    String declaration = ValueDeclaration.of(shown ? stripped : stripped.substring(0, stripped.length() - 1));
+    Object declared = declaration == null ? NOT_DECLARED : evalDeclared(declaration, shown, firstLine);
+    if (declared != NOT_DECLARED) {
+      return declared;
+    }
     Object value = NO_VALUE;
     List<SnippetEvent> events = shell.eval(source);
     try {
@@ -237,7 +247,7 @@ public final class JavaEvaluator implements AutoCloseable {
       for (SnippetEvent event : events) {
         if (event.causeSnippet() == null) {
           origins.put(event.snippet().id(), new Origin(currentCell, firstLine));
-          value = valueOf(event, source, cell);
+          value = valueOf(event, shown, cell);
         }
       }
       return value;
@@ -255,8 +265,38 @@ public final class JavaEvaluator implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs an expression declared as a variable ({@link ValueDeclaration}) and returns its
+   * value ({@link #NO_VALUE} if not {@code shown}), or {@link #NOT_DECLARED} if the
+   * declaration is not valid as it stands (a void call after all, a compile error): then
+   * nothing ran, and the snippet is evaluated as it stands, whose errors are the ones to report.
+   */
+  private Object evalDeclared(String declaration, boolean shown, int firstLine) throws CellError {
+    List<SnippetEvent> events = shell.eval(declaration);
+    try {
+      if (control.consumeStopped()) {
+        throw new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped."));
+      }
+      SnippetEvent declared = events.stream().filter(event -> event.causeSnippet() == null).findFirst().orElse(null);
+      if (declared == null || declared.status() != Snippet.Status.VALID) {
+        return NOT_DECLARED;
+      }
+      origins.put(declared.snippet().id(), new Origin(currentCell, firstLine));
+      if (declared.exception() != null) {
+        throw runtimeError(declared.exception());
+      }
+      return shown ? shownValue(declared.value()) : NO_VALUE;
+    } finally {
+      for (SnippetEvent event : events) {
+        if (event.causeSnippet() == null && shell.status(event.snippet()).isActive()) {
+          shell.drop(event.snippet());
+        }
+      }
+    }
+  }
+
   /** The value an event shows, or {@link #NO_VALUE}; throws the snippet's compile or run error. */
-  private Object valueOf(SnippetEvent event, String source, String cell) throws CellError {
+  private Object valueOf(SnippetEvent event, boolean shown, String cell) throws CellError {
     Snippet snippet = event.snippet();
     if (event.status() == Snippet.Status.REJECTED) {
       throw compilationError(snippet, cell);
@@ -264,15 +304,19 @@ public final class JavaEvaluator implements AutoCloseable {
     if (event.exception() != null) {
       throw runtimeError(event.exception());
     }
-    // As in other notebooks, a trailing semicolon hides an expression's value: display(x); shows x only.
     boolean expression = (snippet instanceof ExpressionSnippet
         || (snippet instanceof VarSnippet && snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND))
-        && !source.strip().endsWith(";");
+        && shown;
     if (!expression) {
       return NO_VALUE;
     }
-    Object object = control.take(event.value());
-    return object == null ? event.value() : object == CellExecutionControl.NULL ? null : object;
+    return shownValue(event.value());
+  }
+
+  /** The object behind JShell's value: the one the cell made, kept by the execution control. */
+  private Object shownValue(String value) {
+    Object object = control.take(value);
+    return object == null ? value : object == CellExecutionControl.NULL ? null : object;
   }
 
   private CellError compilationError(Snippet snippet, String cell) {

@@ -236,4 +236,37 @@ class JavaEvaluatorTest {
     }
     assertEquals(2, java.eval("1 + 1"), "the kernel keeps working after an interrupt");
   }
+
+  @Test
+  void anExpressionTakenAsADeclarationRunsOnceAndLeavesNoVariable() throws Exception {
+    java.eval("int counted = 0;");
+    assertEquals(5, java.eval("counted = counted + 5"), "an assignment shows its value");
+    assertEquals(5, java.eval("counted"), "and ran once");
+    assertEquals("ab", java.eval("\"a\" + \"b\" // a comment after the expression"));
+    assertEquals('x', java.eval("'x'"), "a char stays a char");
+    CellError gone = assertThrows(CellError.class, () -> java.eval("Object seen = " + ValueDeclaration.NAME + ";"));
+    assertTrue(gone.getMessage().contains("cannot find symbol"), gone.getMessage());
+    assertNull(java.eval("String nothing = null;\nnothing"), "a null value is null");
+  }
+
+  @Test
+  void aNonCallExpressionThatDoesNotCompileReportsItsOwnErrorAndLeavesNothingBehind() throws Exception {
+    CellError error = assertThrows(CellError.class, () -> java.eval("int b = 2;\nlaterDeclared + b"));
+    assertEquals("CompilationError", error.name());
+    String text = String.join("\n", error.lines());
+    assertTrue(text.contains("cannot find symbol") && text.contains("line 2: laterDeclared + b"), text);
+    assertTrue(!text.contains(ValueDeclaration.NAME), "the declaration stays out of the message: " + text);
+    // The declaration JShell kept waiting for laterDeclared was dropped: defining it runs nothing.
+    assertSame(JavaEvaluator.NO_VALUE, java.eval("int laterDeclared = 40;"));
+    assertThrows(CellError.class, () -> java.eval("Object seen = " + ValueDeclaration.NAME + ";"));
+    assertEquals(42, java.eval("laterDeclared + b"));
+  }
+
+  @Test
+  void anExceptionInADeclaredExpressionNamesTheCellsLine() {
+    CellError error = assertThrows(CellError.class, () -> java.eval("int zero = 0;\n\n10 /\n  zero", 7));
+    assertEquals("java.lang.ArithmeticException", error.name());
+    String text = String.join("\n", error.lines());
+    assertTrue(text.contains("at the cell (line 3)"), text);
+  }
 }
