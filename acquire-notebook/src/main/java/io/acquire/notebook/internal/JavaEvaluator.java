@@ -150,14 +150,16 @@ public final class JavaEvaluator implements AutoCloseable {
     JShell cells = shell();
     int ran = 0;
     for (int i = 0; i < snippets && !asked; i++) {
-      // A declaration, an expression over the SDK's types and a method: what cells are made of.
-      String source = switch (i % 3) {
+      // A declaration, a call over the SDK's types, a method and a value: what cells are made of.
+      String source = switch (i % 4) {
         case 0 -> "int acquireWarmUp" + i + " = " + i + " + 1;";
         case 1 -> "java.util.List.of(" + i + ").size() + io.acquire.client.Money.class.getName().length()";
-        default -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
+        case 2 -> "int acquireWarmUp" + i + "(int x) { return x * " + i + "; }";
+        default -> "java.util.List.of(" + i + ").size() + " + i;
       };
       analysis.analyzeCompletion(source);
-      for (SnippetEvent event : cells.eval(source)) {
+      String declaration = ValueDeclaration.of(source);
+      for (SnippetEvent event : cells.eval(declaration == null ? source : declaration)) {
         if (event.causeSnippet() == null && event.snippet() instanceof PersistentSnippet) {
           cells.drop(event.snippet());
         }

@@ -76,8 +76,9 @@ final class ValueDeclaration {
         while (at < source.length() && Character.isJavaIdentifierPart(source.charAt(at))) {
           at++;
         }
-        if (STATEMENT_WORDS.contains(source.substring(start, at))) {
-          return null;
+        String word = source.substring(start, at);
+        if (STATEMENT_WORDS.contains(word) && !(word.equals("class") && previous == Token.DOT)) {
+          return null; // Type.class is a value, class Type a declaration
         }
         token = Token.OPERAND;
       } else if (Character.isDigit(c) || (c == '.' && at + 1 < source.length() && Character.isDigit(source.charAt(at + 1)))) {
@@ -100,7 +101,9 @@ final class ValueDeclaration {
         }
         token = switch (c) {
           case ')' -> Token.CLOSE;
-          case ']', '>' -> Token.CLOSE_TYPE;
+          case ']' -> Token.CLOSE_BRACKET;
+          case '>' -> Token.ANGLE;
+          case '.' -> Token.DOT;
           case '-' -> at < source.length() && source.charAt(at) == '>' ? null : Token.OPERATOR;
           case ':' -> at < source.length() && source.charAt(at) == ':' ? null : Token.OPERATOR;
           default -> Token.OPERATOR;
@@ -110,21 +113,21 @@ final class ValueDeclaration {
         }
       }
       // Two operands in a row declare something (Type name), as a type's > or ] before a name does.
-      if (token == Token.OPERAND && (previous == Token.OPERAND || previous == Token.CLOSE_TYPE
-          || previous == Token.CLOSE)) {
+      if (token == Token.OPERAND && (previous == Token.OPERAND || previous == Token.CLOSE_BRACKET
+          || previous == Token.ANGLE || previous == Token.CLOSE)) {
         return null;
       }
       previous = token;
     }
     // Ending in a parenthesis, it may be a call, and a call may be void.
-    if (depth != 0 || previous == Token.CLOSE || previous == Token.OPERATOR || previous == Token.NONE) {
+    if (depth != 0 || previous != Token.OPERAND && previous != Token.CLOSE_BRACKET) {
       return null;
     }
     // The line break ends a trailing // comment before the parenthesis does.
     return "Object " + NAME + " = (" + source + "\n);";
   }
 
-  private enum Token { NONE, OPERAND, OPERATOR, CLOSE, CLOSE_TYPE }
+  private enum Token { NONE, OPERAND, OPERATOR, DOT, CLOSE, CLOSE_BRACKET, ANGLE }
 
   /** Just past the string or character literal starting at {@code at}, or -1 if it does not end on its line. */
   private static int endOfQuoted(String source, int at) {
