@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * is at least 0.8) and to the SDK's, and how many S3 requests of each kind the backend made
  * for each Drive upload and download (its client is configured as the store's own).
  *
- * <pre>scripts/benchmark.sh io.acquire.services.storage.S3DriveBenchmark [MiB] [rounds]</pre>
+ * <pre>scripts/benchmark.sh io.acquire.services.storage.S3DriveBenchmark [MiB] [rounds] [warm-up rounds, 1]</pre>
  */
 public final class S3DriveBenchmark {
   private S3DriveBenchmark() {}
@@ -55,6 +55,11 @@ public final class S3DriveBenchmark {
   public static void main(String[] args) throws Exception {
     int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int warmUps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    // The Apache client logs every byte it sends at debug level, which log4j (on the class
+    // path for S3Proxy's sake, and unconfigured) would let through: the SDK baseline then
+    // measured its logging.
+    System.setProperty("org.apache.commons.logging.Log", "org.apache.commons.logging.impl.NoOpLog");
     Path dir = Files.createTempDirectory("s3-drive-bench");
     try (S3Proxy s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")));
          S3Client plain = apacheClient(s3);
@@ -74,15 +79,15 @@ public final class S3DriveBenchmark {
       List<double[]> bareRounds = new ArrayList<>();
       List<double[]> plainRounds = new ArrayList<>();
       List<double[]> driveRounds = new ArrayList<>();
-      System.out.printf("%d MiB file, %d rounds (after a warm-up of each), %d cores%n", mib, rounds,
+      System.out.printf("%d MiB file, %d rounds (after %d of warm-up), %d cores%n", mib, rounds, warmUps,
           Runtime.getRuntime().availableProcessors());
-      for (int r = 0; r <= rounds; r++) {
+      for (int r = 1 - warmUps; r <= rounds; r++) {
         double[] b = bareRound(http, presigner, file, dir.resolve("bare-back.bin"), mib, s3);
         double[] p = plainRound(plain, file, dir.resolve("plain-back.bin"), mib);
         counter.take();
         double[] d = driveRound(drive, file, dir.resolve("drive-back.bin"), mib, s3);
-        if (r == 0) {
-          continue; // warm-up
+        if (r <= 0) {
+          continue; // warm-up: both JVMs compile the paths they take, the service's many more than a bare PUT's
         }
         bareRounds.add(b);
         plainRounds.add(p);
