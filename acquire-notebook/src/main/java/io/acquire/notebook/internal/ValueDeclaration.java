@@ -6,7 +6,7 @@ import java.util.Set;
  * A shorter way through JShell for an expression's value. JShell compiles an expression
  * five times: a parse, two attributions to learn its type, then the wrapper's analysis and
  * its compile. Declared as {@code Object $acquire$value = (expression);} it needs neither
- * attribution, since the type is given, and costs about a third less; a value is the same
+ * attribution, since the type is given, and costs about a quarter less; a value is the same
  * object either way (a primitive boxed, as the kernel shows it anyway).
  *
  * <p>Only a void method call cannot be declared so, and nothing short of those
