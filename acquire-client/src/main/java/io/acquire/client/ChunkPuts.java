@@ -71,7 +71,7 @@ final class ChunkPuts {
       }
       // A lost connection or a store's 503 SlowDown: again, after the backoff the service's calls wait.
       if ((lost != null || RetryPolicy.isRetryableStatus(status)) && attempt < storage.retry().maxAttempts()) {
-        pause(storage.retry(), attempt);
+        storage.backOff(attempt, null, "chunk " + n + " of upload " + upload.id());
         continue;
       }
       if (lost != null) {
@@ -81,15 +81,6 @@ final class ChunkPuts {
           + " (HTTP " + status + (code == null ? "" : " " + code) + ")"
           + ("BadDigest".equals(code) ? ": its bytes are not the ones hashed; if the file changed, start a new upload."
               : "."), null);
-    }
-  }
-
-  private static void pause(RetryPolicy retry, int attempt) {
-    try {
-      retry.sleeper().sleep(retry.delayAfter(attempt, null));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransportException("Interrupted while waiting to send a chunk again.", e);
     }
   }
 

@@ -180,12 +180,21 @@ public final class Transport {
               + (attempt > 1 ? " (after " + attempt + " attempts)" : "") + "." + hint(url, e), e);
         }
       }
-      try {
-        retry.sleeper().sleep(retry.delayAfter(attempt, retryAfter));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TransportException("Interrupted while waiting to retry " + url.redact() + ".", e);
-      }
+      backOff(attempt, retryAfter, url.redact());
+    }
+  }
+
+  /**
+   * Waits before attempt {@code attempt + 1} as the retry policy says ({@code retryAfter}
+   * from the server, or null); {@code what} names the call for the error if interrupted.
+   * Callers that retry on their own (a direct chunk PUT) wait here too.
+   */
+  public void backOff(int attempt, Duration retryAfter, String what) {
+    try {
+      retry.sleeper().sleep(retry.delayAfter(attempt, retryAfter));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("Interrupted while waiting to retry " + what + ".", e);
     }
   }
 
@@ -249,7 +258,7 @@ public final class Transport {
     return client;
   }
 
-  /** When calls are tried again; callers that retry on their own (a direct chunk PUT) follow it too. */
+  /** When calls are tried again; callers that retry on their own (a direct chunk PUT) follow it, with {@link #backOff}. */
   public RetryPolicy retry() {
     return retry;
   }

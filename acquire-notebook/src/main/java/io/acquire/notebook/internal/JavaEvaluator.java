@@ -243,9 +243,7 @@ public final class JavaEvaluator implements AutoCloseable {
     Object value = NO_VALUE;
     List<SnippetEvent> events = shell.eval(source);
     try {
-      if (control.consumeStopped()) {
-        throw new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped."));
-      }
+      requireNotStopped();
       for (SnippetEvent event : events) {
         if (event.causeSnippet() == null) {
           origins.put(event.snippet().id(), new Origin(currentCell, firstLine));
@@ -276,9 +274,7 @@ public final class JavaEvaluator implements AutoCloseable {
   private Object evalDeclared(String declaration, boolean shown, int firstLine) throws CellError {
     List<SnippetEvent> events = shell.eval(declaration);
     try {
-      if (control.consumeStopped()) {
-        throw new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped."));
-      }
+      requireNotStopped();
       SnippetEvent declared = events.stream().filter(event -> event.causeSnippet() == null).findFirst().orElse(null);
       if (declared == null || declared.status() != Snippet.Status.VALID) {
         return NOT_DECLARED;
@@ -294,6 +290,13 @@ public final class JavaEvaluator implements AutoCloseable {
           shell.drop(event.snippet());
         }
       }
+    }
+  }
+
+  /** Throws if the cell was interrupted while JShell compiled or ran the snippet just evaluated. */
+  private void requireNotStopped() throws CellError {
+    if (control.consumeStopped()) {
+      throw new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was stopped."));
     }
   }
 
