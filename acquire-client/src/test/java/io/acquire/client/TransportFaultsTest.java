@@ -204,7 +204,8 @@ class TransportFaultsTest {
   @Test
   void aChunkPutStraightToTheStoreIsSentAgainWithANewUrlAfterASlowDownAndALostConnection(WireMockRuntimeInfo wm) {
     stubFor(WireMock.put(urlEqualTo("/store/c0")).inScenario("store").whenScenarioStateIs(STARTED)
-        .willReturn(aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code></Error>")).willSetStateTo("reset"));
+        .willReturn(aResponse().withStatus(503).withBody("<Error><Code>SlowDown</Code></Error>"))
+        .willSetStateTo("reset"));
     stubFor(WireMock.put(urlEqualTo("/store/c0")).inScenario("store").whenScenarioStateIs("reset")
         .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("ok"));
     stubFor(WireMock.put(urlEqualTo("/store/c0")).inScenario("store").whenScenarioStateIs("ok")

@@ -258,7 +258,10 @@ public final class Transport {
     return client;
   }
 
-  /** When calls are tried again; callers that retry on their own (a direct chunk PUT) follow it, with {@link #backOff}. */
+  /**
+   * When calls are tried again; callers that retry on their own (a direct chunk PUT) follow
+   * it, waiting with {@link #backOff}.
+   */
   public RetryPolicy retry() {
     return retry;
   }

@@ -81,7 +81,8 @@ final class ValueDeclaration {
           return null; // Type.class is a value, class Type a declaration
         }
         token = Token.OPERAND;
-      } else if (Character.isDigit(c) || (c == '.' && at + 1 < source.length() && Character.isDigit(source.charAt(at + 1)))) {
+      } else if (Character.isDigit(c)
+          || (c == '.' && at + 1 < source.length() && Character.isDigit(source.charAt(at + 1)))) {
         at = endOfNumber(source, at);
         token = Token.OPERAND;
       } else {
